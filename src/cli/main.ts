@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { reportError } from './command-adapter.js';
+import { registerCommands } from './commands.js';
+
+// The berth CLI. Each command lives in its own file and registers itself through
+// commands.ts; this file only defines the global flags and runs the program.
+export function buildProgram(): Command {
+  const program = new Command('berth');
+  program
+    .description('Run multi-container applications described by a Compose file, on berth\'s own engine')
+    .version('0.1.0', '-v, --version-flag', 'print the berth version')
+    .option('-f, --file <file>', 'compose configuration file (repeatable, - for stdin)', collect, undefined)
+    .option('-p, --project-name <name>', 'project name')
+    .option('--project-directory <dir>', 'alternate working directory (default: the first file\'s directory)')
+    .option('--profile <profile>', 'enable a profile (repeatable)', collect, undefined)
+    .option('--env-file <file>', 'alternate environment file (repeatable)', collect, undefined)
+    .option('-H, --host <socket>', 'engine socket (unix://PATH); also BERTH_HOST or DOCKER_HOST')
+    .addOption(new Option('--parallel <n>', 'maximum parallelism, -1 for unlimited').default('-1'))
+    .addOption(new Option('--progress <type>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
+    .addOption(new Option('--ansi <when>', 'control characters').choices(['never', 'always', 'auto']).default('auto'))
+    .option('--debug', 'print stack traces and debug logs')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(err);
+  }
+}
+
+await main();

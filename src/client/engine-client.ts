@@ -1,0 +1,124 @@
+import http from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import { BerthError, unavailable } from '../errors.js';
+import { codeOfStatus } from '../wire-errors.js';
+
+// The Docker Engine API over a UNIX socket. Works against berthd and against a real
+// dockerd: every path is sent with the negotiated version prefix.
+
+export const API_VERSION = '1.41';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | string[] | undefined>;
+  body?: unknown;
+  /** Raw body (tar archives, image tarballs). */
+  rawBody?: Readable | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export class EngineClient {
+  constructor(readonly socketPath: string, readonly version: string = API_VERSION) {}
+
+  /** A JSON request; resolves to the parsed body (undefined for 204/empty). */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, opts);
+    const text = await readAll(res);
+    if (text.length === 0) return undefined as T;
+    const type = res.headers['content-type'] ?? '';
+    if (type.includes('json')) return JSON.parse(text.toString('utf8')) as T;
+    return text.toString('utf8') as T;
+  }
+
+  /** A request whose response body is consumed as a stream (logs, events, save, attach). */
+  async stream(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
+    return this.send(method, path, opts);
+  }
+
+  /** Upgrade the connection (attach, exec start with a stdin) and hand back the raw socket. */
+  hijack(method: string, path: string, opts: RequestOptions = {}): Promise<{ socket: Duplex; head: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        socketPath: this.socketPath,
+        method,
+        path: this.url(path, opts.query),
+        headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', ...opts.headers },
+      });
+      req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));
+      req.on('response', (res) => {
+        void readAll(res).then((body) => reject(toError(res.statusCode ?? 500, body)));
+      });
+      req.on('error', (err) => reject(connectionError(this.socketPath, err)));
+      req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.request('GET', '/_ping');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const qs = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) qs.append(key, v);
+      else qs.append(key, String(value));
+    }
+    const q = qs.toString();
+    return `/v${this.version}${path}${q ? `?${q}` : ''}`;
+  }
+
+  private send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...opts.headers };
+      let payload: Buffer | Readable | undefined;
+      if (opts.rawBody !== undefined) {
+        payload = opts.rawBody;
+        headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
+      } else if (opts.body !== undefined) {
+        payload = Buffer.from(JSON.stringify(opts.body));
+        headers['Content-Type'] = 'application/json';
+      }
+      const req = http.request({ socketPath: this.socketPath, method, path: this.url(path, opts.query), headers, signal: opts.signal });
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 500;
+        if (status >= 400) {
+          void readAll(res).then((body) => reject(toError(status, body)), reject);
+          return;
+        }
+        resolve(res);
+      });
+      req.on('error', (err) => reject(connectionError(this.socketPath, err)));
+      if (payload === undefined || Buffer.isBuffer(payload)) req.end(payload);
+      else payload.pipe(req);
+    });
+  }
+}
+
+function connectionError(socketPath: string, err: Error): BerthError {
+  if (err.name === 'AbortError') return new BerthError('canceled', 'request canceled', { cause: err });
+  return unavailable(`cannot reach the engine at unix://${socketPath}: ${err.message}`, err);
+}
+
+function toError(status: number, body: Buffer): BerthError {
+  let message = body.toString('utf8').trim();
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    // plain-text error body: keep as is
+  }
+  return new BerthError(codeOfStatus(status), message || `engine answered HTTP ${status}`, { detail: { status } });
+}
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
