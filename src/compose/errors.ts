@@ -52,3 +52,8 @@ export class ComposeError extends BerthError {
 }
 
 export const isComposeError = (err: unknown): err is ComposeError => err instanceof ComposeError;
+
+/** Finds where a key path came from (file, line, col), across merged files. */
+export interface Locator {
+  locate(path: KeyPath): SourcePosition | undefined;
+}
