@@ -21,7 +21,7 @@ export function encodeFrame(stream: StreamKind, data: Buffer): Buffer {
 
 /** Splits a multiplexed byte stream into Frame objects (object mode on the readable side). */
 export class FrameDecoder extends Transform {
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
 
   constructor() {
     super({ readableObjectMode: true });
