@@ -12,10 +12,17 @@ const outDir = path.join(root, 'dist', 'compose');
 
 if (!existsSync(schemaPath)) {
   console.error('build-schema: schemas/compose.schema.json is missing');
-  process.exit(0);
+  process.exit(1);
 }
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+// allErrors: validate.ts picks the most specific error itself, so it needs all of them.
 const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
 const validate = ajv.compile(schema);
+let code = standaloneCode(ajv, validate);
+// Even in ESM mode ajv emits require() for its runtime helpers (deep equality for
+// uniqueItems); give the module a require of its own so it loads as ESM under Node.
+if (code.includes('require(')) {
+  code = code.replace(/^"use strict";/, '"use strict";import { createRequire } from "node:module";const require = createRequire(import.meta.url);');
+}
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'schema-validator.js'), standaloneCode(ajv, validate));
+writeFileSync(path.join(outDir, 'schema-validator.js'), code);
