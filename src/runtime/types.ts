@@ -123,6 +123,8 @@ export interface ExecOptions {
   detach?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Bytes of stdout and of stderr kept in the result (default 64 KiB each); the rest is discarded. */
+  maxOutputBytes?: number;
 }
 
 export interface ExecResult {

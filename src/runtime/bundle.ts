@@ -1,0 +1,42 @@
+// An OCI bundle directory: config.json (+ the rootfs it points at, which the engine owns).
+// config.json is written atomically so a runtime never reads half a file.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { conflict } from '../errors.js';
+import type { OciSpec } from './oci-spec.js';
+
+export const CONFIG_FILE = 'config.json';
+
+export async function writeBundle(bundleDir: string, spec: OciSpec): Promise<string> {
+  await mkdir(bundleDir, { recursive: true, mode: 0o711 });
+  const target = path.join(bundleDir, CONFIG_FILE);
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(spec, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return target;
+}
+
+/**
+ * Removes the bundle dir. Refuses while anything is still mounted below it: a recursive
+ * delete would otherwise walk into a mounted rootfs (or a bind of the host) and empty it.
+ */
+export async function removeBundle(bundleDir: string): Promise<void> {
+  const dir = path.resolve(bundleDir);
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
+  const busy = mountinfo
+    .split('\n')
+    .map((line) => unescapeMountPath(line.split(' ')[4] ?? ''))
+    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
+  if (busy.length > 0) throw conflict(`bundle ${dir}: still mounted: ${busy.join(', ')}`);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** mountinfo escapes space, tab, newline and backslash as octal. */
+function unescapeMountPath(p: string): string {
+  return p.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}

@@ -1,0 +1,132 @@
+// `<runtime> exec --process FILE ID`: the process JSON goes to a private temp file (argv
+// would leak env vars to ps and hit length limits). Output is kept up to a bound (health
+// checks only need the head), and a timeout kills the process inside the container by
+// the pid the runtime wrote, since killing the runtime alone would orphan it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BerthError } from '../../errors.js';
+import type { ExecOptions, ExecResult, OciProcess } from '../types.js';
+import { runtimeError } from './runtime-errors.js';
+import type { RuntimeInvocation } from './runtime-invocation.js';
+
+export const DEFAULT_MAX_OUTPUT = 64 * 1024;
+
+interface PreparedExec {
+  dir: string;
+  pidFile: string;
+  argv: string[];
+}
+
+async function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: boolean): Promise<PreparedExec> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-exec-'));
+  const processFile = path.join(dir, 'process.json');
+  const pidFile = path.join(dir, 'exec.pid');
+  await writeFile(processFile, JSON.stringify(proc), { mode: 0o600 });
+  const argv = [...inv.prefix, 'exec', '--process', processFile, '--pid-file', pidFile];
+  if (detach) argv.push('--detach');
+  argv.push(id);
+  return { dir, pidFile, argv };
+}
+
+async function readExecPid(pidFile: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Appends to a buffer list until `max` bytes are kept; the rest is counted, not kept. */
+class BoundedSink {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  constructor(private readonly max: number) {}
+  push(b: Buffer): void {
+    if (this.kept >= this.max) return;
+    const slice = b.subarray(0, this.max - this.kept);
+    this.chunks.push(slice);
+    this.kept += slice.length;
+  }
+  buffer(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciProcess, opts: ExecOptions = {}): Promise<ExecResult> {
+  if (opts.tty) throw new BerthError('invalid', `exec in ${id}: a collected exec has no terminal; use the streaming exec for tty`);
+  const prep = await prepare(inv, id, { ...proc, terminal: false }, opts.detach ?? false);
+  try {
+    const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const out = new BoundedSink(max);
+    const err = new BoundedSink(max);
+    // Everything the runtime itself says also lands on stderr: keep its full text to explain failures.
+    const allErr: Buffer[] = [];
+    // A detached process inherits the runtime's stdio and outlives it: give it a file, not
+    // our pipes, or 'close' would wait for the process; the runtime's errors are read back.
+    const detachedErr = opts.detach ? await open(path.join(prep.dir, 'stderr'), 'w+') : undefined;
+    const child = spawn(inv.file, prep.argv, { stdio: ['ignore', detachedErr ? 'ignore' : 'pipe', detachedErr ? detachedErr.fd : 'pipe'] });
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => {
+      err.push(b);
+      if (allErr.length < 64) allErr.push(b);
+    });
+    let timedOut = false;
+    let canceled = false;
+    const killInside = (): void => {
+      void readExecPid(prep.pidFile).then((pid) => {
+        if (pid !== undefined) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        child.kill('SIGKILL');
+      });
+    };
+    const timer = opts.timeoutMs !== undefined ? setTimeout(() => ((timedOut = true), killInside()), opts.timeoutMs) : undefined;
+    const onAbort = (): void => {
+      canceled = true;
+      killInside();
+    };
+    opts.signal?.addEventListener('abort', onAbort);
+    if (opts.signal?.aborted) onAbort();
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c, sig) => resolve(c ?? (sig ? 128 + (os.constants.signals[sig] ?? 0) : null)));
+    });
+    if (timer) clearTimeout(timer);
+    if (detachedErr) {
+      allErr.push(await readFile(path.join(prep.dir, 'stderr')));
+      await detachedErr.close();
+    }
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (canceled) throw new BerthError('canceled', `exec in ${id}: canceled`);
+    if (timedOut) throw new BerthError('unavailable', `exec in ${id}: timed out after ${opts.timeoutMs} ms`, { detail: { timeout: true, stdout: out.buffer(), stderr: err.buffer() } });
+    // No pid file means the runtime never started the process: its stderr is its own error.
+    if (code !== 0 && (await readExecPid(prep.pidFile)) === undefined) {
+      throw runtimeError(inv.name, 'exec', id, Buffer.concat(allErr).toString('utf8'), code, 'failed_precondition');
+    }
+    return { exitCode: code ?? -1, stdout: out.buffer(), stderr: err.buffer() };
+  } finally {
+    await rm(prep.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Streaming exec (for `docker exec` without a tty): the caller owns the child's stdio;
+ * the returned promise for cleanup resolves when the runtime exits. The runtime forwards
+ * signals sent to the child to the process in the container.
+ */
+export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+  const prep = await prepare(inv, id, { ...proc, terminal: false }, false);
+  const child = spawn(inv.file, prep.argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const done = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', (c) => resolve(c));
+  }).finally(() => rm(prep.dir, { recursive: true, force: true }));
+  return { child, done };
+}

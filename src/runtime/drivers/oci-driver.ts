@@ -1,0 +1,81 @@
+// One RuntimeDriver for every runc-compatible CLI (berth-core, runc, crun): they share the
+// verbs and flags, so only the invocation differs. create goes through berth-shim so the
+// container outlives the caller; the other verbs call the runtime directly.
+import type { ChildProcess } from 'node:child_process';
+import { internal, isNotFound } from '../../errors.js';
+import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
+import { execCollect, execStream } from './exec.js';
+import { runVerb } from './run-runtime.js';
+import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
+import { startShim } from './shim.js';
+
+const STATUSES = new Set<OciState['status']>(['creating', 'created', 'running', 'stopped', 'paused']);
+
+export class OciRuntimeDriver implements RuntimeDriver {
+  readonly name: RuntimeName;
+
+  constructor(
+    readonly invocation: RuntimeInvocation,
+    private readonly shimPath: string,
+  ) {
+    this.name = invocation.name;
+  }
+
+  create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
+    return startShim(this.shimPath, this.invocation, opts);
+  }
+
+  async start(id: string): Promise<void> {
+    await runVerb(this.invocation, 'start', id, ['start', id]);
+  }
+
+  async state(id: string): Promise<OciState> {
+    const out = await runVerb(this.invocation, 'state', id, ['state', id]);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(out);
+    } catch (err) {
+      throw internal(`${this.name} state ${id}: not JSON: ${out.slice(0, 200)}`, err);
+    }
+    const s = parsed as Partial<OciState> | null;
+    if (!s || typeof s.id !== 'string' || !STATUSES.has(s.status as OciState['status'])) throw internal(`${this.name} state ${id}: unexpected ${out.slice(0, 200)}`);
+    const state: OciState = { ociVersion: String(s.ociVersion ?? ''), id: s.id, status: s.status as OciState['status'], bundle: String(s.bundle ?? '') };
+    // runc reports pid 0 once stopped; that is "no pid", not the kernel's idle task.
+    if (typeof s.pid === 'number' && s.pid > 0) state.pid = s.pid;
+    if (s.annotations && typeof s.annotations === 'object') state.annotations = s.annotations;
+    return state;
+  }
+
+  async kill(id: string, signal: string | number, all = false): Promise<void> {
+    const args = ['kill'];
+    if (all) args.push('--all');
+    args.push(id, typeof signal === 'number' ? String(signal) : signal.replace(/^SIG/i, '').toUpperCase());
+    await runVerb(this.invocation, 'kill', id, args);
+  }
+
+  async delete(id: string, force = false): Promise<void> {
+    try {
+      await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id]);
+    } catch (err) {
+      // A forced delete is "make it gone": already gone is success.
+      if (!(force && isNotFound(err))) throw err;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    await runVerb(this.invocation, 'pause', id, ['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await runVerb(this.invocation, 'resume', id, ['resume', id]);
+  }
+
+  exec(id: string, process: OciProcess, opts?: ExecOptions): Promise<ExecResult> {
+    return execCollect(this.invocation, id, process, opts);
+  }
+
+  /** exec with the caller owning stdin/stdout/stderr (no tty). */
+  execStream(id: string, process: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+    return execStream(this.invocation, id, process);
+  }
+}

@@ -1,0 +1,49 @@
+// Turns a runtime's stderr into one BerthError. runc logs through logrus
+// (`level=error msg="..."`, or JSON with --log-format json), crun and berth-core print a
+// plain line; the code is chosen from the message so callers can test isNotFound(err).
+import { BerthError, type ErrorCode } from '../../errors.js';
+
+/** The human part of a runtime's stderr: logrus msg fields unwrapped, one line each. */
+export function runtimeMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map(unwrapLogLine);
+  return lines.join('; ');
+}
+
+function unwrapLogLine(line: string): string {
+  if (line.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(line) as { msg?: unknown };
+      if (typeof parsed.msg === 'string') return parsed.msg;
+    } catch {
+      // not JSON after all: keep the line
+    }
+  }
+  const m = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line);
+  if (m?.[1] !== undefined) return m[1].replace(/\\(.)/g, '$1');
+  return line;
+}
+
+// Order matters: "executable file not found" is the user's command, not the container.
+const RULES: readonly [RegExp, ErrorCode][] = [
+  [/executable file not found|not found in \$PATH|exec format error/i, 'invalid'],
+  [/does not exist|container not found|no such container|no such file or directory.*\/status\b/i, 'not_found'],
+  [/already exists|id already in use/i, 'already_exists'],
+  [/not running|is stopped|is paused|not paused|is running|stopped container|cannot (kill|delete|pause|resume|exec)/i, 'conflict'],
+  [/no such file or directory|permission denied|invalid argument/i, 'invalid'],
+];
+
+export function classifyRuntimeMessage(message: string, fallback: ErrorCode = 'internal'): ErrorCode {
+  for (const [re, code] of RULES) if (re.test(message)) return code;
+  return fallback;
+}
+
+export function runtimeError(runtime: string, verb: string, id: string, stderr: string, exitCode: number | null, fallback: ErrorCode = 'internal'): BerthError {
+  const message = runtimeMessage(stderr) || `exited with ${exitCode === null ? 'a signal' : `status ${exitCode}`}`;
+  return new BerthError(classifyRuntimeMessage(message, fallback), `${runtime} ${verb} ${id}: ${message}`, {
+    detail: { runtime, verb, id, exitCode },
+  });
+}

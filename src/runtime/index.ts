@@ -1,0 +1,10 @@
+// The runtime layer's public surface for the engine: spec generation, bundles, drivers,
+// and the shim's on-disk outputs.
+export { buildSpec, INIT_DESTINATION, type BuildSpecOptions, type InitBinary } from './spec.js';
+export type { OciSpec } from './oci-spec.js';
+export { writeBundle, removeBundle, CONFIG_FILE } from './bundle.js';
+export { createRuntimeDriver, runtimeNameFromEnv, type RuntimeDriverOptions } from './drivers/create-runtime-driver.js';
+export { OciRuntimeDriver } from './drivers/oci-driver.js';
+export { RUNTIME_NAMES, type RuntimeName } from './drivers/runtime-invocation.js';
+export { readExitRecord, waitForExit, EXIT_FILE } from './exit-record.js';
+export { readJsonLog, parseJsonLog, logText, type JsonLogEntry } from './json-log.js';
