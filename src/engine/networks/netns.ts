@@ -1,0 +1,35 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { run } from './exec.js';
+
+// A sandbox is a network namespace kept alive by a bind mount of its nsfs file on
+// <runDir>/netns/<containerId>. `unshare --net=<file> <cmd>` creates the namespace,
+// binds it and runs <cmd> inside it, all in one process: the namespace-side setup
+// (lo, eth0, addresses, routes) is that command, so a sandbox costs few spawns.
+
+export async function createNetns(file: string, inside: string[], stdin: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, '', { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  await run('unshare', [`--net=${file}`, ...inside], stdin);
+}
+
+/** Run a command inside an existing sandbox's namespace. */
+export async function inNetns(file: string, cmd: string[], stdin: string): Promise<string> {
+  return run('nsenter', [`--net=${file}`, ...cmd], stdin);
+}
+
+export function isMounted(file: string, mountinfo: string): boolean {
+  return mountinfo.split('\n').some((line) => line.split(' ')[4] === file);
+}
+
+export async function removeNetns(file: string): Promise<void> {
+  try {
+    await run('umount', [file]);
+  } catch {
+    // not mounted (never created, or already removed); a busy mount goes lazily
+    await run('umount', ['--lazy', file]).catch(() => undefined);
+  }
+  await rm(file, { force: true });
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { conflict, notFound } from '../../errors.js';
+import { ensureBridge, deleteLink } from './bridge.js';
+import { hostUpstreams, type Upstream } from './dns-forward.js';
+import { DnsRecords } from './dns-records.js';
+import { DnsResponder } from './dns-responder.js';
+import { Firewall } from './firewall.js';
+import type { FirewallNetwork } from './firewall-ruleset.js';
+import { JsonFiles } from './json-files.js';
+import { KeyedLock } from './keyed-lock.js';
+import { prefixOf } from './network-record.js';
+import type { PortProxy } from './port-proxy.js';
+import type { NetworkState, SandboxState } from './state.js';
+
+// The shared state of the network service: networks and sandboxes in memory and on
+// disk, and the live kernel/listener side of each bridge network (bridge, DNS
+// responder, firewall). A bridge network is "live" while its bridge should exist:
+// user networks from create to remove, the predefined `bridge` only while containers
+// use it (so an idle host keeps no berth0 around).
+
+export interface NetworkServiceOptions {
+  /** BERTH_ROOT: state goes to <root>/networks. */
+  root: string;
+  /** BERTH_RUN: sandboxes' netns files go to <runDir>/netns. */
+  runDir: string;
+  /** Where unanswered DNS queries go; default: the host's /etc/resolv.conf. */
+  dnsUpstreams?: Upstream[];
+}
+
+export class NetworkContext {
+  readonly networks = new Map<string, NetworkState>();
+  readonly sandboxes = new Map<string, SandboxState>();
+  readonly proxies = new Map<string, PortProxy[]>();
+  readonly records = new DnsRecords();
+  readonly netnsDir: string;
+  private readonly responders = new Map<string, DnsResponder>();
+  private readonly live = new Set<string>();
+  private readonly networkFiles: JsonFiles<NetworkState>;
+  private readonly sandboxFiles: JsonFiles<SandboxState>;
+  private readonly locks = new KeyedLock();
+  readonly firewall: Firewall;
+  /** nft table and default bridge names: berth's own for the default root, per-root otherwise. */
+  readonly tableName: string;
+  readonly defaultBridge: string;
+
+  constructor(readonly options: NetworkServiceOptions) {
+    const dir = path.join(options.root, 'networks');
+    this.networkFiles = new JsonFiles(dir);
+    this.sandboxFiles = new JsonFiles(path.join(dir, 'sandboxes'));
+    this.netnsDir = path.join(options.runDir, 'netns');
+    // Several berthd instances (tests with private roots) must not rewrite each other's
+    // table or share a default bridge, so non-default roots get names of their own.
+    const tag = createHash('sha256').update(path.resolve(options.root)).digest('hex').slice(0, 8);
+    const isDefault = path.resolve(options.root) === '/var/lib/berth';
+    this.tableName = isDefault ? 'berth' : `berth-${tag}`;
+    this.defaultBridge = isDefault ? 'berth0' : `berth-${tag}`;
+    this.firewall = new Firewall(() => this.firewallNetworks(), this.tableName);
+  }
+
+  upstreams = (): Upstream[] => this.options.dnsUpstreams ?? hostUpstreams();
+
+  loadNetworks(): Promise<NetworkState[]> {
+    return this.networkFiles.loadAll();
+  }
+
+  loadSandboxes(): Promise<SandboxState[]> {
+    return this.sandboxFiles.loadAll();
+  }
+
+  /** By full ID, exact name, or unique ID prefix (Docker's lookup order). */
+  find(idOrName: string): NetworkState {
+    const byId = this.networks.get(idOrName);
+    if (byId) return byId;
+    const all = [...this.networks.values()];
+    const byName = all.find((n) => n.name === idOrName);
+    if (byName) return byName;
+    const byPrefix = idOrName.length > 0 ? all.filter((n) => n.id.startsWith(idOrName)) : [];
+    if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
+    if (byPrefix.length > 1) throw conflict(`network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+    throw notFound(`network ${idOrName} not found`);
+  }
+
+  saveNetwork(n: NetworkState): Promise<void> {
+    return this.networkFiles.save(n.id, () => this.networks.get(n.id));
+  }
+
+  saveSandbox(containerId: string): Promise<void> {
+    return this.sandboxFiles.save(containerId, () => this.sandboxes.get(containerId));
+  }
+
+  isLive(networkId: string): boolean {
+    return this.live.has(networkId);
+  }
+
+  /** Bridge up with its gateway, DNS responder listening, firewall covering it. */
+  ensureLive(n: NetworkState): Promise<void> {
+    return this.locks.run(n.id, async () => {
+      if (this.live.has(n.id) || n.driver !== 'bridge' || !n.bridge || !n.gateway) return;
+      await ensureBridge(n.bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+      const responder = new DnsResponder(n.id, n.gateway, this.records, this.upstreams);
+      try {
+        await responder.start();
+        this.live.add(n.id);
+        this.responders.set(n.id, responder);
+        await this.firewall.apply();
+      } catch (err) {
+        this.live.delete(n.id);
+        this.responders.delete(n.id);
+        await responder.stop();
+        await deleteLink(n.bridge);
+        throw err;
+      }
+    });
+  }
+
+  /** The predefined bridge goes down when its last container leaves. */
+  releaseIfIdle(n: NetworkState): Promise<void> {
+    if (!n.predefined) return Promise.resolve();
+    return this.locks.run(n.id, async () => {
+      if (Object.keys(n.endpoints).length > 0) return;
+      await this.tearDownNow(n);
+    });
+  }
+
+  tearDown(n: NetworkState): Promise<void> {
+    return this.locks.run(n.id, () => this.tearDownNow(n));
+  }
+
+  private async tearDownNow(n: NetworkState): Promise<void> {
+    const responder = this.responders.get(n.id);
+    this.responders.delete(n.id);
+    const wasLive = this.live.delete(n.id);
+    await responder?.stop();
+    if (n.bridge) await deleteLink(n.bridge);
+    if (wasLive) await this.firewall.apply();
+  }
+
+  /** Stop listeners only (berthd shutting down: the kernel side stays for restore). */
+  async stopListeners(): Promise<void> {
+    const responders = [...this.responders.values()];
+    this.responders.clear();
+    this.live.clear();
+    const proxies = [...this.proxies.values()].flat();
+    this.proxies.clear();
+    await Promise.all([...responders.map((r) => r.stop()), ...proxies.map((p) => p.close())]);
+  }
+
+  private firewallNetworks(): FirewallNetwork[] {
+    const out: FirewallNetwork[] = [];
+    for (const n of this.networks.values()) {
+      if (this.live.has(n.id) && n.bridge && n.subnet) out.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal });
+    }
+    return out;
+  }
+}

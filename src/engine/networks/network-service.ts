@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BerthError, conflict, invalid } from '../../errors.js';
+import type { EndpointRequest, EndpointSettings, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
+import { deleteLink, linkExists } from './bridge.js';
+import { parseCidr } from './cidr.js';
+import { hostSubnets } from './host-routes.js';
+import { describePlan, planSubnet } from './ipam.js';
+import { NetworkContext, type NetworkServiceOptions } from './network-context.js';
+import { matchesFilters } from './network-filters.js';
+import { toRecord } from './network-record.js';
+import { isMounted } from './netns.js';
+import { openPortProxies } from './port-proxy.js';
+import { missingPredefined } from './predefined.js';
+import { SandboxManager } from './sandbox-manager.js';
+import type { NetworkState } from './state.js';
+
+export type { NetworkServiceOptions } from './network-context.js';
+
+// The bridge network driver behind the engine's NetworkService contract. State is
+// loaded (and the kernel side reconciled) once, on first use or by restore().
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
+
+export class BridgeNetworkService implements NetworkService {
+  private readonly ctx: NetworkContext;
+  private readonly sandboxes: SandboxManager;
+  private loading: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: NetworkServiceOptions) {
+    this.ctx = new NetworkContext(options);
+    this.sandboxes = new SandboxManager(this.ctx);
+  }
+
+  async create(req: NetworkCreateRequest): Promise<NetworkRecord> {
+    await this.ready();
+    const name = req.Name;
+    if (typeof name !== 'string' || !NAME.test(name)) throw invalid(`invalid network name ${JSON.stringify(name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const driver = req.Driver ?? 'bridge';
+    if (driver !== 'bridge') throw invalid(`network driver ${driver} is not supported: berth creates bridge networks only`);
+    if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw invalid(`IPAM driver ${req.IPAM.Driver} is not supported`);
+    const bridgeOption = req.Options?.[BRIDGE_NAME_OPTION];
+    if (bridgeOption !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(bridgeOption)) throw invalid(`invalid bridge name ${bridgeOption}: 1-15 characters`);
+    const ipv4 = (req.IPAM?.Config ?? []).filter((c) => !c.Subnet?.includes(':') && !c.Gateway?.includes(':'));
+    if (ipv4.length > 1) throw invalid('at most one IPv4 IPAM config per network is supported');
+    const host = ipv4[0]?.Subnet ? [] : await hostSubnets();
+    // From here to networks.set nothing awaits, so concurrent creates see each other.
+    if (this.findByName(name)) throw conflict(`network with name ${name} already exists`);
+    const ours = [...this.ctx.networks.values()].flatMap((n) => (n.subnet ? [parseCidr(n.subnet)] : []));
+    const plan = describePlan(planSubnet(ipv4[0], ours, host));
+    const id = randomBytes(32).toString('hex');
+    const bridge = bridgeOption ?? `br-${id.slice(0, 12)}`;
+    if ([...this.ctx.networks.values()].some((n) => n.bridge === bridge) || (bridgeOption !== undefined && linkExists(bridge))) {
+      throw conflict(`bridge ${bridge} is already in use`);
+    }
+    const n: NetworkState = {
+      version: 1,
+      id,
+      name,
+      created: new Date().toISOString(),
+      driver: 'bridge',
+      internal: req.Internal === true,
+      attachable: req.Attachable === true,
+      enableIPv6: false,
+      labels: { ...(req.Labels ?? {}) },
+      options: { ...(req.Options ?? {}) },
+      ipamOptions: { ...(req.IPAM?.Options ?? {}) },
+      predefined: false,
+      bridge,
+      subnet: plan.Subnet,
+      gateway: plan.Gateway,
+      ...(plan.IPRange ? { ipRange: plan.IPRange } : {}),
+      dnsNames: true,
+      endpoints: {},
+    };
+    this.ctx.networks.set(id, n);
+    try {
+      await this.ctx.ensureLive(n);
+      await this.ctx.saveNetwork(n);
+    } catch (err) {
+      this.ctx.networks.delete(id);
+      await this.ctx.tearDown(n).catch(() => undefined);
+      await this.ctx.saveNetwork(n).catch(() => undefined);
+      throw err;
+    }
+    return toRecord(n);
+  }
+
+  async list(filters?: Record<string, string[]>): Promise<NetworkRecord[]> {
+    await this.ready();
+    return [...this.ctx.networks.values()].filter((n) => matchesFilters(n, filters)).map(toRecord);
+  }
+
+  async inspect(idOrName: string): Promise<NetworkRecord> {
+    await this.ready();
+    return toRecord(this.ctx.find(idOrName));
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    await this.ready();
+    const n = this.ctx.find(idOrName);
+    if (n.predefined) throw new BerthError('failed_precondition', `${n.name} is a pre-defined network and cannot be removed`);
+    const attached = Object.values(n.endpoints).map((e) => e.containerName);
+    if (attached.length > 0) throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.join(', ')})`);
+    this.ctx.networks.delete(n.id);
+    this.ctx.records.deleteNetwork(n.id);
+    await this.ctx.tearDown(n);
+    await this.ctx.saveNetwork(n);
+  }
+
+  async prune(filters?: Record<string, string[]>): Promise<string[]> {
+    await this.ready();
+    const removed: string[] = [];
+    for (const n of [...this.ctx.networks.values()]) {
+      if (n.predefined || Object.keys(n.endpoints).length > 0 || !matchesFilters(n, filters)) continue;
+      await this.remove(n.id);
+      removed.push(n.name);
+    }
+    return removed;
+  }
+
+  async createSandbox(containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
+    await this.ready();
+    return this.sandboxes.create(containerId, containerName, endpoints, ports);
+  }
+
+  async connect(containerId: string, endpoint: EndpointRequest): Promise<EndpointSettings> {
+    await this.ready();
+    return this.sandboxes.connect(containerId, endpoint);
+  }
+
+  async disconnect(containerId: string, networkIdOrName: string): Promise<void> {
+    await this.ready();
+    return this.sandboxes.disconnect(containerId, networkIdOrName);
+  }
+
+  async removeSandbox(containerId: string): Promise<void> {
+    await this.ready();
+    return this.sandboxes.remove(containerId);
+  }
+
+  /** The sandbox as created (for the engine after a restart); undefined if none. */
+  async sandbox(containerId: string): Promise<Sandbox | undefined> {
+    await this.ready();
+    const s = this.ctx.sandboxes.get(containerId);
+    return s && this.sandboxes.describe(s);
+  }
+
+  restore(): Promise<void> {
+    return this.ready();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.loading?.catch(() => undefined);
+    await this.ctx.stopListeners();
+  }
+
+  private ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new BerthError('unavailable', 'the network service is closed'));
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private findByName(name: string): NetworkState | undefined {
+    return [...this.ctx.networks.values()].find((n) => n.name === name);
+  }
+
+  // Reload state and bring the kernel and listeners in line with it: bridges of live
+  // networks (recreated if a reboot removed them), DNS responders and records, port
+  // proxies, the firewall. Sandboxes whose namespace is gone are dropped.
+  private async load(): Promise<void> {
+    const stored = await this.ctx.loadNetworks();
+    for (const n of stored) this.ctx.networks.set(n.id, n);
+    if (!stored.some((n) => n.predefined && n.name === 'bridge')) {
+      const taken = [...stored.flatMap((n) => (n.subnet ? [parseCidr(n.subnet)] : [])), ...(await hostSubnets())];
+      for (const n of missingPredefined(stored, taken, this.ctx.defaultBridge)) {
+        this.ctx.networks.set(n.id, n);
+        await this.ctx.saveNetwork(n);
+      }
+    }
+    const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
+    for (const s of await this.ctx.loadSandboxes()) {
+      if (isMounted(s.netnsPath, mountinfo)) this.ctx.sandboxes.set(s.containerId, s);
+      else await this.ctx.saveSandbox(s.containerId); // not in the map: deletes the stale file
+    }
+    for (const n of this.ctx.networks.values()) {
+      let changed = false;
+      for (const e of Object.values(n.endpoints)) {
+        if (this.ctx.sandboxes.has(e.containerId)) continue;
+        delete n.endpoints[e.containerId];
+        await deleteLink(e.hostVeth);
+        changed = true;
+      }
+      if (changed) await this.ctx.saveNetwork(n);
+    }
+    const live = [...this.ctx.networks.values()].filter((n) => n.driver === 'bridge' && (!n.predefined || Object.keys(n.endpoints).length > 0));
+    await Promise.all(live.map((n) => this.ctx.ensureLive(n)));
+    await this.ctx.firewall.apply();
+    for (const n of this.ctx.networks.values()) {
+      if (!n.dnsNames) continue;
+      for (const e of Object.values(n.endpoints)) this.ctx.records.set(n.id, e.containerId, e.ip, e.dnsNames);
+    }
+    for (const s of this.ctx.sandboxes.values()) {
+      const first = this.ctx.networks.get(s.networks[0] ?? '')?.endpoints[s.containerId];
+      if (!first || s.ports.length === 0) continue;
+      try {
+        this.ctx.proxies.set(s.containerId, await openPortProxies(s.ports, first.ip));
+      } catch (err) {
+        // The port was taken while berthd was down: the container runs on, unpublished.
+        console.error(`berthd: cannot republish ports of ${s.containerName}: ${(err as Error).message}`);
+      }
+    }
+  }
+}

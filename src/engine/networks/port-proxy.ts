@@ -1,0 +1,121 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { conflict, invalid } from '../../errors.js';
+import type { PortBinding } from '../types.js';
+
+// Published ports as a userland proxy in berthd: a listener on hostIp:hostPort that
+// relays to containerIp:containerPort. It works for every client address, loopback
+// included (DNAT alone does not see locally originated loopback traffic).
+
+const UDP_IDLE_MS = 60_000;
+
+export interface PortProxy {
+  /** The binding with hostPort resolved. */
+  binding: PortBinding;
+  close(): Promise<void>;
+}
+
+function listenAddress(hostIp: string): string {
+  return hostIp === '' || hostIp === '0.0.0.0' ? '0.0.0.0' : hostIp;
+}
+
+function describe(b: PortBinding): string {
+  return `${b.hostIp || '0.0.0.0'}:${b.hostPort}/${b.protocol}`;
+}
+
+function bindError(b: PortBinding, err: NodeJS.ErrnoException): Error {
+  if (err.code === 'EADDRINUSE') return conflict(`Bind for ${describe(b)} failed: port is already allocated`, err);
+  if (err.code === 'EADDRNOTAVAIL') return invalid(`cannot publish on ${describe(b)}: ${b.hostIp} is not an address of this host`, err);
+  return conflict(`cannot publish ${describe(b)}: ${err.message}`, err);
+}
+
+export async function openPortProxy(b: PortBinding, targetIp: string): Promise<PortProxy> {
+  if (b.protocol === 'tcp') return openTcp(b, targetIp);
+  if (b.protocol === 'udp') return openUdp(b, targetIp);
+  throw invalid(`publishing ${b.protocol} ports is not supported (tcp and udp are)`);
+}
+
+async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
+  const conns = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: targetIp, port: b.containerPort });
+    conns.add(client);
+    conns.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      conns.delete(client);
+      conns.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(b, err)));
+    server.listen({ host: listenAddress(b.hostIp), port: b.hostPort, exclusive: true }, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    binding: { ...b, hostPort: port },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of conns) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function openUdp(b: PortBinding, targetIp: string): Promise<PortProxy> {
+  const listener = dgram.createSocket('udp4');
+  // One connected socket per client address, so replies find their way back.
+  const flows = new Map<string, { socket: dgram.Socket; timer: NodeJS.Timeout }>();
+  const drop = (key: string) => {
+    const flow = flows.get(key);
+    if (!flow) return;
+    clearTimeout(flow.timer);
+    flow.socket.close();
+    flows.delete(key);
+  };
+  listener.on('message', (msg, rinfo) => {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    let flow = flows.get(key);
+    if (!flow) {
+      const socket = dgram.createSocket('udp4');
+      socket.on('message', (reply) => listener.send(reply, rinfo.port, rinfo.address));
+      socket.on('error', () => drop(key));
+      flow = { socket, timer: setTimeout(() => drop(key), UDP_IDLE_MS).unref() };
+      flows.set(key, flow);
+    } else {
+      flow.timer.refresh();
+    }
+    flow.socket.send(msg, b.containerPort, targetIp);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', (err: NodeJS.ErrnoException) => reject(bindError(b, err)));
+    listener.bind({ address: listenAddress(b.hostIp), port: b.hostPort, exclusive: true }, () => resolve());
+  });
+  listener.on('error', () => undefined);
+  const port = listener.address().port;
+  return {
+    binding: { ...b, hostPort: port },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const key of [...flows.keys()]) drop(key);
+        listener.close(() => resolve());
+      }),
+  };
+}
+
+/** Open all bindings or none: on a failure the ones already open are closed. */
+export async function openPortProxies(bindings: PortBinding[], targetIp: string): Promise<PortProxy[]> {
+  const opened: PortProxy[] = [];
+  try {
+    for (const b of bindings) opened.push(await openPortProxy(b, targetIp));
+    return opened;
+  } catch (err) {
+    await Promise.all(opened.map((p) => p.close()));
+    throw err;
+  }
+}

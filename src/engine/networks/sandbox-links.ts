@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+
+// The `ip -batch` lines that wire endpoints into a sandbox. The namespace side creates
+// the veth pair from inside the sandbox and pushes the peer out to berthd's own network
+// namespace (by PID), so the host side only has to be enslaved to the bridge.
+
+export interface LinkPlan {
+  ifname: string;
+  hostVeth: string;
+  mac: string;
+  cidr: string; // "172.18.0.2/16"
+  bridge: string;
+  /** Set on the endpoint that carries the sandbox's default route. */
+  defaultGateway?: string;
+}
+
+export function hostVethName(): string {
+  return `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
+}
+
+export function namespaceLines(links: LinkPlan[], hostPid: number, withLoopback: boolean): string[] {
+  const lines = withLoopback ? ['link set lo up'] : [];
+  for (const l of links) {
+    lines.push(
+      `link add ${l.ifname} address ${l.mac} type veth peer name ${l.hostVeth} netns ${hostPid}`,
+      `addr add ${l.cidr} dev ${l.ifname}`,
+      `link set ${l.ifname} up`,
+    );
+  }
+  for (const l of links) if (l.defaultGateway) lines.push(`route replace default via ${l.defaultGateway} dev ${l.ifname}`);
+  return lines;
+}
+
+export function hostLines(links: LinkPlan[]): string[] {
+  return links.map((l) => `link set ${l.hostVeth} master ${l.bridge} up`);
+}
+
+/** The first free ethN name given those in use. */
+export function nextIfname(used: Iterable<string>): string {
+  const taken = new Set(used);
+  for (let i = 0; ; i++) if (!taken.has(`eth${i}`)) return `eth${i}`;
+}

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
+import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
+import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
+import { dnsNamesOf, endpointSettings } from './endpoint-settings.js';
+import { ipBatch } from './exec.js';
+import { allocateAddress } from './ipam.js';
+import { macFromIpv4 } from './mac.js';
+import type { NetworkContext } from './network-context.js';
+import { createNetns, inNetns, removeNetns } from './netns.js';
+import { openPortProxies } from './port-proxy.js';
+import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
+import type { EndpointState, NetworkState, SandboxState } from './state.js';
+
+// Sandboxes: a container's network namespace with one veth endpoint per network.
+// Addresses are reserved synchronously (no await between choosing and recording), so
+// concurrent sandboxes never get the same address; every failure undoes what was done.
+
+export class SandboxManager {
+  constructor(private readonly ctx: NetworkContext) {}
+
+  async create(containerId: string, containerName: string, requests: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
+    if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
+    const targets = this.resolveTargets(requests);
+    const sandbox: SandboxState = {
+      version: 1,
+      containerId,
+      containerName: containerName.replace(/^\//, ''),
+      netnsPath: path.join(this.ctx.netnsDir, containerId),
+      networks: targets.map(([n]) => n.id),
+      ports: [],
+    };
+    const reserved = this.reserve(sandbox, targets);
+    this.ctx.sandboxes.set(containerId, sandbox);
+    try {
+      const first = reserved[0];
+      if (first && ports.length > 0) {
+        const proxies = await openPortProxies(ports, first[1].ip);
+        this.ctx.proxies.set(containerId, proxies);
+        sandbox.ports = proxies.map((p) => p.binding);
+      }
+      await Promise.all(reserved.map(([n]) => this.ctx.ensureLive(n)));
+      const links = this.linkPlans(reserved, true);
+      await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
+      await ipBatch(hostLines(links));
+      await this.persist(sandbox, reserved.map(([n]) => n));
+    } catch (err) {
+      await this.undo(sandbox, reserved);
+      throw err;
+    }
+    for (const [n, e] of reserved) if (n.dnsNames) this.ctx.records.set(n.id, containerId, e.ip, e.dnsNames);
+    return this.describe(sandbox);
+  }
+
+  async connect(containerId: string, request: EndpointRequest): Promise<EndpointSettings> {
+    const sandbox = this.ctx.sandboxes.get(containerId);
+    if (!sandbox) throw notFound(`container ${containerId} has no network sandbox`);
+    const [target] = this.resolveTargets([request]);
+    if (!target) throw invalid('no network given');
+    const n = target[0];
+    if (n.endpoints[containerId]) throw conflict(`endpoint with name ${sandbox.containerName} already exists in network ${n.name}`);
+    const hadDefault = sandbox.networks.some((id) => this.ctx.networks.get(id)?.internal === false);
+    const reserved = this.reserve(sandbox, [target]);
+    try {
+      await this.ctx.ensureLive(n);
+      const links = this.linkPlans(reserved, !hadDefault);
+      await inNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, false).join('\n') + '\n');
+      await ipBatch(hostLines(links));
+      sandbox.networks.push(n.id);
+      await this.persist(sandbox, [n]);
+    } catch (err) {
+      await ipBatch(reserved.map(([, e]) => `link del ${e.hostVeth}`), { force: true }).catch(() => undefined);
+      await this.undoEndpoints(reserved);
+      throw err;
+    }
+    const e = reserved[0]?.[1];
+    if (!e) throw invalid('no endpoint reserved');
+    if (n.dnsNames) this.ctx.records.set(n.id, containerId, e.ip, e.dnsNames);
+    return endpointSettings(n, e);
+  }
+
+  async disconnect(containerId: string, networkIdOrName: string): Promise<void> {
+    const n = this.ctx.find(networkIdOrName);
+    const e = n.endpoints[containerId];
+    if (!e) throw notFound(`container ${containerId} is not connected to network ${n.name}`);
+    const sandbox = this.ctx.sandboxes.get(containerId);
+    await ipBatch([`link del ${e.hostVeth}`], { force: true }).catch(() => undefined);
+    this.ctx.records.delete(n.id, containerId);
+    delete n.endpoints[containerId];
+    if (sandbox) sandbox.networks = sandbox.networks.filter((id) => id !== n.id);
+    await this.ctx.saveNetwork(n);
+    if (sandbox) await this.ctx.saveSandbox(containerId);
+    await this.ctx.releaseIfIdle(n);
+  }
+
+  async remove(containerId: string): Promise<void> {
+    const sandbox = this.ctx.sandboxes.get(containerId);
+    if (!sandbox) {
+      // Nothing recorded: still clear a namespace file a crashed create may have left.
+      await removeNetns(path.join(this.ctx.netnsDir, containerId));
+      return;
+    }
+    const reserved: [NetworkState, EndpointState][] = [];
+    for (const n of this.ctx.networks.values()) {
+      const e = n.endpoints[containerId];
+      if (e) reserved.push([n, e]);
+    }
+    await this.undo(sandbox, reserved);
+  }
+
+  describe(sandbox: SandboxState): Sandbox {
+    const endpoints: Record<string, EndpointSettings> = {};
+    const dnsServers: string[] = [];
+    for (const id of sandbox.networks) {
+      const n = this.ctx.networks.get(id);
+      const e = n?.endpoints[sandbox.containerId];
+      if (!n || !e) continue;
+      endpoints[n.name] = endpointSettings(n, e);
+      if (dnsServers.length === 0 && n.gateway) dnsServers.push(n.gateway);
+    }
+    return { containerId: sandbox.containerId, netnsPath: sandbox.netnsPath, endpoints, ports: sandbox.ports, dnsServers };
+  }
+
+  private resolveTargets(requests: EndpointRequest[]): [NetworkState, EndpointRequest][] {
+    const seen = new Set<string>();
+    return requests.map((r) => {
+      const n = this.ctx.find(r.networkId);
+      if (n.driver !== 'bridge') throw invalid(`network ${n.name} (driver ${n.driver}) takes no endpoints: the engine handles it without a sandbox`);
+      if (seen.has(n.id)) throw invalid(`network ${n.name} is listed twice`);
+      seen.add(n.id);
+      return [n, r];
+    });
+  }
+
+  /** Choose addresses and record the endpoints, all before the first await. */
+  private reserve(sandbox: SandboxState, targets: [NetworkState, EndpointRequest][]): [NetworkState, EndpointState][] {
+    const done: [NetworkState, EndpointState][] = [];
+    const ifnames = new Set<string>();
+    for (const id of sandbox.networks) {
+      const ifname = this.ctx.networks.get(id)?.endpoints[sandbox.containerId]?.ifname;
+      if (ifname) ifnames.add(ifname);
+    }
+    try {
+      for (const [n, r] of targets) {
+        if (!n.subnet || !n.gateway) throw invalid(`network ${n.name} has no subnet`);
+        const subnet = parseCidr(n.subnet);
+        const plan = { subnet, gateway: parseIpv4(n.gateway), range: n.ipRange ? parseCidr(n.ipRange) : subnet };
+        const used = new Set(Object.values(n.endpoints).map((e) => parseIpv4(e.ip)));
+        const ip = formatIpv4(allocateAddress(plan, used, r.ipv4Address));
+        const ifname = nextIfname(ifnames);
+        ifnames.add(ifname);
+        const e: EndpointState = {
+          containerId: sandbox.containerId,
+          containerName: sandbox.containerName,
+          endpointId: randomBytes(32).toString('hex'),
+          ip,
+          mac: macFromIpv4(ip),
+          aliases: [...r.aliases],
+          dnsNames: dnsNamesOf(sandbox.containerId, sandbox.containerName, r.aliases),
+          ifname,
+          hostVeth: hostVethName(),
+        };
+        n.endpoints[sandbox.containerId] = e;
+        done.push([n, e]);
+      }
+    } catch (err) {
+      for (const [n] of done) delete n.endpoints[sandbox.containerId];
+      throw err;
+    }
+    return done;
+  }
+
+  private linkPlans(reserved: [NetworkState, EndpointState][], wantDefaultRoute: boolean): LinkPlan[] {
+    let routed = !wantDefaultRoute;
+    return reserved.map(([n, e]) => {
+      const plan: LinkPlan = { ifname: e.ifname, hostVeth: e.hostVeth, mac: e.mac, cidr: `${e.ip}/${n.subnet?.split('/')[1] ?? '32'}`, bridge: n.bridge ?? '' };
+      // The default route goes via the first network that is not internal.
+      if (!routed && !n.internal && n.gateway) {
+        plan.defaultGateway = n.gateway;
+        routed = true;
+      }
+      return plan;
+    });
+  }
+
+  private async persist(sandbox: SandboxState, networks: NetworkState[]): Promise<void> {
+    await Promise.all([this.ctx.saveSandbox(sandbox.containerId), ...networks.map((n) => this.ctx.saveNetwork(n))]);
+  }
+
+  /** Remove everything of a sandbox: proxies, veths, netns, endpoints, records, files. */
+  private async undo(sandbox: SandboxState, reserved: [NetworkState, EndpointState][]): Promise<void> {
+    const proxies = this.ctx.proxies.get(sandbox.containerId) ?? [];
+    this.ctx.proxies.delete(sandbox.containerId);
+    await Promise.all(proxies.map((p) => p.close()));
+    await ipBatch(reserved.map(([, e]) => `link del ${e.hostVeth}`), { force: true }).catch(() => undefined);
+    await removeNetns(sandbox.netnsPath);
+    this.ctx.sandboxes.delete(sandbox.containerId);
+    await this.ctx.saveSandbox(sandbox.containerId);
+    await this.undoEndpoints(reserved);
+  }
+
+  private async undoEndpoints(reserved: [NetworkState, EndpointState][]): Promise<void> {
+    for (const [n, e] of reserved) {
+      if (n.endpoints[e.containerId] !== e) continue;
+      delete n.endpoints[e.containerId];
+      this.ctx.records.delete(n.id, e.containerId);
+    }
+    await Promise.all(reserved.map(([n]) => this.ctx.saveNetwork(n)));
+    await Promise.all(reserved.map(([n]) => this.ctx.releaseIfIdle(n)));
+  }
+}
