@@ -1,0 +1,79 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { invalid } from '../../errors.js';
+
+// Layer and archive streams arrive gzip-compressed or plain; the first bytes say which.
+// zstd is recognised and refused with a clear error (Node 20 has no zstd decoder).
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+export function detectCompression(head: Buffer): Compression {
+  if (GZIP_MAGIC.every((b, i) => head[i] === b)) return 'gzip';
+  if (ZSTD_MAGIC.every((b, i) => head[i] === b)) return 'zstd';
+  return 'none';
+}
+
+/** Read the first bytes of a stream, then hand back an equivalent stream. */
+export async function sniff(src: Readable): Promise<{ compression: Compression; stream: Readable }> {
+  const it = src[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < ZSTD_MAGIC.length) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    head.push(chunk);
+    length += chunk.length;
+  }
+  const compression = detectCompression(Buffer.concat(head));
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    }
+  }
+  return { compression, stream: Readable.from(replay(), { objectMode: false }) };
+}
+
+/** The uncompressed content of a possibly gzip-compressed stream. */
+export async function decompressed(src: Readable, what: string): Promise<Readable> {
+  const { compression, stream } = await sniff(src);
+  if (compression === 'zstd') {
+    stream.destroy();
+    throw invalid(`${what}: zstd-compressed content is not supported (use gzip or uncompressed tar)`);
+  }
+  if (compression === 'none') return stream;
+  const gunzip = createGunzip();
+  stream.on('error', (err) => gunzip.destroy(err));
+  return stream.pipe(gunzip);
+}
+
+/** Pass-through that computes the sha256 and byte count of what flows through it. */
+export class Digester extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  size = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    cb(null, chunk);
+  }
+
+  /** "sha256:<hex>"; call once, after the stream ended. */
+  digest(): string {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}
+
+export const sha256Of = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;

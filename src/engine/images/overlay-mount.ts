@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { invalid, unavailable } from '../../errors.js';
+
+const run = promisify(execFile);
+
+// A container's root: overlayfs with the image's layers as read-only lowers and the
+// container's own upper/work dirs. The kernel takes the options in one page, so long
+// layer stacks are passed as short relative names (l/<16 hex>) resolved against the
+// working directory of the `mount` process — the store root — instead of absolute paths.
+
+export const MOUNT_OPTIONS_MAX = 4000; // a page minus a margin
+
+export interface OverlayLayout {
+  /** Directory the relative lower names are resolved against. */
+  cwd: string;
+  /** Lower dirs, top-most first, as absolute paths. */
+  lowers: readonly string[];
+  /** The same, as short names relative to cwd. */
+  shortLowers: readonly string[];
+}
+
+export function overlayOptions(layout: OverlayLayout, upper: string, work: string): string {
+  if (layout.lowers.length === 0) throw invalid('an image needs at least one layer to be mounted');
+  const absolute = `lowerdir=${layout.lowers.join(':')},upperdir=${upper},workdir=${work}`;
+  if (absolute.length <= MOUNT_OPTIONS_MAX) return absolute;
+  const short = `lowerdir=${layout.shortLowers.join(':')},upperdir=${upper},workdir=${work}`;
+  if (short.length > MOUNT_OPTIONS_MAX) throw invalid(`image has too many layers (${layout.lowers.length}) to mount`);
+  return short;
+}
+
+export async function mountOverlay(layout: OverlayLayout, containerDir: string): Promise<string> {
+  const rootfs = path.join(containerDir, 'rootfs');
+  const upper = path.join(containerDir, 'upper');
+  const work = path.join(containerDir, 'work');
+  if (await isMountPoint(rootfs)) return rootfs;
+  for (const dir of [upper, work, rootfs]) await mkdir(dir, { recursive: true, mode: 0o755 });
+  const options = overlayOptions(layout, path.resolve(upper), path.resolve(work));
+  try {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', options, rootfs], { cwd: layout.cwd });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw unavailable(`mount overlay at ${rootfs}: ${stderr || (err as Error).message}`, err);
+  }
+  return rootfs;
+}
+
+export async function unmountOverlay(containerDir: string): Promise<void> {
+  const rootfs = path.join(containerDir, 'rootfs');
+  while (await isMountPoint(rootfs)) {
+    try {
+      await run('umount', [rootfs]);
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr ?? '';
+      if (!/busy/i.test(stderr)) throw unavailable(`umount ${rootfs}: ${stderr.trim() || (err as Error).message}`, err);
+      // Something still holds it (a process's cwd): detach now, the kernel frees it later.
+      await run('umount', ['-l', rootfs]);
+    }
+  }
+}
+
+/** True when `dir` is a mount point in this mount namespace (per /proc/self/mountinfo). */
+export async function isMountPoint(dir: string): Promise<boolean> {
+  const target = path.resolve(dir);
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of info.split('\n')) {
+    const mountPoint = line.split(' ')[4];
+    if (mountPoint !== undefined && unescapeMountPath(mountPoint) === target) return true;
+  }
+  return false;
+}
+
+/** mountinfo escapes space, tab, newline and backslash as octal. */
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}

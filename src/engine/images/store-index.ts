@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { internal } from '../../errors.js';
+import { Mutex } from './mutex.js';
+
+// The store's own small index: which images exist (by config digest), which references
+// point at them, and the uncompressed size of each unpacked layer. One JSON file, read
+// and rewritten under a mutex and replaced atomically (temp file + rename), so
+// concurrent writers in this process never lose an update and a crash never leaves a
+// half-written index. The OCI index.json is regenerated from it on every change.
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+  platform?: { architecture: string; os: string; variant?: string };
+}
+
+export interface ImageEntry {
+  /** The image manifest (OCI or Docker schema 2). */
+  manifest: Descriptor;
+  /** When the image entered this store (RFC 3339). */
+  added: string;
+}
+
+export interface StoreState {
+  version: 1;
+  /** By image ID (config digest). */
+  images: Record<string, ImageEntry>;
+  /** Fully qualified "domain/path:tag" → image ID. */
+  refs: Record<string, string>;
+  /** By diff ID: uncompressed size in bytes. */
+  layers: Record<string, { size: number }>;
+}
+
+const empty = (): StoreState => ({ version: 1, images: {}, refs: {}, layers: {} });
+
+export class StoreIndex {
+  private readonly mutex = new Mutex();
+  private readonly file: string;
+
+  constructor(private readonly root: string, private readonly onChange: (state: StoreState) => Promise<void>) {
+    this.file = path.join(root, 'repositories.json');
+  }
+
+  async read(): Promise<StoreState> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty();
+      throw err;
+    }
+    try {
+      const state = JSON.parse(text) as StoreState;
+      return { ...empty(), ...state };
+    } catch (err) {
+      throw internal(`image store index ${this.file} is corrupt`, err);
+    }
+  }
+
+  /** Read-modify-write under the mutex; `fn` may mutate the state and return a value. */
+  update<T>(fn: (state: StoreState) => Promise<T> | T): Promise<T> {
+    return this.mutex.run(() => this.updateUnlocked(fn));
+  }
+
+  /** The same, for a caller already inside `exclusive`. */
+  async updateUnlocked<T>(fn: (state: StoreState) => Promise<T> | T): Promise<T> {
+    const state = await this.read();
+    const result = await fn(state);
+    await this.write(state);
+    await this.onChange(state);
+    return result;
+  }
+
+  /** Run under the same mutex without writing (garbage collection reads a stable view). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(fn);
+  }
+
+  private async write(state: StoreState): Promise<void> {
+    await writeAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
+  }
+}
+
+export async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
