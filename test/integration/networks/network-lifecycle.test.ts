@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isConflict, isNotFound } from '../../../src/errors.js';
+import { overlaps, parseCidr } from '../../../src/engine/networks/cidr.js';
+import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { linkExists, nftTableExists, testDirs } from './helpers.js';
+
+useLeakCheck();
+
+const dirs = testDirs();
+const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
+
+afterAll(async () => {
+  for (const n of await svc.list()) if (!['bridge', 'host', 'none'].includes(n.Name)) await svc.remove(n.Id).catch(() => undefined);
+  await svc.close();
+  if (linkExists('bt-ipam0')) execFileSync('ip', ['link', 'del', 'bt-ipam0']);
+  dirs.cleanup();
+});
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('bridge networks', () => {
+  it('lists the predefined bridge, host and none networks like Docker', async () => {
+    const names = (await svc.list()).map((n) => n.Name).sort();
+    expect(names).toEqual(['bridge', 'host', 'none']);
+    const bridge = await svc.inspect('bridge');
+    expect(bridge.Driver).toBe('bridge');
+    expect(bridge.IPAM.Config[0]?.Subnet).toMatch(/\/\d+$/);
+    expect((await svc.inspect('none')).Driver).toBe('null');
+    const err = await rejection(svc.remove('host'));
+    expect((err as Error).message).toMatch(/pre-defined/);
+  });
+
+  it('creates a bridge with its gateway and firewall table, and removes both', async () => {
+    const net = await svc.create({ Name: 'life', Labels: { 'com.docker.compose.project': 'p1' } });
+    const bridge = `br-${net.Id.slice(0, 12)}`;
+    expect(linkExists(bridge)).toBe(true);
+    const gateway = net.IPAM.Config[0]?.Gateway ?? '';
+    expect(execFileSync('ip', ['-4', 'addr', 'show', bridge], { encoding: 'utf8' })).toContain(`inet ${gateway}/`);
+    const table = (await import('node:crypto')).createHash('sha256').update(path.resolve(dirs.root)).digest('hex').slice(0, 8);
+    expect(nftTableExists(`berth-${table}`)).toBe(true);
+    expect(execFileSync('nft', ['list', 'table', 'ip', `berth-${table}`], { encoding: 'utf8' })).toContain(`ip saddr ${net.IPAM.Config[0]?.Subnet}`);
+    expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).toBe('1');
+    expect(existsSync(path.join(dirs.root, 'networks', `${net.Id}.json`))).toBe(true);
+
+    expect((await svc.list({ label: ['com.docker.compose.project=p1'] })).map((n) => n.Name)).toEqual(['life']);
+    expect((await svc.inspect(net.Id.slice(0, 10))).Name).toBe('life');
+    expect(isConflict(await rejection(svc.create({ Name: 'life' })))).toBe(true);
+
+    await svc.remove('life');
+    expect(linkExists(bridge)).toBe(false);
+    expect(nftTableExists(`berth-${table}`)).toBe(false);
+    expect(existsSync(path.join(dirs.root, 'networks', `${net.Id}.json`))).toBe(false);
+    expect(isNotFound(await rejection(svc.inspect('life')))).toBe(true);
+  });
+
+  it('never picks a subnet the host already routes', async () => {
+    // Route a whole default pool (and the next) on a spare link (no dummy module here), as a VPN would.
+    execFileSync('ip', ['link', 'add', 'bt-ipam0', 'type', 'bridge']);
+    execFileSync('ip', ['addr', 'add', '172.18.0.1/15', 'dev', 'bt-ipam0']);
+    execFileSync('ip', ['link', 'set', 'bt-ipam0', 'up']);
+    const net = await svc.create({ Name: 'avoid' });
+    const subnet = parseCidr(net.IPAM.Config[0]?.Subnet ?? '');
+    expect(overlaps(subnet, parseCidr('172.18.0.0/15'))).toBe(false);
+    expect(overlaps(subnet, parseCidr((await svc.inspect('bridge')).IPAM.Config[0]?.Subnet ?? ''))).toBe(false);
+    await svc.remove('avoid');
+  });
+
+  it('honours an explicit subnet, gateway and range, and refuses overlaps', async () => {
+    const net = await svc.create({ Name: 'fixed', Internal: true, IPAM: { Config: [{ Subnet: '10.123.0.0/16', Gateway: '10.123.0.254', IPRange: '10.123.7.0/24' }] } });
+    expect(net.IPAM.Config).toEqual([{ Subnet: '10.123.0.0/16', Gateway: '10.123.0.254', IPRange: '10.123.7.0/24' }]);
+    expect(net.Internal).toBe(true);
+    expect(isConflict(await rejection(svc.create({ Name: 'clash', IPAM: { Config: [{ Subnet: '10.123.128.0/17' }] } })))).toBe(true);
+    expect((await svc.list()).some((n) => n.Name === 'clash')).toBe(false);
+    expect(await svc.prune({ label: ['nothing=here'] })).toEqual([]);
+    expect(await svc.prune()).toEqual(['fixed']);
+  });
+
+  it('refuses bad names and drivers', async () => {
+    expect((await rejection(svc.create({ Name: 'bad name' }))) as Error).toHaveProperty('code', 'invalid');
+    expect((await rejection(svc.create({ Name: 'ov', Driver: 'overlay' }))) as Error).toHaveProperty('code', 'invalid');
+  });
+});

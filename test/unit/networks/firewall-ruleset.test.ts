@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { renderRuleset } from '../../../src/engine/networks/firewall-ruleset.js';
+import { acceptRules, bridgeOfRule } from '../../../src/engine/networks/iptables-accept.js';
+
+describe('renderRuleset', () => {
+  it('only deletes the table when no network is live', () => {
+    expect(renderRuleset([], 'berth-x')).toBe('table ip berth-x\ndelete table ip berth-x\n');
+  });
+
+  it('masquerades non-internal subnets, isolates bridges, shuts internal ones in', () => {
+    const text = renderRuleset([
+      { bridge: 'br-b', subnet: '172.19.0.0/16', internal: true },
+      { bridge: 'br-a', subnet: '172.18.0.0/16', internal: false },
+    ]);
+    expect(text).toContain('elements = { "br-a", "br-b" }');
+    expect(text).toContain('ip saddr 172.18.0.0/16 oifname != @bridges masquerade');
+    expect(text).not.toContain('172.19.0.0/16 oifname');
+    expect(text).toContain('iifname "br-a" oifname @bridges drop');
+    expect(text).toContain('iifname "br-b" drop');
+    expect(text).toContain('oifname "br-b" drop');
+    // the same bridge is accepted before the isolation drop
+    expect(text.indexOf('iifname "br-a" oifname "br-a" accept')).toBeLessThan(text.indexOf('iifname "br-a" oifname @bridges drop'));
+  });
+});
+
+describe('iptables accept rules', () => {
+  it('are tagged so only ours are found again', () => {
+    const [rule] = acceptRules('berth', 'br-abc');
+    expect(bridgeOfRule('berth', `-A DOCKER-USER ${(rule ?? []).join(' ')}`)).toBe('br-abc');
+    expect(bridgeOfRule('berth', '-A DOCKER-USER -i br-abc -m comment --comment berth-1234 -j ACCEPT')).toBeUndefined();
+    expect(bridgeOfRule('berth', '-A FORWARD -i docker0 -j ACCEPT')).toBeUndefined();
+  });
+});
