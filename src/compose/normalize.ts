@@ -1,0 +1,126 @@
+import type { KeyPath } from './errors.js';
+import { build } from './transforms/build.js';
+import { shellCommand } from './transforms/command.js';
+import { deploy, gpus } from './transforms/deploy.js';
+import { dependsOn } from './transforms/depends-on.js';
+import { envFile } from './transforms/env-file.js';
+import { serviceConfigs, serviceSecrets } from './transforms/file-refs.js';
+import { healthcheck } from './transforms/healthcheck.js';
+import { extraHosts, mappingWithEquals, stringMapping } from './transforms/mappings.js';
+import { expose, ports } from './transforms/ports.js';
+import { fileObject, network, volume } from './transforms/resources.js';
+import { byteSize, devices, duration, logging, number, stringList, ulimits } from './transforms/service-scalars.js';
+import { defaultServiceNetwork, serviceNetworks } from './transforms/service-networks.js';
+import { isRecord, stringOrList, type NormalizeContext, type Transform, type TransformContext } from './transforms/transform.js';
+import { serviceVolumes } from './transforms/volumes.js';
+
+export type { NormalizeContext } from './transforms/transform.js';
+
+// Canonical long syntax, as `docker compose config` prints it. Each rule names a tree
+// path ("*" matches any key of a mapping) and the transform that rewrites the value
+// found there. Rules run in order; a rule only sees keys that are present.
+const RULES: readonly (readonly [string, Transform])[] = [
+  ['services.*.build', build],
+  ['services.*.command', shellCommand],
+  ['services.*.entrypoint', shellCommand],
+  ['services.*.ports', ports],
+  ['services.*.expose', expose],
+  ['services.*.volumes', serviceVolumes],
+  ['services.*.depends_on', dependsOn],
+  ['services.*.environment', mappingWithEquals],
+  ['services.*.env_file', envFile],
+  ['services.*.label_file', stringOrList],
+  ['services.*.labels', stringMapping],
+  ['services.*.annotations', stringMapping],
+  ['services.*.sysctls', stringMapping],
+  ['services.*.storage_opt', stringMapping],
+  ['services.*.extra_hosts', extraHosts],
+  ['services.*.healthcheck', healthcheck],
+  ['services.*.networks', serviceNetworks],
+  ['services.*', defaultServiceNetwork],
+  ['services.*.deploy', deploy],
+  ['services.*.gpus', gpus],
+  ['services.*.ulimits', ulimits],
+  ['services.*.devices', devices],
+  ['services.*.logging', logging],
+  ['services.*.secrets', serviceSecrets],
+  ['services.*.configs', serviceConfigs],
+  ['services.*.post_start.*.command', shellCommand],
+  ['services.*.post_start.*.environment', mappingWithEquals],
+  ['services.*.pre_stop.*.command', shellCommand],
+  ['services.*.pre_stop.*.environment', mappingWithEquals],
+  ['services.*.develop.watch.*.exec.command', shellCommand],
+  ['services.*.develop.watch.*.exec.environment', mappingWithEquals],
+  ['services.*.develop.watch.*.ignore', stringOrList],
+  ['services.*.develop.watch.*.include', stringOrList],
+  ['services.*.dns', stringOrList],
+  ['services.*.dns_search', stringOrList],
+  ['services.*.tmpfs', stringOrList],
+  ['services.*.group_add', stringList],
+  ['services.*.stop_grace_period', duration],
+  ['services.*.mem_limit', byteSize],
+  ['services.*.mem_reservation', byteSize],
+  ['services.*.memswap_limit', byteSize],
+  ['services.*.shm_size', byteSize],
+  ['services.*.mem_swappiness', number],
+  ['services.*.cpus', number],
+  ['services.*.cpu_shares', number],
+  ['services.*.cpu_quota', number],
+  ['services.*.cpu_period', number],
+  ['services.*.cpu_count', number],
+  ['services.*.cpu_percent', number],
+  ['services.*.cpu_rt_period', number],
+  ['services.*.cpu_rt_runtime', number],
+  ['services.*.pids_limit', number],
+  ['services.*.oom_score_adj', number],
+  ['services.*.scale', number],
+  ['networks.*', network],
+  ['volumes.*', volume],
+  ['secrets.*', fileObject],
+  ['configs.*', fileObject],
+];
+
+/** Applies `transform` to every node matching `pattern` below `node`. */
+function applyRule(node: unknown, pattern: readonly string[], transform: Transform, path: KeyPath, ctx: NormalizeContext): void {
+  const [head, ...rest] = pattern;
+  if (head === undefined) return;
+  const keys: (string | number)[] = [];
+  if (Array.isArray(node) && head === '*') keys.push(...node.keys());
+  else if (isRecord(node)) keys.push(...(head === '*' ? Object.keys(node) : Object.hasOwn(node, head) ? [head] : []));
+  for (const key of keys) {
+    const container = node as Record<string | number, unknown>;
+    const childPath = [...path, key];
+    if (rest.length > 0) {
+      applyRule(container[key], rest, transform, childPath, ctx);
+      continue;
+    }
+    const tctx: TransformContext = { ...ctx, path: childPath };
+    const result = transform(container[key], tctx);
+    if (result === undefined) delete container[key];
+    else container[key] = result;
+  }
+}
+
+/** Adds the project's `default` network when a service joins it and it is not declared. */
+function addDefaultNetwork(tree: Record<string, unknown>, ctx: NormalizeContext): void {
+  const services = isRecord(tree.services) ? Object.values(tree.services) : [];
+  const used = services.some((s) => isRecord(s) && isRecord(s.networks) && Object.hasOwn(s.networks, 'default'));
+  const networks = isRecord(tree.networks) ? tree.networks : {};
+  if (!used || Object.hasOwn(networks, 'default')) return;
+  tree.networks = { ...networks, default: network(null, { ...ctx, path: ['networks', 'default'] }) };
+}
+
+export function normalize(tree: Record<string, unknown>, ctx: NormalizeContext): Record<string, unknown> {
+  const out = structuredClone(tree);
+  // `version` is obsolete and `include` has been resolved by the load phase.
+  delete out.version;
+  delete out.include;
+  out.name = ctx.projectName;
+  if (out.services === undefined || out.services === null) out.services = {};
+  for (const section of ['networks', 'volumes', 'secrets', 'configs']) {
+    if (out[section] === null) delete out[section];
+  }
+  for (const [pattern, transform] of RULES) applyRule(out, pattern.split('.'), transform, [], ctx);
+  addDefaultNetwork(out, ctx);
+  return { name: out.name, ...out };
+}

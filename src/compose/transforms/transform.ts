@@ -1,0 +1,51 @@
+import { ComposeError, formatKeyPath, type KeyPath } from '../errors.js';
+
+// Shared shape of the per-key transforms that normalize() looks up by tree path.
+
+export interface NormalizeContext {
+  projectName: string;
+  projectDirectory: string;
+  env: Record<string, string>;
+}
+
+export interface TransformContext extends NormalizeContext {
+  /** Where the value sits in the tree, e.g. ["services", "web", "ports"]. */
+  path: KeyPath;
+}
+
+/** Returns the canonical value; undefined removes the key. */
+export type Transform = (value: unknown, ctx: TransformContext) => unknown;
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function invalidAt(path: KeyPath, message: string): ComposeError {
+  return new ComposeError('invalid_value', `${formatKeyPath(path)} ${message}`, { keyPath: path });
+}
+
+/** Scalars as Compose stores them in string-typed fields (YAML numbers and booleans included). */
+export function scalarString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+export function toNumber(v: unknown, path: KeyPath): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw invalidAt(path, `must be a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function toBoolean(v: unknown, path: KeyPath): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|yes|y|on|1)$/i.test(v)) return true;
+  if (typeof v === 'string' && /^(false|no|n|off|0)$/i.test(v)) return false;
+  throw invalidAt(path, `must be a boolean, got ${JSON.stringify(v)}`);
+}
+
+/** A string or a list of strings → list (dns, tmpfs, dns_search, profiles...). */
+export const stringOrList: Transform = (v) => (Array.isArray(v) ? v.map(scalarString) : v === null ? undefined : [scalarString(v)]);
+
+/** Home directory for "~" paths: the project's environment first, then the process's. */
+export function homeDir(env: Record<string, string>): string {
+  return env.HOME ?? process.env.HOME ?? '/root';
+}
