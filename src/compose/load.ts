@@ -1,0 +1,172 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseAllDocuments, Scalar } from 'yaml';
+import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
+import { ComposeError, formatKeyPath, type KeyPath, type SourcePosition } from './errors.js';
+import { setPosition } from './positions.js';
+
+// Phase 1: YAML text → plain tree, with the source position of every entry recorded
+// beside it (positions.ts). Anchors, aliases and `<<` merge keys (YAML 1.1 merge) are
+// resolved here; duplicate keys are errors; `!reset` and `!override` are recorded as tag
+// paths for the merge phase, which is where Compose gives them meaning.
+
+export type TagKind = 'reset' | 'override';
+
+export interface TaggedPath {
+  path: KeyPath;
+  tag: TagKind;
+}
+
+/** One YAML document of a compose file (a file may hold several, merged in order). */
+export interface ParsedDocument {
+  file: string;
+  tree: Record<string, unknown>;
+  tags: TaggedPath[];
+}
+
+/** Upper bound on nodes produced while expanding aliases (a "billion laughs" guard). */
+const MAX_NODES = 2_000_000;
+
+class Walker {
+  readonly tags: TaggedPath[] = [];
+  private produced = 0;
+  private readonly expanding = new Set<YamlNode>();
+
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  pos(node: YamlNode | null | undefined): SourcePosition | undefined {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  fail(kind: 'yaml_syntax' | 'duplicate_key', message: string, node: YamlNode | null | undefined, path: KeyPath): never {
+    const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
+    throw new ComposeError(kind, `${where}${message}`, { position: this.pos(node) ?? { file: this.file, line: 1, col: 1 }, keyPath: path });
+  }
+
+  value(node: YamlNode | null | undefined, path: KeyPath): unknown {
+    if (node === null || node === undefined) return null;
+    if (++this.produced > MAX_NODES) this.fail('yaml_syntax', 'document expands to too many nodes (alias bomb?)', node, path);
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) this.fail('yaml_syntax', `unknown alias *${node.source}`, node, path);
+      if (this.expanding.has(target)) this.fail('yaml_syntax', `alias *${node.source} refers to itself`, node, path);
+      this.expanding.add(target);
+      try {
+        return this.value(target, path);
+      } finally {
+        this.expanding.delete(target);
+      }
+    }
+    if (isScalar(node)) return scalarValue(node);
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      node.items.forEach((item, i) => {
+        const child = item as YamlNode | null;
+        out.push(this.value(child, [...path, i]));
+        setPosition(out, i, this.pos(child) ?? this.pos(node));
+      });
+      return out;
+    }
+    if (isMap(node)) return this.mapping(node, path);
+    return this.fail('yaml_syntax', 'unsupported YAML node', node, path);
+  }
+
+  private mapping(node: YamlNode, path: KeyPath): Record<string, unknown> {
+    if (!isMap(node)) return {};
+    const out: Record<string, unknown> = {};
+    const merges: YamlNode[] = [];
+    for (const pair of node.items) {
+      const keyNode = (isAlias(pair.key) ? pair.key.resolve(this.doc) : pair.key) as YamlNode | null;
+      const valueNode = pair.value as YamlNode | null;
+      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+        if (valueNode) merges.push(valueNode);
+        continue;
+      }
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        this.fail('yaml_syntax', 'mapping keys must be plain scalars', (pair.key as YamlNode | null) ?? node, path);
+      }
+      const key = String(keyNode.value);
+      const childPath = [...path, key];
+      if (Object.prototype.hasOwnProperty.call(out, key) || this.tagged(childPath)) {
+        this.fail('duplicate_key', `duplicate key "${key}"`, pair.key as YamlNode, path);
+      }
+      const tag = valueNode?.tag;
+      if (tag === '!reset') {
+        this.tags.push({ path: childPath, tag: 'reset' });
+        continue;
+      }
+      if (tag === '!override') this.tags.push({ path: childPath, tag: 'override' });
+      const scalarValue = valueNode === null || isScalar(valueNode);
+      const where = scalarValue && valueNode ? this.pos(valueNode) : this.pos(pair.key as YamlNode);
+      out[key] = this.value(valueNode, childPath);
+      setPosition(out, key, where);
+    }
+    // `<<` merge: keys written in the mapping win; among several sources the first wins.
+    for (const source of merges) this.merge(out, source, path);
+    return out;
+  }
+
+  private merge(out: Record<string, unknown>, source: YamlNode, path: KeyPath): void {
+    const resolved = isAlias(source) ? source.resolve(this.doc) : source;
+    if (isSeq(resolved)) {
+      for (const item of resolved.items) this.merge(out, item as YamlNode, path);
+      return;
+    }
+    if (!isMap(resolved)) this.fail('yaml_syntax', 'merge key "<<" needs a mapping or a list of mappings', source, path);
+    const value = this.value(source, path) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) {
+      if (Object.prototype.hasOwnProperty.call(out, k)) continue;
+      out[k] = v;
+      setPosition(out, k, this.pos(source));
+    }
+  }
+
+  private tagged(path: KeyPath): boolean {
+    const wanted = formatKeyPath(path);
+    return this.tags.some((t) => t.tag === 'reset' && formatKeyPath(t.path) === wanted);
+  }
+}
+
+function scalarValue(node: Scalar): unknown {
+  // An unknown tag (our !override) leaves the text unresolved: read it as untagged YAML.
+  if (node.tag === '!override' && node.type === 'PLAIN' && typeof node.source === 'string') return parseYaml(node.source) as unknown;
+  const v = node.value;
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+function syntaxError(file: string, err: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): ComposeError {
+  const first = err.message.split('\n')[0] ?? err.message;
+  const message = first.replace(/ at line \d+, column \d+:?$/, '');
+  const at = err.linePos?.[0];
+  return new ComposeError('yaml_syntax', message, { position: { file, line: at?.line ?? 1, col: at?.col ?? 1 } });
+}
+
+/** Parse compose YAML text; `file` names it in positions and errors. */
+export function parseCompose(text: string, file: string): ParsedDocument[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, lineCounter: lines, prettyErrors: true });
+  if (!Array.isArray(docs)) return [];
+  const out: ParsedDocument[] = [];
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) throw syntaxError(file, error as unknown as Parameters<typeof syntaxError>[1]);
+    const contents = doc.contents as ParsedNode | null;
+    if (contents === null || (isScalar(contents) && contents.value === null)) continue;
+    const walker = new Walker(file, doc, lines);
+    if (!isMap(contents) && !isAlias(contents)) {
+      throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
+    }
+    const tree = walker.value(contents, []);
+    if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
+      throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
+    }
+    out.push({ file, tree: tree as Record<string, unknown>, tags: walker.tags });
+  }
+  return out;
+}
