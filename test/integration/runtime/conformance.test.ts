@@ -1,0 +1,233 @@
+// One runtime conformance suite, run against every implementation available here
+// (berth-core, runc, crun): the same bundles, the same observations. Each arm asserts
+// Docker's expected behaviour; the last block compares what the arms saw.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNotFound } from '../../../src/errors.js';
+import type { RuntimeName } from '../../../src/runtime/drivers/runtime-invocation.js';
+import { waitForExit } from '../../../src/runtime/exit-record.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { CGROUP_PARENT, Harness, mountSummary, skipReason } from './harness.js';
+
+useLeakCheck();
+
+const RUNTIMES: RuntimeName[] = ['berth-core', 'runc', 'crun'];
+/** Observations per runtime, compared across runtimes at the end. */
+const seen = new Map<string, Map<RuntimeName, unknown>>();
+const record = (key: string, runtime: RuntimeName, value: unknown): void => {
+  if (!seen.has(key)) seen.set(key, new Map());
+  seen.get(key)?.set(runtime, value);
+};
+
+// Docker's 14 default capabilities as a /proc/<pid>/status mask.
+const DEFAULT_CAP_MASK = '00000000a80425fb';
+
+/** Polls a condition with a deadline (no fixed sleeps). */
+async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+for (const runtime of RUNTIMES) {
+  const reason = skipReason(runtime);
+  describe.skipIf(reason !== undefined)(`runtime conformance: ${runtime}${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    const h = new Harness(runtime);
+    beforeAll(() => h.setup());
+    afterAll(() => h.teardown());
+
+    it('runs the process: exit code, stdout/stderr in the json-file log, exit.json', async () => {
+      const r = await h.run({ args: ['sh', '-c', 'echo out; echo err >&2; exit 3'] });
+      expect(r.exit.exitCode).toBe(3);
+      expect(r.exit.exitedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+      expect(r.stdout).toBe('out\n');
+      expect(r.stderr).toBe('err\n');
+      for (const e of r.log) expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+      record('exit+output', runtime, { code: r.exit.exitCode, stdout: r.stdout, stderr: r.stderr });
+    });
+
+    it('is pid 1 in its own pid namespace, with the hostname and identity asked for', async () => {
+      const r = await h.run({
+        args: ['sh', '-c', 'echo pid=$$; echo host=$(hostname); echo uid=$(id -u) gid=$(id -g) groups=$(id -G); echo cwd=$(pwd); echo env=$FOO'],
+        user: { uid: 1000, gid: 1000, additionalGids: [2000] },
+        cwd: '/tmp',
+        hostname: 'box-one',
+        env: ['PATH=/bin', 'FOO=bar'],
+      });
+      expect(r.exit.exitCode).toBe(0);
+      expect(r.stdout).toBe('pid=1\nhost=box-one\nuid=1000 gid=1000 groups=1000 2000\ncwd=/tmp\nenv=bar\n');
+      record('identity', runtime, r.stdout);
+    });
+
+    it("has Docker's default capabilities, and cap_add/cap_drop/no_new_privs change them", async () => {
+      const status = 'grep -E "^(CapEff|CapBnd|CapPrm|CapInh|CapAmb|NoNewPrivs)" /proc/self/status';
+      const def = await h.run({ args: ['sh', '-c', status] });
+      expect(def.stdout).toContain(`CapEff:\t${DEFAULT_CAP_MASK}`);
+      expect(def.stdout).toContain(`CapBnd:\t${DEFAULT_CAP_MASK}`);
+      expect(def.stdout).toContain('CapInh:\t0000000000000000');
+      expect(def.stdout).toContain('CapAmb:\t0000000000000000');
+      expect(def.stdout).toContain('NoNewPrivs:\t0');
+      const tweaked = await h.run({ args: ['sh', '-c', status], capDrop: ['ALL'], capAdd: ['NET_ADMIN'], noNewPrivileges: true });
+      expect(tweaked.stdout).toContain('CapEff:\t0000000000001000');
+      expect(tweaked.stdout).toContain('CapBnd:\t0000000000001000');
+      expect(tweaked.stdout).toContain('NoNewPrivs:\t1');
+      record('capabilities', runtime, [def.stdout, tweaked.stdout]);
+    });
+
+    it("mounts Docker's default filesystems, read-only root, masked and read-only /proc paths", async () => {
+      const r = await h.run({ args: ['cat', '/proc/self/mounts'] });
+      expect(r.exit.exitCode).toBe(0);
+      const mounts = mountSummary(r.stdout);
+      expect(mounts).toEqual(
+        expect.arrayContaining([
+          '/ ' + mounts.find((m) => m.startsWith('/ '))?.split(' ')[1] + ' ro',
+          '/proc proc rw',
+          '/dev tmpfs rw',
+          '/dev/pts devpts rw',
+          '/sys sysfs ro',
+          '/dev/mqueue mqueue rw',
+          '/dev/shm tmpfs rw',
+          '/proc/sys proc ro',
+          '/proc/sysrq-trigger proc ro',
+        ]),
+      );
+      expect(r.stdout).toMatch(/^shm \/dev\/shm tmpfs \S*size=65536k/m);
+      record('mounts', runtime, mounts);
+    });
+
+    it('masks sensitive paths and refuses writes to the read-only root and /proc/sys', async () => {
+      const script = [
+        'echo keys=$(cat /proc/keys | wc -c)',
+        'echo timer_list=$(cat /proc/timer_list | wc -c)',
+        'echo firmware=$(ls -A /sys/firmware | wc -l)',
+        'echo acpi=$(ls -A /proc/acpi 2>/dev/null | wc -l)',
+        'touch /newfile 2>/dev/null && echo root=writable || echo root=refused',
+        '(echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo procsys=writable || echo procsys=refused',
+        '(echo h > /proc/sysrq-trigger) 2>/dev/null && echo sysrq=writable || echo sysrq=refused',
+        'touch /dev/shm/ok && echo shm=writable',
+      ].join('; ');
+      const r = await h.run({ args: ['sh', '-c', script] });
+      expect(r.stdout).toBe('keys=0\ntimer_list=0\nfirmware=0\nacpi=0\nroot=refused\nprocsys=refused\nsysrq=refused\nshm=writable\n');
+      record('masking', runtime, r.stdout);
+    });
+
+    it('kills a process over its memory limit (exit 137)', async () => {
+      // dd as pid 1 touches a 64 MiB buffer in a 16 MiB cgroup without swap.
+      const r = await h.run({ args: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], resources: { memory: 16 << 20, memorySwap: 16 << 20 } });
+      expect(r.exit.exitCode).toBe(137);
+      record('oom', runtime, r.exit.exitCode);
+    });
+
+    it('stops a fork bomb at the pids limit', async () => {
+      const def = h.definition({ args: ['sh', '-c', 'b() { b | b & }; b; wait'], resources: { pidsLimit: 32 } });
+      const dir = path.join('/sys/fs/cgroup/pids', CGROUP_PARENT, def.id);
+      try {
+        await h.create(def);
+        await h.driver.start(def.id);
+        // pids.events counts forks the limit refused: the bomb has hit the wall.
+        await until('the pids limit to refuse a fork', () => /^max [1-9]/m.test(readFileSync(path.join(dir, 'pids.events'), 'utf8')));
+        expect(Number(readFileSync(path.join(dir, 'pids.current'), 'utf8'))).toBeLessThanOrEqual(32);
+        // The host still forks.
+        expect(execFileSync('true', { encoding: 'utf8' })).toBe('');
+        await h.driver.kill(def.id, 'KILL', true);
+        expect((await waitForExit(h.paths(def.id).stateDir)).exitCode).toBe(137);
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+
+    it('joins a network namespace given by path', async () => {
+      const ns = `berth-test-${runtime}-${process.pid}`;
+      execFileSync('ip', ['netns', 'add', ns]);
+      try {
+        execFileSync('ip', ['-n', ns, 'link', 'add', 'conf0', 'type', 'dummy']);
+        const r = await h.run({ args: ['sh', '-c', 'ip -o link show | cut -d: -f2 | tr -d " " | sort'], network: { kind: 'path', path: `/run/netns/${ns}` } });
+        expect(r.stdout).toBe('conf0\nlo\n');
+        const fresh = await h.run({ args: ['sh', '-c', 'ip -o link show | cut -d: -f2 | tr -d " "'] });
+        expect(fresh.stdout).toBe('lo\n');
+        record('netns', runtime, [r.stdout, fresh.stdout]);
+      } finally {
+        execFileSync('ip', ['netns', 'delete', ns]);
+      }
+    });
+
+    it('goes through created → running → paused → running → stopped, then is gone', async () => {
+      const def = h.definition({ args: ['sleep', '1000'] });
+      try {
+        const { initPid } = await h.create(def);
+        const created = await h.driver.state(def.id);
+        expect(created).toMatchObject({ id: def.id, status: 'created', pid: initPid, bundle: h.paths(def.id).bundle });
+        await h.driver.start(def.id);
+        expect((await h.driver.state(def.id)).status).toBe('running');
+        await h.driver.pause(def.id);
+        expect((await h.driver.state(def.id)).status).toBe('paused');
+        await h.driver.resume(def.id);
+        expect((await h.driver.state(def.id)).status).toBe('running');
+        await h.driver.kill(def.id, 'SIGKILL');
+        const exit = await waitForExit(h.paths(def.id).stateDir);
+        expect(exit).toMatchObject({ exitCode: 137 });
+        expect((await h.driver.state(def.id)).status).toBe('stopped');
+        await h.driver.delete(def.id);
+        await expect(h.driver.state(def.id)).rejects.toSatisfy(isNotFound);
+        await expect(h.driver.kill(def.id, 'KILL')).rejects.toSatisfy(isNotFound);
+        await expect(h.driver.delete(def.id)).rejects.toSatisfy(isNotFound);
+        await h.driver.delete(def.id, true);
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+
+    it('execs into a running container: output, exit code, identity, timeout, missing container', async () => {
+      const def = h.definition({ args: ['sleep', '1000'], hostname: 'exec-host' });
+      try {
+        await h.create(def);
+        await h.driver.start(def.id);
+        const proc = { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/' };
+        const r = await h.driver.exec(def.id, { ...proc, args: ['sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; echo oops >&2; exit 7'] });
+        expect(r.exitCode).toBe(7);
+        expect(r.stdout.toString()).toBe('exec-host\nsleep 1000 \n');
+        expect(r.stderr.toString()).toBe('oops\n');
+        const who = await h.driver.exec(def.id, { user: { uid: 1000, gid: 1000, additionalGids: [2000] }, env: ['PATH=/bin'], cwd: '/tmp', args: ['sh', '-c', 'id -u; id -G; pwd'] });
+        expect(who).toMatchObject({ exitCode: 0 });
+        expect(who.stdout.toString()).toBe('1000\n1000 2000\n/tmp\n');
+        const big = await h.driver.exec(def.id, { ...proc, args: ['head', '-c', '100000', '/dev/zero'] }, { maxOutputBytes: 1000 });
+        expect(big.stdout.length).toBe(1000);
+        await expect(h.driver.exec(def.id, { ...proc, args: ['sleep', '300'] }, { timeoutMs: 200 })).rejects.toThrow(/timed out/);
+        // The timed-out process was killed inside the container, not just the runtime.
+        await until('the timed-out exec to be gone', () => {
+          const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+          return !ps.split('\n').some((l) => l.trim() === 'sleep 300');
+        });
+        await expect(h.driver.exec(def.id, { ...proc, args: ['/no/such/binary'] })).rejects.toMatchObject({ code: 'invalid' });
+        await expect(h.driver.exec(`${def.id}-missing`, { ...proc, args: ['true'] })).rejects.toSatisfy(isNotFound);
+        record('exec', runtime, [r.exitCode, r.stdout.toString(), who.stdout.toString()]);
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+
+    it('refuses to create a container whose id is taken', async () => {
+      const def = h.definition({ args: ['sleep', '1000'] });
+      try {
+        await h.create(def);
+        await expect(h.driver.create({ id: def.id, bundle: h.paths(def.id).bundle, stateDir: `${h.paths(def.id).stateDir}-2`, logPath: `${h.paths(def.id).logPath}-2` })).rejects.toMatchObject({ code: 'already_exists' });
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+  });
+}
+
+describe('runtimes agree', () => {
+  it('every observation is the same under every runtime that ran', () => {
+    for (const [key, byRuntime] of seen) {
+      const [first, ...rest] = [...byRuntime.entries()];
+      if (!first) continue;
+      for (const [runtime, value] of rest) expect(value, `${key}: ${runtime} vs ${first[0]}`).toEqual(first[1]);
+    }
+  });
+});
