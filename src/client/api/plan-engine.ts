@@ -1,0 +1,117 @@
+import type { NetworkCreateRequest } from '../../engine/types.js';
+import { isNotFound } from '../../errors.js';
+import type { PlanEngine } from '../../plan/execute.js';
+import type { VolumeCreateBody } from './volumes.js';
+import type { EngineApi } from './engine-api.js';
+import { ContainerWatch } from './container-watch.js';
+import type { ContainerCreateBody, EndpointConfig } from './wire.js';
+
+// The executor's engine: each plan operation as one typed API call. Removals treat "not
+// found" as done (they are idempotent: `down` after a half-failed `up` must not trip).
+
+export class ApiPlanEngine implements PlanEngine {
+  private readonly watch: ContainerWatch;
+
+  constructor(private readonly api: EngineApi, project: string) {
+    this.watch = new ContainerWatch(api.containers, api.events, project);
+  }
+
+  /** Open the events subscription before anything starts. */
+  open(): Promise<void> {
+    return this.watch.open();
+  }
+
+  close(): Promise<void> {
+    return this.watch.close();
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.api.images.inspect(image);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async createNetwork(body: NetworkCreateRequest): Promise<void> {
+    await this.api.networks.create(body);
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    return ignoreMissing(this.api.networks.remove(name));
+  }
+
+  async createVolume(body: VolumeCreateBody): Promise<void> {
+    await this.api.volumes.create(body);
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return ignoreMissing(this.api.volumes.remove(name));
+  }
+
+  async createContainer(name: string, body: ContainerCreateBody): Promise<void> {
+    await this.api.containers.create(name, body);
+  }
+
+  async connectNetwork(container: string, network: string, endpoint: EndpointConfig): Promise<void> {
+    await this.api.client.request('POST', `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } });
+  }
+
+  startContainer(name: string): Promise<void> {
+    return this.api.containers.start(name);
+  }
+
+  stopContainer(name: string, timeout?: number): Promise<void> {
+    return ignoreMissing(this.api.containers.stop(name, timeout));
+  }
+
+  restartContainer(name: string, timeout?: number): Promise<void> {
+    return this.api.containers.restart(name, timeout);
+  }
+
+  killContainer(name: string, signal?: string): Promise<void> {
+    return this.api.containers.kill(name, signal);
+  }
+
+  pauseContainer(name: string): Promise<void> {
+    return this.api.containers.pause(name);
+  }
+
+  unpauseContainer(name: string): Promise<void> {
+    return this.api.containers.unpause(name);
+  }
+
+  renameContainer(name: string, to: string): Promise<void> {
+    return this.api.containers.rename(name, to);
+  }
+
+  removeContainer(name: string, opts: { volumes: boolean; force: boolean }): Promise<void> {
+    return ignoreMissing(this.api.containers.remove(name, opts));
+  }
+
+  removeImage(image: string): Promise<void> {
+    return ignoreMissing(this.api.images.remove(image));
+  }
+
+  awaitHealthy(container: string, signal: AbortSignal): Promise<void> {
+    return this.watch.awaitHealthy(container, signal);
+  }
+
+  awaitExit(container: string, requireZero: boolean, signal: AbortSignal): Promise<number> {
+    return this.watch.awaitExit(container, requireZero, signal);
+  }
+
+  awaitReady(container: string, signal: AbortSignal): Promise<'Healthy' | 'Running'> {
+    return this.watch.awaitReady(container, signal);
+  }
+}
+
+async function ignoreMissing(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}

@@ -1,0 +1,181 @@
+import { describe, expect, test } from 'vitest';
+import { renderPlan } from '../../../src/plan/plan.js';
+import { reconcile } from '../../../src/plan/reconcile.js';
+import { container, observed, options, project, service } from './fixtures.js';
+
+// Golden plans: the planner's decisions printed as text, compared line by line.
+
+const webDb = () =>
+  project({
+    db: service({ healthcheck: { test: ['CMD', 'true'], interval: '1s' } }),
+    web: service({ depends_on: { db: { condition: 'service_healthy', required: true } } }),
+  });
+
+const plan = (...args: Parameters<typeof reconcile>) => renderPlan(reconcile(...args));
+
+describe('reconcile', () => {
+  test('from nothing: network, then each service created and started after its dependency is healthy', () => {
+    expect(plan(webDb(), observed([], false), options())).toBe(
+      [
+        '[1] network:p_default CreateNetwork',
+        '[2] service:db CheckImage bb:latest pull=missing',
+        '[3] -> #1,#2 service:db CreateContainer p-db-1',
+        '[4] -> #3 service:db StartContainer p-db-1',
+        '[5] -> #1,#2 service:web CreateContainer p-web-1',
+        '[6] -> #4 service:db AwaitHealthy p-db-1 for web',
+        '[7] -> #5,#6 service:web StartContainer p-web-1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('nothing to do when every container runs with the current hash', () => {
+    expect(plan(webDb(), observed([container('db', 1), container('web', 1)]), options())).toBe('');
+  });
+
+  test('a changed config hash recreates only that service: stop, rename, create, start, remove the old one', () => {
+    const p = webDb();
+    expect(plan(p, observed([container('db', 1), container('web', 1, { configHash: 'old' })]), options())).toBe(
+      [
+        '[1] service:web StopContainer p-web-1 (config hash changed)',
+        '[2] -> #1 service:web RenameContainer p-web-1 to web100000000_p-web-1 (config hash changed)',
+        '[3] service:web CheckImage bb:latest pull=missing',
+        '[4] -> #2,#3 service:web CreateContainer p-web-1 (config hash changed)',
+        '[5] service:db AwaitHealthy p-db-1 for web',
+        '[6] -> #4,#5 service:web StartContainer p-web-1',
+        '[7] -> #4 service:web RemoveContainer web100000000_p-web-1 (replaced)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--force-recreate recreates unchanged containers', () => {
+    const p = project({ web: service() });
+    expect(plan(p, observed([container('web', 1)]), options({ recreate: 'force' }))).toContain('service:web CreateContainer p-web-1 (forced recreate)');
+  });
+
+  test('--no-recreate keeps a diverged container', () => {
+    const p = project({ web: service() });
+    expect(plan(p, observed([container('web', 1, { configHash: 'old' })]), options({ recreate: 'never' }))).toBe('');
+  });
+
+  test('a stopped container is started again, not recreated', () => {
+    const p = project({ web: service() });
+    expect(plan(p, observed([container('web', 1, { state: 'exited' })]), options())).toBe('[1] service:web StartContainer p-web-1 (container is exited)\n');
+  });
+
+  test('scale 3 → 1 removes the highest numbers first', () => {
+    const p = project({ web: service() });
+    const running = [container('web', 1), container('web', 2), container('web', 3)];
+    expect(plan(p, observed(running), options({ scale: { web: 1 } }))).toBe(
+      [
+        '[1] service:web StopContainer p-web-3 (scale down)',
+        '[2] -> #1 service:web RemoveContainer p-web-3 (scale down)',
+        '[3] service:web StopContainer p-web-2 (scale down)',
+        '[4] -> #3 service:web RemoveContainer p-web-2 (scale down)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('scale 1 → 3 fills the next free numbers', () => {
+    const p = project({ web: service() });
+    expect(plan(p, observed([container('web', 1)]), options({ scale: { web: 3 } }))).toBe(
+      [
+        '[1] service:web CheckImage bb:latest pull=missing',
+        '[2] -> #1 service:web CreateContainer p-web-2 (scale up)',
+        '[3] -> #2 service:web StartContainer p-web-2',
+        '[4] -> #1 service:web CreateContainer p-web-3 (scale up)',
+        '[5] -> #4 service:web StartContainer p-web-3',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('orphans are reported, and removed with --remove-orphans', () => {
+    const p = project({ web: service() });
+    const snapshot = observed([container('web', 1), container('old', 1)]);
+    expect(plan(p, snapshot, options())).toBe(
+      'warning: Found orphan containers (p-old-1) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.\n',
+    );
+    expect(plan(p, snapshot, options({ removeOrphans: true }))).toBe(
+      ['[1] service:old StopContainer p-old-1 (orphan)', '[2] -> #1 service:old RemoveContainer p-old-1 (orphan)', ''].join('\n'),
+    );
+  });
+
+  test('--no-deps plans the named service alone and does not wait for its dependencies', () => {
+    expect(plan(webDb(), observed([]), options({ services: ['web'], noDeps: true }))).toBe(
+      [
+        '[1] service:web CheckImage bb:latest pull=missing',
+        '[2] -> #1 service:web CreateContainer p-web-1',
+        '[3] -> #2 service:web StartContainer p-web-1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('naming a service brings its dependencies', () => {
+    const text = plan(webDb(), observed([]), options({ services: ['web'] }));
+    expect(text).toContain('CreateContainer p-db-1');
+  });
+
+  test('service_completed_successfully waits for the job to exit 0', () => {
+    const p = project({
+      migrate: service({ command: ['true'] }),
+      app: service({ depends_on: { migrate: { condition: 'service_completed_successfully', required: true } } }),
+    });
+    const text = plan(p, observed([container('migrate', 1, { state: 'exited', configHash: 'true' })]), options());
+    expect(text).toBe(
+      [
+        '[1] service:migrate StartContainer p-migrate-1 (container is exited)',
+        '[2] service:app CheckImage bb:latest pull=missing',
+        '[3] -> #2 service:app CreateContainer p-app-1',
+        '[4] -> #1 service:migrate AwaitExit p-migrate-1 for app',
+        '[5] -> #3,#4 service:app StartContainer p-app-1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a missing optional dependency is skipped; a missing required one is an error', () => {
+    const optional = project({ web: service({ depends_on: { cache: { condition: 'service_started', required: false } } }) });
+    expect(plan(optional, observed([]), options())).toContain('StartContainer p-web-1');
+    const required = project({ web: service({ depends_on: { cache: { condition: 'service_started', required: true } } }) });
+    expect(() => reconcile(required, observed([]), options())).toThrow(/depends on undefined service cache/);
+  });
+
+  test('restart: true restarts a kept dependent when its dependency is recreated', () => {
+    const p = project({
+      db: service({ command: ['v2'] }),
+      web: service({ depends_on: { db: { condition: 'service_started', required: true, restart: true } } }),
+    });
+    const text = plan(p, observed([container('db', 1, { configHash: 'v1' }), container('web', 1)]), options());
+    expect(text).toMatch(/-> #\d+ service:web RestartContainer p-web-1 \(dependency db was recreated\)/);
+  });
+
+  test('up --wait waits for each container, and for jobs others depend on to complete', () => {
+    const p = project({
+      job: service({ command: ['true'] }),
+      web: service({ depends_on: { job: { condition: 'service_completed_successfully', required: true } } }),
+    });
+    const text = plan(p, observed([]), options({ wait: true }));
+    expect(text).toContain('service:job AwaitExit p-job-1 for web');
+    expect(text).toMatch(/service:web AwaitReady p-web-1 \(wait\)/);
+    expect(text).not.toContain('AwaitReady p-job-1');
+  });
+
+  test('an external network must exist and is never created', () => {
+    const p = project({ web: service({ networks: { shared: null } }) }, { networks: { shared: { name: 'shared', external: true, ipam: {} } } });
+    expect(() => reconcile(p, observed([]), options())).toThrow(/network shared declared as external, but could not be found/);
+    const text = plan(p, { ...observed([]), externalNetworks: ['shared'] }, options());
+    expect(text).not.toContain('CreateNetwork');
+  });
+
+  test('a dependency cycle is refused, naming it', () => {
+    const p = project({
+      a: service({ depends_on: { b: { condition: 'service_started', required: true } } }),
+      b: service({ depends_on: { a: { condition: 'service_started', required: true } } }),
+    });
+    expect(() => reconcile(p, observed([]), options())).toThrow(/cycle.*a -> b -> a/);
+  });
+});
