@@ -1,0 +1,123 @@
+import { ComposeError, type ComposeErrorKind, type KeyPath, type Locator } from './errors.js';
+import type { PortConfig, Project, ServiceConfig } from './model.js';
+
+// Cross-references and conflicting options that the schema cannot express: every name a
+// service uses must be declared, and options that cannot hold together are refused.
+// Runs on the bound Project, after profiles have dropped inactive services.
+
+function fail(kind: ComposeErrorKind, message: string, locator: Locator, path: KeyPath): never {
+  for (let n = path.length; n >= 0; n--) {
+    const position = locator.locate(path.slice(0, n));
+    if (position !== undefined) throw new ComposeError(kind, message, { position, keyPath: path });
+  }
+  throw new ComposeError(kind, message, { keyPath: path });
+}
+
+/** "service:x" / "container:x" prefixes name another service or a container. */
+function serviceRef(value: string, prefix: string): string | undefined {
+  return value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
+}
+
+function checkServiceRefs(name: string, svc: ServiceConfig, project: Project, locator: Locator): void {
+  const exists = (s: string) => Object.hasOwn(project.services, s);
+  const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
+  for (const [dep, cfg] of Object.entries(svc.depends_on ?? {})) {
+    // An optional dependency may be absent (another profile, another file); Compose skips it.
+    if (!exists(dep) && cfg.required) fail('undefined_reference', `service "${name}" depends on undefined service "${dep}"`, locator, at('depends_on', dep));
+  }
+  (svc.links ?? []).forEach((link, i) => {
+    const target = link.split(':')[0] ?? link;
+    if (!exists(target)) fail('undefined_reference', `service "${name}" refers to undefined service "${target}" in links`, locator, at('links', i));
+  });
+  const viaNetwork = svc.network_mode === undefined ? undefined : serviceRef(svc.network_mode, 'service:');
+  if (viaNetwork !== undefined && !exists(viaNetwork)) {
+    fail('undefined_reference', `service "${name}" refers to undefined service "${viaNetwork}" in network_mode`, locator, at('network_mode'));
+  }
+  (svc.volumes_from ?? []).forEach((spec, i) => {
+    if (spec.startsWith('container:')) return;
+    const target = spec.split(':')[0] ?? spec;
+    if (!exists(target)) fail('undefined_reference', `service "${name}" refers to undefined service "${target}" in volumes_from`, locator, at('volumes_from', i));
+  });
+}
+
+function checkResourceRefs(name: string, svc: ServiceConfig, project: Project, locator: Locator): void {
+  const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
+  for (const net of Object.keys(svc.networks ?? {})) {
+    if (!Object.hasOwn(project.networks ?? {}, net)) fail('undefined_reference', `service "${name}" refers to undefined network "${net}"`, locator, at('networks', net));
+  }
+  (svc.volumes ?? []).forEach((v, i) => {
+    if (v.type !== 'volume' || v.source === undefined) return;
+    if (!Object.hasOwn(project.volumes ?? {}, v.source)) fail('undefined_reference', `service "${name}" refers to undefined volume "${v.source}"`, locator, at('volumes', i));
+  });
+  const files = [
+    ['secrets', svc.secrets, project.secrets, 'secret'],
+    ['configs', svc.configs, project.configs, 'config'],
+    ['build', svc.build?.secrets, project.secrets, 'secret'],
+  ] as const;
+  for (const [key, refs, declared, what] of files) {
+    (refs ?? []).forEach((ref, i) => {
+      const path = key === 'build' ? at('build', 'secrets', i) : at(key, i);
+      if (!Object.hasOwn(declared ?? {}, ref.source)) fail('undefined_reference', `service "${name}" refers to undefined ${what} "${ref.source}"`, locator, path);
+    });
+  }
+}
+
+function replicasOf(svc: ServiceConfig): number {
+  return svc.deploy?.replicas ?? svc.scale ?? 1;
+}
+
+function checkConflicts(name: string, svc: ServiceConfig, locator: Locator): void {
+  const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
+  // normalize() gives every service without network_mode a "default" network, so only an
+  // explicit networks key can clash; it is the one the locator knows.
+  if (svc.network_mode !== undefined && svc.networks !== undefined) {
+    fail('conflict', `service "${name}" declares mutually exclusive network_mode and networks`, locator, at('network_mode'));
+  }
+  if (svc.scale !== undefined && svc.deploy?.replicas !== undefined && svc.scale !== svc.deploy.replicas) {
+    fail('conflict', `service "${name}" sets different values for scale (${svc.scale}) and deploy.replicas (${svc.deploy.replicas})`, locator, at('scale'));
+  }
+  if (svc.container_name !== undefined && replicasOf(svc) > 1) {
+    fail('conflict', `service "${name}" sets container_name "${svc.container_name}" but runs ${replicasOf(svc)} replicas; container names must be unique`, locator, at('container_name'));
+  }
+}
+
+interface Binding {
+  service: string;
+  index: number;
+  ip: string;
+  port: number;
+  protocol: string;
+}
+
+const WILDCARD = new Set(['', '0.0.0.0', '::']);
+
+/** Host ports two containers would both bind. Ranges ("8000-8005") are pools and may overlap. */
+function checkPublishedPorts(project: Project, locator: Locator): void {
+  const seen: Binding[] = [];
+  for (const [name, svc] of Object.entries(project.services)) {
+    (svc.ports ?? []).forEach((p: PortConfig, index) => {
+      if (p.published === undefined || !/^\d+$/.test(p.published) || p.mode === 'host') return;
+      const binding = { service: name, index, ip: p.host_ip ?? '', port: Number(p.published), protocol: p.protocol };
+      if (replicasOf(svc) > 1) {
+        fail('conflict', `service "${name}" publishes host port ${binding.port} but runs ${replicasOf(svc)} replicas; use a port range or no published port`, locator, ['services', name, 'ports', index]);
+      }
+      const clash = seen.find(
+        (b) => b.port === binding.port && b.protocol === binding.protocol && (b.ip === binding.ip || WILDCARD.has(b.ip) || WILDCARD.has(binding.ip)),
+      );
+      if (clash !== undefined) {
+        const owner = clash.service === name ? 'itself' : `service "${clash.service}"`;
+        fail('conflict', `service "${name}" publishes ${binding.protocol} port ${binding.port}, already published by ${owner}`, locator, ['services', name, 'ports', index]);
+      }
+      seen.push(binding);
+    });
+  }
+}
+
+export function checkConsistency(project: Project, locator: Locator): void {
+  for (const [name, svc] of Object.entries(project.services)) {
+    checkConflicts(name, svc, locator);
+    checkServiceRefs(name, svc, project, locator);
+    checkResourceRefs(name, svc, project, locator);
+  }
+  checkPublishedPorts(project, locator);
+}
