@@ -1,0 +1,142 @@
+import dgram from 'node:dgram';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
+import type { Sandbox } from '../../../src/engine/types.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { busybox, eth0Address, linkExists, nodeIn, outsideHost, runIn, spawnIn, testDirs, until } from './helpers.js';
+
+useLeakCheck();
+
+const dirs = testDirs();
+const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
+const WEB = '1'.repeat(64);
+const UDP = '2'.repeat(64);
+const CLIENT = '3'.repeat(64);
+const SEALED = '4'.repeat(64);
+const CLASH = '5'.repeat(64);
+const stops: (() => Promise<void> | void)[] = [];
+let web: Sandbox;
+let outside: ReturnType<typeof outsideHost>;
+
+beforeAll(async () => {
+  mkdirSync(dirs.root, { recursive: true });
+  outside = outsideHost(dirs.root);
+  await svc.create({ Name: 'pub' });
+  await svc.create({ Name: 'sealed', Internal: true });
+});
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  for (const id of [WEB, UDP, CLIENT, SEALED, CLASH]) await svc.removeSandbox(id);
+  await svc.remove('pub');
+  await svc.remove('sealed');
+  await svc.close();
+  outside.cleanup();
+  dirs.cleanup();
+});
+
+function httpGet(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    let body = '';
+    sock.on('connect', () => sock.write(`GET / HTTP/1.0\r\nHost: x\r\n\r\n`));
+    sock.on('data', (b: Buffer) => (body += b.toString()));
+    sock.on('end', () => resolve(body));
+    sock.on('error', reject);
+  });
+}
+
+function udpAsk(host: string, port: number, text: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    const timer = setTimeout(() => finish(undefined), 500);
+    const finish = (v: string | undefined) => {
+      clearTimeout(timer);
+      s.close();
+      resolve(v);
+    };
+    s.on('message', (m) => finish(m.toString()));
+    s.send(text, port, host);
+  });
+}
+
+describe('published ports', () => {
+  it('reach a busybox httpd in the sandbox over TCP on 127.0.0.1 and on the eth0 address', async () => {
+    web = await svc.createSandbox(WEB, 'web', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: 0 }]);
+    const port = web.ports[0]?.hostPort ?? 0;
+    expect(port).toBeGreaterThan(0);
+    const www = path.join(dirs.root, 'www');
+    mkdirSync(www, { recursive: true });
+    writeFileSync(path.join(www, 'index.html'), 'hello from the sandbox\n');
+    const httpd = spawnIn(web.netnsPath, ['/bin/busybox', 'httpd', '-f', '-p', '80', '-h', www]);
+    stops.push(() => httpd.stop());
+    const body = await until('httpd answering through the proxy', () => httpGet('127.0.0.1', port).catch(() => undefined).then((b) => (b?.includes('hello') ? b : undefined)));
+    expect(body).toContain('200 OK');
+    expect(await httpGet(eth0Address(), port)).toContain('hello from the sandbox');
+  });
+
+  it('relay UDP both ways', async () => {
+    const s = await svc.createSandbox(UDP, 'udp', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 9999, protocol: 'udp', hostIp: '127.0.0.1', hostPort: 0 }]);
+    const echo = nodeIn(s.netnsPath, "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('echo:'+m,r.port,r.address));s.bind(9999)");
+    stops.push(() => echo.stop());
+    const port = s.ports[0]?.hostPort ?? 0;
+    expect(s.ports[0]?.hostIp).toBe('127.0.0.1');
+    expect(await until('udp echo', () => udpAsk('127.0.0.1', port, 'ping'))).toBe('echo:ping');
+  });
+
+  it('fail with a conflict naming a taken port and leave nothing behind', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    stops.push(() => new Promise<void>((r) => blocker.close(() => r())));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const before = readdirSync('/sys/class/net').filter((n) => n.startsWith('veth')).sort();
+    const err = await svc
+      .createSandbox(CLASH, 'clash', [{ networkId: 'pub', aliases: [] }], [
+        { containerPort: 81, protocol: 'tcp', hostIp: '', hostPort: 0 },
+        { containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: taken },
+      ])
+      .catch((e: unknown) => e);
+    expect(err).toHaveProperty('code', 'conflict');
+    expect((err as Error).message).toContain(`:${taken}/tcp`);
+    expect(existsSync(path.join(dirs.runDir, 'netns', CLASH))).toBe(false);
+    expect(readdirSync('/sys/class/net').filter((n) => n.startsWith('veth')).sort()).toEqual(before);
+    expect(Object.keys((await svc.inspect('pub')).Containers)).not.toContain(CLASH);
+  });
+});
+
+describe('outbound traffic', () => {
+  it('is masqueraded to the host address when it leaves through a non-bridge link', async () => {
+    const client = await svc.createSandbox(CLIENT, 'client', [{ networkId: 'pub', aliases: [] }], []);
+    const listener = nodeIn(outside.netns, "require('net').createServer(s=>s.end(s.remoteAddress+'\\n')).listen(7000,'0.0.0.0')");
+    stops.push(() => listener.stop());
+    const seen = await until('outside listener', async () => {
+      const r = await busybox(client.netnsPath, 'nc', '-w', '2', outside.peerIp, '7000');
+      return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    });
+    expect(seen).toBe(outside.hostIp);
+  });
+
+  it('reaches a listener on the host eth0 address', async () => {
+    const server = net.createServer((s) => s.end(`${s.remoteAddress}\n`));
+    await new Promise<void>((r) => server.listen(0, eth0Address(), () => r()));
+    stops.push(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as net.AddressInfo).port;
+    const clientNs = path.join(dirs.runDir, 'netns', CLIENT);
+    const r = await busybox(clientNs, 'nc', '-w', '2', eth0Address(), String(port));
+    // Delivered locally on the host, so no NAT applies (as with Docker): the host sees
+    // the container's own address.
+    expect(r.stdout.trim()).toBe((await svc.inspect('pub')).Containers[CLIENT]?.IPv4Address.split('/')[0]);
+  });
+
+  it('is impossible from an internal network: no default route, nothing gets out', async () => {
+    const s = await svc.createSandbox(SEALED, 'sealed', [{ networkId: 'sealed', aliases: [] }], []);
+    expect((await runIn(s.netnsPath, ['ip', 'route'])).stdout).not.toContain('default');
+    const r = await busybox(s.netnsPath, 'nc', '-w', '1', outside.peerIp, '7000');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/unreachable/i);
+    expect(linkExists('bt-out-h')).toBe(true);
+  });
+});
