@@ -1,7 +1,7 @@
 // The shim writes STATE_DIR/exit.json when the container's init exits. The engine's exit
 // events hang on waitForExit, so it is driven by fs.watch (inotify) on the state dir, not
 // by a polling interval.
-import { watch } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError, internal } from '../errors.js';
@@ -48,7 +48,13 @@ export function waitForExit(stateDir: string, signal?: AbortSignal): Promise<Exi
       return;
     }
     let done = false;
-    const watcher = watch(stateDir, { persistent: true });
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(stateDir, { persistent: true });
+    } catch (err) {
+      reject(new BerthError('not_found', `state dir ${stateDir}: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
     const finish = (fn: () => void): void => {
       if (done) return;
       done = true;
@@ -70,6 +76,11 @@ export function waitForExit(stateDir: string, signal?: AbortSignal): Promise<Exi
       );
     };
     watcher.on('change', (_event, name) => {
+      // The state dir itself removed (container deleted under us): no record will come.
+      if (!existsSync(stateDir)) {
+        finish(() => reject(new BerthError('not_found', `state dir ${stateDir} was removed before the container exited`)));
+        return;
+      }
       if (name === null || String(name) === EXIT_FILE) check();
     });
     watcher.on('error', (err) => finish(() => reject(new BerthError('not_found', `state dir ${stateDir}: ${err.message}`, { cause: err }))));
