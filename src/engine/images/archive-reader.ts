@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { invalid } from '../../errors.js';
+import { isBerthError, invalid } from '../../errors.js';
 import { decompressed, Digester } from './compression.js';
 import { safeEntryPath } from './tar-path.js';
 
@@ -101,7 +101,7 @@ export async function stageArchive(src: Readable, dir: string): Promise<StagedAr
     plain.destroy();
     await feeding;
     await staged.cleanup();
-    throw err;
+    throw asTarError(err, 'image archive');
   }
   await feeding;
   if (feedError !== undefined) {
@@ -109,4 +109,10 @@ export async function stageArchive(src: Readable, dir: string): Promise<StagedAr
     throw invalid(`image archive is not a valid tar: ${(feedError as Error).message}`, feedError);
   }
   return staged;
+}
+
+/** tar-stream reports a malformed archive with a plain Error; system errors keep their errno code. */
+function asTarError(err: unknown, what: string): unknown {
+  if (isBerthError(err) || typeof (err as NodeJS.ErrnoException).code === 'string') return err;
+  return invalid(`${what} is not a valid tar archive: ${(err as Error).message}`, err);
 }

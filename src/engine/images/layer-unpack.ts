@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
-import { invalid, unavailable } from '../../errors.js';
+import { isBerthError, invalid, unavailable } from '../../errors.js';
 import { parentChain, safeEntryPath, under } from './tar-path.js';
 import { classifyEntry, isOverlayWhiteout, OVERLAY_OPAQUE_XATTR, OVERLAY_WHITEOUT } from './whiteout.js';
 
@@ -62,7 +62,7 @@ export async function unpackLayer(src: Readable, target: string, opts: UnpackOpt
     extract.destroy();
     src.destroy();
     await feeding;
-    throw err;
+    throw asTarError(err, 'layer');
   }
   await feeding;
   if (feedError !== undefined) throw invalid(`layer is not a valid tar archive: ${(feedError as Error).message}`, feedError);
@@ -258,4 +258,10 @@ async function setOpaque(host: string): Promise<void> {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw unavailable(missing ? 'setfattr not found: apt-get install attr (needed for opaque directories in layers)' : `setfattr ${host}: ${(err as Error).message}`, err);
   }
+}
+
+/** tar-stream reports a malformed archive with a plain Error; system errors keep their errno code. */
+function asTarError(err: unknown, what: string): unknown {
+  if (isBerthError(err) || typeof (err as NodeJS.ErrnoException).code === 'string') return err;
+  return invalid(`${what} is not a valid tar archive: ${(err as Error).message}`, err);
 }
