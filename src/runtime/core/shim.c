@@ -1,0 +1,631 @@
+/* berth-shim - the parent of one container: survives its launcher, keeps the container's stdio,
+ * writes the Docker json-file log, serves attach.sock, reaps the init and records exit.json.
+ *
+ *   berth-shim --runtime PATH [--runtime-arg ARG]... --id ID --bundle DIR --state-dir DIR
+ *              --log FILE [--tty] [--stdin]
+ *
+ * The launching invocation exits 0 once `<runtime> create` succeeded (printing
+ * {"shimPid":N,"initPid":M} on stdout), or prints the runtime's error and exits 1, leaving nothing
+ * behind. The shim itself runs detached (setsid, double fork) as a child subreaper. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+#define MAX_CLIENTS 16
+#define LINE_MAX_BYTES 16384
+#define MAX_RT_ARGS 32
+
+typedef struct {
+  const char *runtime, *id, *bundle, *state_dir, *log;
+  const char *rt_args[MAX_RT_ARGS];
+  int nrt;
+  int tty, stdin_open;
+} shim_opts_t;
+
+static char bundle_abs[PATH_MAX], state_abs[PATH_MAX], log_abs[PATH_MAX];
+
+/* ---------------------------------------------------------------- json-file log */
+
+typedef struct {
+  const char *name; /* "stdout" / "stderr" */
+  char buf[LINE_MAX_BYTES];
+  size_t len;
+} stream_t;
+
+static FILE *logf;
+
+/* Decode one UTF-8 sequence; returns its length, or 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n) {
+  unsigned char c = p[0];
+  size_t len;
+  unsigned cp;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
+  else return 0;
+  if (len > n) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* JSON string body as Docker's json-file writes it: control chars as \uXXXX (or \n \r \t ...),
+   < > & as \u003c \u003e \u0026, U+2028/2029 escaped, invalid UTF-8 as \ufffd. */
+static void put_escaped(FILE *f, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        case '<': fputs("\\u003c", f); break;
+        case '>': fputs("\\u003e", f); break;
+        case '&': fputs("\\u0026", f); break;
+        default:
+          if (c < 0x20 || c == 0x7f) fprintf(f, "\\u%04x", c);
+          else fputc(c, f);
+      }
+      i++;
+      continue;
+    }
+    size_t l = utf8_len(p + i, n - i);
+    if (l == 0) {
+      fputs("\\ufffd", f);
+      i++;
+      continue;
+    }
+    if (l == 3 && p[i] == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
+      fputs(p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", f);
+    } else {
+      fwrite(p + i, 1, l, f);
+    }
+    i += l;
+  }
+}
+
+static void log_entry(const stream_t *st, const char *data, size_t n) {
+  if (!logf || n == 0) return;
+  char ts[64];
+  rfc3339nano(ts, sizeof ts);
+  fputs("{\"log\":\"", logf);
+  put_escaped(logf, data, n);
+  fprintf(logf, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", st->name, ts);
+}
+
+/* Feed output into the line splitter: full lines (with \n) and 16 KiB partial chunks. */
+static void stream_feed(stream_t *st, const char *data, size_t n) {
+  while (n > 0) {
+    const char *nl = memchr(data, '\n', n);
+    size_t take = nl ? (size_t)(nl - data) + 1 : n;
+    size_t room = LINE_MAX_BYTES - st->len;
+    if (take > room) {
+      take = room;
+      nl = NULL;
+    }
+    memcpy(st->buf + st->len, data, take);
+    st->len += take;
+    data += take;
+    n -= take;
+    if (nl || st->len == LINE_MAX_BYTES) {
+      log_entry(st, st->buf, st->len);
+      st->len = 0;
+    }
+  }
+}
+
+static void stream_flush(stream_t *st) {
+  if (st->len) log_entry(st, st->buf, st->len);
+  st->len = 0;
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static int listen_unix(const char *path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof sa.sun_path) {
+    close(fd);
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  strcpy(sa.sun_path, path);
+  unlink(path);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+  }
+  chmod(path, 0600);
+  return fd;
+}
+
+static int recv_fd(int sock) {
+  char b[64];
+  struct iovec iov = {.iov_base = b, .iov_len = sizeof b};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      return fd;
+    }
+  }
+  errno = EPROTO;
+  return -1;
+}
+
+static void sfile(char *out, size_t n, const char *name) {
+  if (snprintf(out, n, "%s/%s", state_abs, name) >= (int)n) out[n - 1] = 0;
+}
+
+static void report(int fd, const char *msg) {
+  if (fd >= 0) (void)write_all(fd, msg, strlen(msg));
+}
+
+/* ---------------------------------------------------------------- the shim */
+
+static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
+  char path[PATH_MAX], errbuf[8192];
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  sfile(path, sizeof path, "shim.pid");
+  char pidbuf[32];
+  int pl = snprintf(pidbuf, sizeof pidbuf, "%d", (int)getpid());
+  berr_t e;
+  if (write_file_atomic(path, pidbuf, (size_t)pl, &e) < 0) {
+    snprintf(errbuf, sizeof errbuf, "E%s", e.msg);
+    report(status_fd, errbuf);
+    return 1;
+  }
+
+  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, console_l = -1;
+  char console_path[PATH_MAX];
+  sfile(console_path, sizeof console_path, "console.sock");
+  if (pipe2(err_pipe, O_CLOEXEC) < 0) goto sys_fail;
+  if (o->tty) {
+    if ((console_l = listen_unix(console_path)) < 0) goto sys_fail;
+  } else {
+    if (pipe2(out_pipe, O_CLOEXEC) < 0) goto sys_fail;
+    if (o->stdin_open && pipe2(in_pipe, O_CLOEXEC) < 0) goto sys_fail;
+  }
+
+  /* <runtime> [args] create --bundle B --pid-file S/init.pid [--console-socket S/console.sock] ID */
+  char initpid_path[PATH_MAX];
+  sfile(initpid_path, sizeof initpid_path, "init.pid");
+  const char *argv[MAX_RT_ARGS + 12];
+  int ac = 0;
+  argv[ac++] = o->runtime;
+  for (int i = 0; i < o->nrt; i++) argv[ac++] = o->rt_args[i];
+  argv[ac++] = "create";
+  argv[ac++] = "--bundle";
+  argv[ac++] = bundle_abs;
+  argv[ac++] = "--pid-file";
+  argv[ac++] = initpid_path;
+  if (o->tty) {
+    argv[ac++] = "--console-socket";
+    argv[ac++] = console_path;
+  }
+  argv[ac++] = o->id;
+  argv[ac] = NULL;
+  pid_t rt = fork();
+  if (rt < 0) goto sys_fail;
+  if (rt == 0) {
+    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    int devnull = open("/dev/null", O_RDWR);
+    int in = in_pipe[0] >= 0 ? in_pipe[0] : devnull;
+    int out = out_pipe[1] >= 0 ? out_pipe[1] : devnull;
+    int err = o->tty ? err_pipe[1] : err_pipe[1];
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+    execv(o->runtime, (char *const *)argv);
+    dprintf(2, "berth-shim: exec `%s`: %s\n", o->runtime, strerror(errno));
+    _exit(127);
+  }
+  if (in_pipe[0] >= 0) close(in_pipe[0]);
+  if (out_pipe[1] >= 0) close(out_pipe[1]);
+  close(err_pipe[1]);
+  int st;
+  while (waitpid(rt, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    /* the runtime failed: everything on the stderr pipe is its message (the container never ran) */
+    fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+    errbuf[0] = 'E';
+    ssize_t n = read(err_pipe[0], errbuf + 1, sizeof errbuf - 2);
+    if (n < 0) n = 0;
+    while (n > 0 && (errbuf[n] == '\n' || errbuf[n] == ' ')) n--;
+    errbuf[n + 1] = 0;
+    if (n == 0) snprintf(errbuf, sizeof errbuf, "E%s create `%s`: failed with status %d", o->runtime, o->id,
+                         WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    report(status_fd, errbuf);
+    goto cleanup_files;
+  }
+  /* keep reading the runtime's stderr pipe only in non-tty mode (there it is the container's stderr) */
+  int out_fd = out_pipe[0], err_fd = err_pipe[0];
+  if (o->tty) {
+    close(err_pipe[0]);
+    err_fd = -1;
+    int c = accept4(console_l, NULL, NULL, SOCK_CLOEXEC);
+    out_fd = c >= 0 ? recv_fd(c) : -1;
+    if (c >= 0) close(c);
+    close(console_l);
+    unlink(console_path);
+    if (out_fd < 0) {
+      snprintf(errbuf, sizeof errbuf, "Econsole `%s`: the runtime sent no terminal", console_path);
+      report(status_fd, errbuf);
+      goto kill_cleanup;
+    }
+  }
+  char *pidtxt;
+  if (read_file(initpid_path, &pidtxt, NULL, &e) < 0) {
+    snprintf(errbuf, sizeof errbuf, "E%s", e.msg);
+    report(status_fd, errbuf);
+    goto kill_cleanup;
+  }
+  pid_t init = (pid_t)atoi(pidtxt);
+  free(pidtxt);
+
+  /* OOM counter of the container's memory cgroup (read from /proc/INIT/cgroup) */
+  char oomfile[PATH_MAX] = "";
+  long long oom_base = -1;
+  {
+    cg_layout_t l;
+    char cgf[64], *cgtext;
+    snprintf(cgf, sizeof cgf, "/proc/%d/cgroup", (int)init);
+    if (cg_detect(&l, &e) == 0 && read_file(cgf, &cgtext, NULL, &e) == 0) {
+      char *line, *save;
+      for (line = strtok_r(cgtext, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = 0;
+        const char *ctrls = c1 + 1, *cgp = c2 + 1;
+        int mem_v1 = strstr(ctrls, "memory") != NULL && cg_v1_find(&l, "memory") >= 0;
+        if (mem_v1) {
+          snprintf(oomfile, sizeof oomfile, "%s%s/memory.oom_control", l.v1[cg_v1_find(&l, "memory")].mnt, cgp);
+          break;
+        }
+        if (ctrls[0] == 0 && l.nv1 == 0 && l.unified[0])
+          snprintf(oomfile, sizeof oomfile, "%s%s/memory.events", l.unified, cgp);
+      }
+      free(cgtext);
+    }
+    if (oomfile[0]) oom_base = cg_read_oom_kills(oomfile);
+  }
+
+  char attach_path[PATH_MAX];
+  sfile(attach_path, sizeof attach_path, "attach.sock");
+  int attach_l = listen_unix(attach_path);
+  logf = fopen(log_abs, "ae");
+
+  char okmsg[64];
+  snprintf(okmsg, sizeof okmsg, "O%d", (int)init);
+  report(status_fd, okmsg);
+  close(status_fd);
+  status_fd = -1;
+
+  /* ---- event loop ---- */
+  stream_t s_out = {.name = "stdout"}, s_err = {.name = "stderr"};
+  int clients[MAX_CLIENTS];
+  int nclients = 0;
+  int in_fd = o->tty ? out_fd : in_pipe[1];
+  int exited = 0, exit_code = 0, exit_sig = 0;
+  char exited_at[64] = "";
+  char buf[8192];
+  for (;;) {
+    struct pollfd pf[4 + MAX_CLIENTS];
+    int n = 0, i_out = -1, i_err = -1, i_sig = -1, i_l = -1;
+    if (out_fd >= 0) pf[i_out = n++] = (struct pollfd){.fd = out_fd, .events = POLLIN};
+    if (err_fd >= 0) pf[i_err = n++] = (struct pollfd){.fd = err_fd, .events = POLLIN};
+    if (!exited) pf[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    if (attach_l >= 0) pf[i_l = n++] = (struct pollfd){.fd = attach_l, .events = POLLIN};
+    int base = n;
+    for (int k = 0; k < nclients; k++) pf[n++] = (struct pollfd){.fd = clients[k], .events = POLLIN};
+    if (exited && out_fd < 0 && err_fd < 0) break;
+    /* after the init exited, wait for the pipes to drain; give up if nothing comes for 500 ms
+       (a process outside the container's pid namespace may still hold them) */
+    int r = poll(pf, (nfds_t)n, exited ? 500 : -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (r == 0 && exited) break;
+    for (int which = 0; which < 2; which++) {
+      int idx = which ? i_err : i_out;
+      if (idx < 0 || !(pf[idx].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      int *fdp = which ? &err_fd : &out_fd;
+      ssize_t got = read(*fdp, buf, sizeof buf);
+      if (got <= 0) {
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        stream_flush(which ? &s_err : &s_out);
+        if (*fdp != in_fd) close(*fdp);
+        *fdp = -1;
+        continue;
+      }
+      stream_feed(which ? &s_err : &s_out, buf, (size_t)got);
+      for (int k = 0; k < nclients; k++) send(clients[k], buf, (size_t)got, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    if (logf) fflush(logf);
+    if (i_sig >= 0 && (pf[i_sig].revents & POLLIN)) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof si) > 0) {
+      }
+      int ws;
+      pid_t p;
+      while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
+        if (p != init) continue;
+        exited = 1;
+        rfc3339nano(exited_at, sizeof exited_at);
+        if (WIFEXITED(ws)) exit_code = WEXITSTATUS(ws);
+        else if (WIFSIGNALED(ws)) {
+          exit_sig = WTERMSIG(ws);
+          exit_code = 128 + exit_sig;
+        }
+      }
+    }
+    if (i_l >= 0 && (pf[i_l].revents & POLLIN)) {
+      int c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (c >= 0) {
+        if (nclients < MAX_CLIENTS) clients[nclients++] = c;
+        else close(c);
+      }
+    }
+    for (int k = base; k < n; k++) {
+      if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      int c = pf[k].fd;
+      ssize_t got = read(c, buf, sizeof buf);
+      if (got > 0) {
+        if (in_fd >= 0) (void)write_all(in_fd, buf, (size_t)got);
+        continue;
+      }
+      if (got < 0 && errno == EAGAIN) continue;
+      close(c);
+      for (int j = 0; j < nclients; j++)
+        if (clients[j] == c) clients[j] = clients[--nclients];
+    }
+  }
+  stream_flush(&s_out);
+  stream_flush(&s_err);
+  if (logf) fclose(logf);
+  for (int k = 0; k < nclients; k++) close(clients[k]);
+  if (attach_l >= 0) close(attach_l);
+  unlink(attach_path);
+  /* reap any other orphans that ended up with us */
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+  int oom = 0;
+  if (oomfile[0] && oom_base >= 0) oom = cg_read_oom_kills(oomfile) > oom_base;
+  if (!exited) {
+    rfc3339nano(exited_at, sizeof exited_at);
+    exit_code = 255;
+  }
+  char rec[256];
+  int rl;
+  if (exit_sig)
+    rl = snprintf(rec, sizeof rec, "{\"exitCode\":%d,\"signal\":%d,\"exitedAt\":\"%s\"%s}\n", exit_code, exit_sig, exited_at,
+                  oom ? ",\"oomKilled\":true" : "");
+  else
+    rl = snprintf(rec, sizeof rec, "{\"exitCode\":%d,\"exitedAt\":\"%s\"%s}\n", exit_code, exited_at,
+                  oom ? ",\"oomKilled\":true" : "");
+  sfile(path, sizeof path, "exit.json");
+  write_file_atomic(path, rec, (size_t)rl, &e);
+  return 0;
+
+sys_fail:
+  snprintf(errbuf, sizeof errbuf, "Eberth-shim `%s`: %s", o->id, strerror(errno));
+  report(status_fd, errbuf);
+  goto cleanup_files;
+kill_cleanup : {
+  /* created but we cannot serve it: remove the container again */
+  pid_t d = fork();
+  if (d == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    const char *dargv[MAX_RT_ARGS + 6];
+    int k = 0;
+    dargv[k++] = o->runtime;
+    for (int i = 0; i < o->nrt; i++) dargv[k++] = o->rt_args[i];
+    dargv[k++] = "delete";
+    dargv[k++] = "--force";
+    dargv[k++] = o->id;
+    dargv[k] = NULL;
+    execv(o->runtime, (char *const *)dargv);
+    _exit(127);
+  }
+  if (d > 0) waitpid(d, NULL, 0);
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+}
+cleanup_files:
+  sfile(path, sizeof path, "shim.pid");
+  unlink(path);
+  sfile(path, sizeof path, "init.pid");
+  unlink(path);
+  unlink(console_path);
+  if (made_state_dir) rmdir(state_abs);
+  return 1;
+}
+
+static int usage(const char *why) {
+  fprintf(stderr,
+          "berth-shim: %s\nusage: berth-shim --runtime PATH [--runtime-arg ARG]... --id ID --bundle DIR "
+          "--state-dir DIR --log FILE [--tty] [--stdin]\n",
+          why);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  shim_opts_t o;
+  memset(&o, 0, sizeof o);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char **dst = NULL;
+    if (strcmp(a, "--tty") == 0) {
+      o.tty = 1;
+      continue;
+    }
+    if (strcmp(a, "--stdin") == 0) {
+      o.stdin_open = 1;
+      continue;
+    }
+    if (strcmp(a, "--runtime") == 0) dst = &o.runtime;
+    else if (strcmp(a, "--id") == 0) dst = &o.id;
+    else if (strcmp(a, "--bundle") == 0) dst = &o.bundle;
+    else if (strcmp(a, "--state-dir") == 0) dst = &o.state_dir;
+    else if (strcmp(a, "--log") == 0) dst = &o.log;
+    else if (strcmp(a, "--runtime-arg") == 0) {
+      if (i + 1 >= argc || o.nrt >= MAX_RT_ARGS) return usage("--runtime-arg needs a value");
+      o.rt_args[o.nrt++] = argv[++i];
+      continue;
+    } else {
+      char m[256];
+      snprintf(m, sizeof m, "option `%.200s`: unknown option", a);
+      return usage(m);
+    }
+    if (i + 1 >= argc) return usage("an option needs a value");
+    *dst = argv[++i];
+  }
+  if (!o.runtime || !o.id || !o.bundle || !o.state_dir || !o.log)
+    return usage("--runtime, --id, --bundle, --state-dir and --log are required");
+  if (realpath(o.bundle, bundle_abs) == NULL) {
+    fprintf(stderr, "berth-shim: bundle `%s`: %s\n", o.bundle, strerror(errno));
+    return 1;
+  }
+  int made_state_dir = 0;
+  if (mkdir(o.state_dir, 0711) == 0) made_state_dir = 1;
+  else if (errno != EEXIST) {
+    fprintf(stderr, "berth-shim: mkdir `%s`: %s\n", o.state_dir, strerror(errno));
+    return 1;
+  }
+  if (realpath(o.state_dir, state_abs) == NULL) {
+    fprintf(stderr, "berth-shim: state dir `%s`: %s\n", o.state_dir, strerror(errno));
+    return 1;
+  }
+  if (o.log[0] == '/') {
+    snprintf(log_abs, sizeof log_abs, "%s", o.log);
+  } else {
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd) || snprintf(log_abs, sizeof log_abs, "%s/%s", cwd, o.log) >= (int)sizeof log_abs) {
+      fprintf(stderr, "berth-shim: log `%s`: path too long\n", o.log);
+      return 1;
+    }
+  }
+  char rt_abs[PATH_MAX];
+  if (strchr(o.runtime, '/') == NULL) {
+    /* search PATH so that `--runtime runc` works */
+    const char *path = getenv("PATH");
+    int found = 0;
+    for (const char *p = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"; p && *p && !found;) {
+      const char *c = strchr(p, ':');
+      size_t l = c ? (size_t)(c - p) : strlen(p);
+      snprintf(rt_abs, sizeof rt_abs, "%.*s/%s", (int)l, p, o.runtime);
+      if (access(rt_abs, X_OK) == 0) found = 1;
+      p = c ? c + 1 : NULL;
+    }
+    if (!found) {
+      fprintf(stderr, "berth-shim: runtime `%s`: not found in $PATH\n", o.runtime);
+      return 1;
+    }
+    o.runtime = rt_abs;
+  }
+
+  int sp[2];
+  if (pipe2(sp, O_CLOEXEC) < 0) {
+    fprintf(stderr, "berth-shim: pipe: %s\n", strerror(errno));
+    return 1;
+  }
+  fflush(NULL);
+  pid_t c = fork();
+  if (c < 0) {
+    fprintf(stderr, "berth-shim: fork: %s\n", strerror(errno));
+    return 1;
+  }
+  if (c == 0) {
+    close(sp[0]);
+    setsid();
+    pid_t g = fork();
+    if (g != 0) _exit(g < 0 ? 1 : 0);
+    /* the shim: no controlling terminal, stdio on /dev/null, no inherited descriptors */
+    if (chdir("/") < 0) _exit(1);
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, 0);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      if (devnull > 2) close(devnull);
+    }
+    if (sp[1] != 3) {
+      dup3(sp[1], 3, O_CLOEXEC);
+      close(sp[1]);
+    }
+    syscall(SYS_close_range, 4U, ~0U, 0U);
+    _exit(run_shim(&o, 3, made_state_dir));
+  }
+  close(sp[1]);
+  int ws;
+  waitpid(c, &ws, 0);
+  char msg[8192];
+  ssize_t n = read_all(sp[0], msg, sizeof msg - 1);
+  close(sp[0]);
+  if (n <= 0) {
+    fprintf(stderr, "berth-shim: create `%s`: the shim exited without reporting\n", o.id);
+    return 1;
+  }
+  msg[n] = 0;
+  if (msg[0] == 'O') {
+    char spath[PATH_MAX + 16], *spid = NULL;
+    berr_t e;
+    snprintf(spath, sizeof spath, "%s/shim.pid", state_abs);
+    read_file(spath, &spid, NULL, &e);
+    printf("{\"shimPid\":%d,\"initPid\":%d}\n", spid ? atoi(spid) : 0, atoi(msg + 1));
+    return 0;
+  }
+  fprintf(stderr, "%s\n", msg + 1);
+  return 1;
+}
