@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ipBatch, run } from './exec.js';
+import { macFromIpv4 } from './mac.js';
 
 // One Linux bridge per network, named like Docker's (br-<first 12 of the ID>), with the
 // gateway address on it. Ensuring is idempotent so restore() can call it after a reboot.
@@ -14,7 +15,10 @@ export function linkExists(name: string): boolean {
 
 export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
   const lines: string[] = [];
-  if (!linkExists(name)) lines.push(`link add ${name} type bridge`);
+  // A fixed MAC (derived from the gateway, as containers' are from theirs): a bridge
+  // left to itself takes the lowest MAC of its ports and changes it when that port
+  // goes, leaving every container's ARP entry for the gateway stale for ~30 s.
+  if (!linkExists(name)) lines.push(`link add ${name} address ${macFromIpv4(gatewayCidr.split('/')[0] ?? '')} type bridge`);
   lines.push(`addr replace ${gatewayCidr} dev ${name}`, `link set ${name} up`);
   await ipBatch(lines);
 }

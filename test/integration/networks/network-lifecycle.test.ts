@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isConflict, isNotFound } from '../../../src/errors.js';
 import { overlaps, parseCidr } from '../../../src/engine/networks/cidr.js';
+import { macFromIpv4 } from '../../../src/engine/networks/mac.js';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { linkExists, nftTableExists, testDirs } from './helpers.js';
@@ -47,6 +48,8 @@ describe('bridge networks', () => {
     expect(linkExists(bridge)).toBe(true);
     const gateway = net.IPAM.Config[0]?.Gateway ?? '';
     expect(execFileSync('ip', ['-4', 'addr', 'show', bridge], { encoding: 'utf8' })).toContain(`inet ${gateway}/`);
+    // A fixed MAC, so the gateway's MAC does not change as containers come and go.
+    expect(readFileSync(`/sys/class/net/${bridge}/address`, 'utf8').trim()).toBe(macFromIpv4(gateway));
     const table = (await import('node:crypto')).createHash('sha256').update(path.resolve(dirs.root)).digest('hex').slice(0, 8);
     expect(nftTableExists(`berth-${table}`)).toBe(true);
     expect(execFileSync('nft', ['list', 'table', 'ip', `berth-${table}`], { encoding: 'utf8' })).toContain(`ip saddr ${net.IPAM.Config[0]?.Subnet}`);

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { linkExists, lookup, spawnIn, testDirs, until } from './helpers.js';
+
+useLeakCheck();
+
+const dirs = testDirs();
+const KEEP = 'e'.repeat(64);
+const LOST = 'f'.repeat(64);
+let current = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
+const stops: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  await current.removeSandbox(KEEP);
+  await current.removeSandbox(LOST);
+  await current.remove('keep').catch(() => undefined);
+  await current.close();
+  dirs.cleanup();
+});
+
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+describe('restore after a berthd restart', () => {
+  it('reloads state, answers DNS and republishes ports; drops sandboxes whose namespace is gone', async () => {
+    await current.create({ Name: 'keep' });
+    const keep = await current.createSandbox(KEEP, 'keeper', [{ networkId: 'keep', aliases: ['svc'] }], [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 0 }]);
+    const lost = await current.createSandbox(LOST, 'lost', [{ networkId: 'keep', aliases: ['svc'] }], []);
+    const gw = keep.endpoints.keep?.Gateway ?? '';
+    const port = keep.ports[0]?.hostPort ?? 0;
+    const www = path.join(dirs.root, 'www');
+    mkdirSync(www, { recursive: true });
+    writeFileSync(path.join(www, 'index.html'), 'kept\n');
+    const httpd = spawnIn(keep.netnsPath, ['/bin/busybox', 'httpd', '-f', '-p', '80', '-h', www]);
+    stops.push(() => httpd.stop());
+    expect((await lookup(keep.netnsPath, 'svc', gw)).sort()).toEqual([keep.endpoints.keep?.IPAddress, lost.endpoints.keep?.IPAddress].sort());
+
+    await current.close();
+    // Kernel state stays, listeners are gone.
+    expect(linkExists(`br-${(keep.endpoints.keep?.NetworkID ?? '').slice(0, 12)}`)).toBe(true);
+    expect(await connects(port)).toBe(false);
+    // While berthd is down, one container's namespace disappears (host reboot-like loss).
+    execFileSync('umount', [lost.netnsPath]);
+
+    current = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
+    await current.restore();
+    expect(await lookup(keep.netnsPath, 'keeper', gw)).toEqual([keep.endpoints.keep?.IPAddress]);
+    expect(await lookup(keep.netnsPath, 'svc', gw)).toEqual([keep.endpoints.keep?.IPAddress]);
+    expect(await until('republished port', async () => connects(port))).toBe(true);
+    expect(Object.keys((await current.inspect('keep')).Containers)).toEqual([KEEP]);
+    const restored = await current.sandbox(KEEP);
+    expect(restored?.ports).toEqual(keep.ports);
+  });
+});
