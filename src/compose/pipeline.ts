@@ -13,6 +13,7 @@ import { withPosition } from './positioned.js';
 import { treeLocator } from './positions.js';
 import { activeProfiles, applyProfiles } from './profiles.js';
 import { projectNameOf } from './project-name.js';
+import { readStdinIfNeeded } from './read-stdin.js';
 import { resolveEnvironment } from './resolve-environment.js';
 import { parseFiles } from './sources.js';
 import { validateSchema } from './validate.js';
@@ -20,7 +21,7 @@ import { validateSchema } from './validate.js';
 // The loading pipeline, phase by phase in the order PIPELINE.md describes.
 
 export async function loadProject(options: LoadOptions = {}): Promise<Project> {
-  const ctx = resolveContext(options);
+  const ctx = resolveContext({ ...options, stdin: options.stdin ?? (await readStdinIfNeeded(options.files)) });
   const docs = parseFiles(ctx.files, ctx.stdin);
   const projectName = projectNameOf(docs, { flag: options.projectName, env: ctx.env, projectDirectory: ctx.projectDirectory, interpolate: ctx.interpolate });
   ctx.env.COMPOSE_PROJECT_NAME ??= projectName;
