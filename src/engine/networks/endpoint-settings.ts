@@ -18,6 +18,6 @@ export function endpointSettings(n: NetworkState, e: EndpointState): EndpointSet
 
 /** Names a container answers to on a network: its name, aliases, short ID (as Docker). */
 export function dnsNamesOf(containerId: string, containerName: string, aliases: string[]): string[] {
-  const names = [containerName.replace(/^\//, ''), ...aliases, containerId.slice(0, 12)].filter((x) => x !== '');
+  const names = [containerName, ...aliases, containerId.slice(0, 12)].map((x) => x.replace(/^\//, '')).filter((x) => x !== '');
   return [...new Set(names)];
 }
