@@ -6,15 +6,18 @@ import { run } from './exec.js';
 // FORWARD) or to FORWARD itself when DOCKER-USER is absent. Rules carry the comment
 // (our nft table name) so they are found and removed exactly, also after a berthd restart.
 
-async function iptables(args: string[]): Promise<string | undefined> {
+/** Runs iptables with the given arguments; undefined when it fails (chain missing, no iptables). */
+export type Iptables = (args: string[]) => Promise<string | undefined>;
+
+export const hostIptables: Iptables = async (args) => {
   try {
     return await run('iptables', ['-w', ...args]);
   } catch {
     return undefined;
   }
-}
+};
 
-export async function forwardPolicyIsDrop(): Promise<boolean> {
+export async function forwardPolicyIsDrop(iptables: Iptables = hostIptables): Promise<boolean> {
   const out = await iptables(['-S', 'FORWARD']);
   return out !== undefined && /^-P FORWARD DROP$/m.test(out);
 }
@@ -38,7 +41,7 @@ export function bridgeOfRule(tag: string, line: string): string | undefined {
 }
 
 /** Make our accept rules cover exactly `wanted`; returns the set now covered. */
-export async function syncIptablesAccept(tag: string, known: Set<string>, wanted: Set<string>): Promise<Set<string>> {
+export async function syncIptablesAccept(tag: string, known: Set<string>, wanted: Set<string>, iptables: Iptables = hostIptables): Promise<Set<string>> {
   if (known.size === 0 && wanted.size === 0) return wanted;
   const chains = ['DOCKER-USER', 'FORWARD'];
   for (const chain of chains) {
