@@ -1,8 +1,9 @@
 import dgram from 'node:dgram';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildResponse, parseQuery, aRecord } from '../../../src/engine/networks/dns-wire.js';
+import { aRecord, aRecordAddress, buildQuery, buildResponse, parseQuery, parseResponse, TYPE_A } from '../../../src/engine/networks/dns-wire.js';
 import { resolvConf } from '../../../src/engine/networks/etc-files.js';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import type { Sandbox } from '../../../src/engine/types.js';
@@ -91,6 +92,29 @@ describe('sandboxes on a bridge network', () => {
     expect(await lookup(a, 'db', gw)).toEqual([]);
     expect((await busybox(a, 'nslookup', '-type=a', 'db', gw)).stdout + (await busybox(a, 'nslookup', '-type=a', 'nosuch', gw)).stdout).toMatch(/NXDOMAIN/);
     expect(await lookup(a, 'upstream.test', gw)).toEqual(['203.0.113.7']);
+  });
+
+  it('answer over TCP too (length-prefixed messages)', async () => {
+    const gw = sandboxes.a?.endpoints.front?.Gateway ?? '';
+    const reply = await new Promise<Buffer>((resolve, reject) => {
+      const sock = net.connect({ host: gw, port: 53 });
+      const query = buildQuery(42, 'proj-web-2', TYPE_A);
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length, 0);
+      let data = Buffer.alloc(0);
+      sock.on('connect', () => sock.write(Buffer.concat([prefix, query])));
+      sock.on('data', (b: Buffer) => {
+        data = Buffer.concat([data, b]);
+        if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
+          sock.end();
+          resolve(data.subarray(2));
+        }
+      });
+      sock.on('error', reject);
+    });
+    const parsed = parseResponse(reply);
+    expect(parsed.id).toBe(42);
+    expect(parsed.answers.map(aRecordAddress)).toEqual([ip(sandboxes.b, 'front')]);
   });
 
   it('isolate networks from each other', async () => {
