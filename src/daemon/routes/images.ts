@@ -1,0 +1,201 @@
+import { invalid, unavailable } from '../../errors.js';
+import type { ImageRecord, ImageService } from '../../engine/types.js';
+import { parseFilters, queryBool } from '../filters.js';
+import { HANDLED, Reply, type RouteContext, type Router } from '../router.js';
+
+// Docker Engine API 1.41 image endpoints: wire shapes and status codes only; the work is
+// the ImageService's. Fixed paths are registered before the `:name*` ones so that
+// /images/json is never read as an image called "json".
+
+/** GET /images/json item. */
+export interface ImageSummaryWire {
+  Id: string;
+  ParentId: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Created: number;
+  Size: number;
+  VirtualSize: number;
+  SharedSize: number;
+  Labels: Record<string, string> | null;
+  Containers: number;
+}
+
+/** GET /images/{name}/json. */
+export interface ImageInspectWire {
+  Id: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Parent: string;
+  Comment: string;
+  Created: string;
+  Container: string;
+  ContainerConfig: Record<string, unknown>;
+  DockerVersion: string;
+  Author: string;
+  Config: ImageRecord['config'];
+  Architecture: string;
+  Os: string;
+  Size: number;
+  VirtualSize: number;
+  GraphDriver: { Name: string; Data: Record<string, string> | null };
+  RootFS: { Type: 'layers'; Layers: string[] };
+  Metadata: { LastTagTime: string };
+}
+
+export interface ImageRouteOptions {
+  /** Whether a container uses the image (DELETE refuses then, unless forced). */
+  inUse?: (imageId: string) => boolean;
+}
+
+export function registerImageRoutes(router: Router, images: ImageService, opts: ImageRouteOptions = {}): void {
+  router.get('/images/json', async (ctx) => listImages(images, ctx));
+  router.post('/images/create', async (ctx) => createImage(images, ctx));
+  router.post('/images/load', async (ctx) => loadImages(images, ctx));
+  router.get('/images/get', async (ctx) => saveImages(images, ctx, ctx.query.getAll('names')));
+  router.get('/images/:name*/json', async (ctx) => inspectWireOf(images, await images.inspect(nameOf(ctx))));
+  router.get('/images/:name*/get', async (ctx) => saveImages(images, ctx, [nameOf(ctx)]));
+  router.post('/images/:name*/tag', async (ctx) => {
+    const repo = ctx.query.get('repo');
+    if (!repo) throw invalid('repository name (repo) is required');
+    const tag = ctx.query.get('tag');
+    await images.tag(nameOf(ctx), tag ? `${repo}:${tag}` : repo);
+    return new Reply(201);
+  });
+  router.delete('/images/:name*', async (ctx) => {
+    const force = queryBool(ctx.query, 'force');
+    return images.remove(nameOf(ctx), opts.inUse ? { force, inUse: opts.inUse } : { force });
+  });
+}
+
+const nameOf = (ctx: RouteContext): string => ctx.params.name ?? '';
+
+async function listImages(images: ImageService, ctx: RouteContext): Promise<ImageSummaryWire[]> {
+  const filters = parseFilters(ctx.query.get('filters'));
+  const records = (await images.list()).filter((r) => matches(r, filters));
+  return records.map((r) => ({
+    Id: r.id,
+    ParentId: '',
+    // API 1.41 shows untagged images as <none>; newer versions send empty lists.
+    RepoTags: r.repoTags.length > 0 ? r.repoTags : ['<none>:<none>'],
+    RepoDigests: r.repoDigests.length > 0 ? r.repoDigests : r.repoTags.length > 0 ? [] : ['<none>@<none>'],
+    Created: Math.floor(Date.parse(r.created) / 1000) || 0,
+    Size: r.size,
+    VirtualSize: r.size,
+    SharedSize: -1,
+    Labels: r.config.Labels ?? null,
+    Containers: -1,
+  }));
+}
+
+function matches(r: ImageRecord, filters: Record<string, string[]>): boolean {
+  for (const [key, values] of Object.entries(filters)) {
+    if (values.length === 0) continue;
+    switch (key) {
+      case 'dangling': {
+        const want = values.some((v) => v === 'true' || v === '1');
+        if ((r.repoTags.length === 0) !== want) return false;
+        break;
+      }
+      case 'label': {
+        const labels = r.config.Labels ?? {};
+        const ok = values.every((v) => {
+          const eq = v.indexOf('=');
+          return eq < 0 ? labels[v] !== undefined : labels[v.slice(0, eq)] === v.slice(eq + 1);
+        });
+        if (!ok) return false;
+        break;
+      }
+      case 'reference':
+        if (!values.some((pattern) => r.repoTags.some((tag) => referenceMatches(pattern, tag)))) return false;
+        break;
+      default:
+        throw invalid(`invalid filter '${key}'`);
+    }
+  }
+  return true;
+}
+
+/** Docker's reference filter: a glob on "name" or "name:tag" ('*' does not cross '/'). */
+export function referenceMatches(pattern: string, repoTag: string): boolean {
+  const glob = (p: string): RegExp => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const colon = repoTag.lastIndexOf(':');
+  const name = repoTag.slice(0, colon);
+  return glob(pattern).test(repoTag) || (!pattern.includes(':') && glob(pattern).test(name));
+}
+
+export function inspectWire(r: ImageRecord, layerDirs: string[] = []): ImageInspectWire {
+  const [top, ...lower] = layerDirs;
+  return {
+    Id: r.id,
+    RepoTags: r.repoTags,
+    RepoDigests: r.repoDigests,
+    Parent: '',
+    Comment: r.comment ?? '',
+    Created: r.created,
+    Container: '',
+    ContainerConfig: {},
+    DockerVersion: '',
+    Author: r.author ?? '',
+    Config: r.config,
+    Architecture: r.architecture,
+    Os: r.os,
+    Size: r.size,
+    VirtualSize: r.size,
+    GraphDriver: { Name: 'overlay2', Data: top === undefined ? null : { UpperDir: top, ...(lower.length > 0 ? { LowerDir: lower.join(':') } : {}) } },
+    RootFS: { Type: 'layers', Layers: r.layers },
+    Metadata: { LastTagTime: '' },
+  };
+}
+
+async function inspectWireOf(images: ImageService, r: ImageRecord): Promise<ImageInspectWire> {
+  return inspectWire(r, await images.layerDirs(r.id).catch(() => []));
+}
+
+/** POST /images/create: `fromSrc=-` imports the request body (docker import). */
+async function createImage(images: ImageService, ctx: RouteContext): Promise<typeof HANDLED> {
+  const q = ctx.query;
+  if (q.get('fromImage')) throw unavailable('pulling images from a registry is not supported by this engine');
+  const fromSrc = q.get('fromSrc');
+  if (fromSrc !== '-') throw invalid(fromSrc ? `importing from ${fromSrc} is not supported: send the tarball as the request body (fromSrc=-)` : 'fromSrc or fromImage is required');
+  const repo = q.get('repo');
+  const tag = q.get('tag');
+  const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
+  const message = q.get('message');
+  const record = await images.importRootfs(ctx.req, {
+    ...(ref ? { ref } : {}),
+    changes: q.getAll('changes'),
+    ...(message ? { message } : {}),
+  });
+  jsonLines(ctx, [{ status: record.id }]);
+  return HANDLED;
+}
+
+/** POST /images/load: the body is a docker save or OCI layout archive. */
+async function loadImages(images: ImageService, ctx: RouteContext): Promise<typeof HANDLED> {
+  const records = await images.load(ctx.req);
+  const lines = records.flatMap((r) => (r.repoTags.length > 0 ? r.repoTags.map((t) => `Loaded image: ${t}\n`) : [`Loaded image ID: ${r.id}\n`]));
+  jsonLines(ctx, lines.map((stream) => ({ stream })));
+  return HANDLED;
+}
+
+/** GET /images/get and /images/{name}/get: a tar stream (format=oci for an OCI layout). */
+async function saveImages(images: ImageService, ctx: RouteContext, names: string[]): Promise<typeof HANDLED> {
+  if (names.length === 0) throw invalid('name at least one image (names=...)');
+  const format = ctx.query.get('format') ?? 'docker';
+  if (format !== 'docker' && format !== 'oci') throw invalid(`unknown archive format "${format}" (docker or oci)`);
+  // Resolve every name first so a bad one is a clean 404, not a broken stream.
+  for (const name of names) await images.inspect(name);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await images.save(names, ctx.res, format);
+  } catch (err) {
+    ctx.res.destroy(err as Error);
+  }
+  return HANDLED;
+}
+
+function jsonLines(ctx: RouteContext, lines: unknown[]): void {
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  ctx.res.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+}
