@@ -1,0 +1,32 @@
+import type { Duplex } from 'node:stream';
+import { FrameDecoder, type Frame } from '../../client/stream-frames.js';
+
+// Copies an attached/exec'd stream to this process's stdout/stderr: raw bytes with a TTY,
+// demultiplexed frames without one. Resolves when the stream ends.
+export function pipeContainerOutput(socket: Duplex, head: Buffer, tty: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (tty) {
+      if (head.length > 0) process.stdout.write(head);
+      socket.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+    } else {
+      const decoder = new FrameDecoder();
+      decoder.on('data', (frame: Frame) => (frame.stream === 'stderr' ? process.stderr : process.stdout).write(frame.data));
+      if (head.length > 0) decoder.write(head);
+      socket.pipe(decoder);
+    }
+    socket.on('end', () => resolve());
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+  });
+}
+
+/** Forward our stdin to the container (interactive runs); raw mode when we have a TTY. */
+export function forwardStdin(socket: Duplex, tty: boolean): () => void {
+  if (tty && process.stdin.isTTY) process.stdin.setRawMode(true);
+  process.stdin.pipe(socket);
+  return () => {
+    process.stdin.unpipe(socket);
+    if (tty && process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.pause();
+  };
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { action, globalsOf } from '../command-adapter.js';
+import { connectEngine } from '../../client/connect.js';
+import type { EngineClient } from '../../client/engine-client.js';
+
+// The verbs that take a list of containers and make one call each: docker prints each
+// name it handled on stdout, each failure on stderr, and exits 1 if any failed.
+
+interface Verb {
+  name: string;
+  description: string;
+  options?: (cmd: Command) => Command;
+  call: (client: EngineClient, id: string, opts: Record<string, unknown>) => Promise<unknown>;
+}
+
+const verbs: Verb[] = [
+  {
+    name: 'start',
+    description: 'Start one or more stopped containers',
+    call: (c, id) => c.request('POST', `/containers/${encodeURIComponent(id)}/start`),
+  },
+  {
+    name: 'stop',
+    description: 'Stop one or more running containers',
+    options: (cmd) => cmd.option('-t, --time <seconds>', 'seconds to wait before killing the container').option('-s, --signal <signal>', 'signal to send to the container'),
+    call: (c, id, o) => c.request('POST', `/containers/${encodeURIComponent(id)}/stop`, { query: { t: o.time as string | undefined, signal: o.signal as string | undefined } }),
+  },
+  {
+    name: 'restart',
+    description: 'Restart one or more containers',
+    options: (cmd) => cmd.option('-t, --time <seconds>', 'seconds to wait before killing the container').option('-s, --signal <signal>', 'signal to send to the container'),
+    call: (c, id, o) => c.request('POST', `/containers/${encodeURIComponent(id)}/restart`, { query: { t: o.time as string | undefined, signal: o.signal as string | undefined } }),
+  },
+  {
+    name: 'kill',
+    description: 'Kill one or more running containers',
+    options: (cmd) => cmd.option('-s, --signal <signal>', 'signal to send to the container', 'KILL'),
+    call: (c, id, o) => c.request('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal: o.signal as string } }),
+  },
+  {
+    name: 'rm',
+    description: 'Remove one or more containers',
+    options: (cmd) => cmd.option('-f, --force', 'force the removal of a running container (uses SIGKILL)').option('-v, --volumes', 'remove anonymous volumes associated with the container'),
+    call: (c, id, o) => c.request('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: o.force === true, v: o.volumes === true } }),
+  },
+  {
+    name: 'pause',
+    description: 'Pause all processes within one or more containers',
+    call: (c, id) => c.request('POST', `/containers/${encodeURIComponent(id)}/pause`),
+  },
+  {
+    name: 'unpause',
+    description: 'Unpause all processes within one or more containers',
+    call: (c, id) => c.request('POST', `/containers/${encodeURIComponent(id)}/unpause`),
+  },
+];
+
+export function registerLifecycle(group: Command): void {
+  for (const verb of verbs) {
+    const cmd = group.command(verb.name).description(verb.description).argument('<container...>');
+    (verb.options ? verb.options(cmd) : cmd).action(
+      action(async (ids: string[], opts: Record<string, unknown>, self: Command) => {
+        const client = await connectEngine(globalsOf(self));
+        let failed = false;
+        for (const id of ids) {
+          try {
+            await verb.call(client, id, opts);
+            process.stdout.write(`${id}\n`);
+          } catch (err) {
+            failed = true;
+            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
+          }
+        }
+        return failed ? 1 : 0;
+      }),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { action, globalsOf } from '../command-adapter.js';
+import { connectEngine } from '../../client/connect.js';
+import { renderTable } from '../table.js';
+
+export function registerTop(group: Command): void {
+  group
+    .command('top')
+    .description('Display the running processes of a container')
+    .argument('<container>')
+    .argument('[ps-options...]')
+    .action(
+      action(async (id: string, psArgs: string[], _opts: unknown, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        const top = await client.request<{ Titles: string[]; Processes: string[][] }>('GET', `/containers/${encodeURIComponent(id)}/top`, {
+          query: { ps_args: psArgs.length ? psArgs.join(' ') : undefined },
+        });
+        process.stdout.write(renderTable(top.Titles, top.Processes));
+      }),
+    );
+}

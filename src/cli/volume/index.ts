@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { action, globalsOf } from '../command-adapter.js';
+import { connectEngine } from '../../client/connect.js';
+import type { VolumeRecord } from '../../engine/types.js';
+import { selectPath } from '../format-path.js';
+import { humanSize, renderTable } from '../table.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function pairs(items: string[]): Record<string, string> {
+  return Object.fromEntries(items.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+// `berth volume …`, docker's flags.
+export function registerVolumeCommands(program: Command): void {
+  const group = program.command('volume').description('Manage volumes (docker volume …)');
+
+  group
+    .command('create')
+    .argument('[name]')
+    .option('-d, --driver <driver>', 'volume driver name', 'local')
+    .option('-o, --opt <key=value>', 'driver specific options', collect, [])
+    .option('--label <key=value>', 'set metadata for a volume', collect, [])
+    .action(
+      action(async (name: string | undefined, o: { driver: string; opt: string[]; label: string[] }, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        const v = await client.request<VolumeRecord>('POST', '/volumes/create', { body: { Name: name ?? '', Driver: o.driver, DriverOpts: pairs(o.opt), Labels: pairs(o.label) } });
+        process.stdout.write(`${v.Name}\n`);
+      }),
+    );
+
+  group
+    .command('ls')
+    .alias('list')
+    .option('-q, --quiet', 'only display volume names')
+    .option('-f, --filter <key=value>', 'provide filter values', collect, [])
+    .option('--format <format>', 'table or json')
+    .action(
+      action(async (o: { quiet?: boolean; filter: string[]; format?: string }, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        const filters: Record<string, string[]> = {};
+        for (const f of o.filter) (filters[f.split('=')[0] ?? f] ??= []).push(f.split('=').slice(1).join('='));
+        const res = await client.request<{ Volumes: VolumeRecord[] | null }>('GET', '/volumes', { query: { filters: o.filter.length ? JSON.stringify(filters) : undefined } });
+        const list = res.Volumes ?? [];
+        if (o.quiet) return void list.forEach((v) => process.stdout.write(`${v.Name}\n`));
+        if (o.format === 'json') return void list.forEach((v) => process.stdout.write(`${JSON.stringify(v)}\n`));
+        process.stdout.write(renderTable(['DRIVER', 'VOLUME NAME'], list.map((v) => [v.Driver, v.Name])));
+      }),
+    );
+
+  group
+    .command('inspect')
+    .argument('<volume...>')
+    .option('-f, --format <template>', 'format the output using a path template')
+    .action(
+      action(async (names: string[], o: { format?: string }, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        const found = await Promise.all(names.map((n) => client.request('GET', `/volumes/${encodeURIComponent(n)}`)));
+        if (o.format) for (const item of found) process.stdout.write(`${selectPath(item, o.format)}\n`);
+        else process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+      }),
+    );
+
+  group
+    .command('rm')
+    .alias('remove')
+    .argument('<volume...>')
+    .option('-f, --force', 'force the removal of one or more volumes')
+    .action(
+      action(async (names: string[], o: { force?: boolean }, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        let failed = false;
+        for (const n of names) {
+          try {
+            await client.request('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: o.force === true } });
+            process.stdout.write(`${n}\n`);
+          } catch (err) {
+            failed = true;
+            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
+          }
+        }
+        return failed ? 1 : 0;
+      }),
+    );
+
+  group
+    .command('prune')
+    .option('-f, --force', 'do not prompt for confirmation')
+    .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
+    .action(
+      action(async (o: { all?: boolean }, cmd: Command) => {
+        const client = await connectEngine(globalsOf(cmd));
+        const res = await client.request<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/volumes/prune', {
+          query: { filters: o.all ? JSON.stringify({ all: ['true'] }) : undefined },
+        });
+        const deleted = res.VolumesDeleted ?? [];
+        if (deleted.length) process.stdout.write(`Deleted Volumes:\n${deleted.join('\n')}\n\n`);
+        process.stdout.write(`Total reclaimed space: ${humanSize(res.SpaceReclaimed ?? 0)}\n`);
+      }),
+    );
+}
