@@ -8,6 +8,7 @@ import { serviceConfigs, serviceSecrets } from './transforms/file-refs.js';
 import { healthcheck } from './transforms/healthcheck.js';
 import { extraHosts, mappingWithEquals, stringMapping } from './transforms/mappings.js';
 import { expose, ports } from './transforms/ports.js';
+import { hostPath } from './transforms/paths.js';
 import { fileObject, network, volume } from './transforms/resources.js';
 import { byteSize, devices, duration, logging, number, stringList, ulimits } from './transforms/service-scalars.js';
 import { defaultServiceNetwork, serviceNetworks } from './transforms/service-networks.js';
@@ -29,7 +30,7 @@ const RULES: readonly (readonly [string, Transform])[] = [
   ['services.*.depends_on', dependsOn],
   ['services.*.environment', mappingWithEquals],
   ['services.*.env_file', envFile],
-  ['services.*.label_file', stringOrList],
+  ['services.*.label_file', (v, ctx) => (stringOrList(v, ctx) as unknown[] | undefined)?.map(hostPath(ctx))],
   ['services.*.labels', stringMapping],
   ['services.*.annotations', stringMapping],
   ['services.*.sysctls', stringMapping],
@@ -51,6 +52,7 @@ const RULES: readonly (readonly [string, Transform])[] = [
   ['services.*.pre_stop.*.environment', mappingWithEquals],
   ['services.*.develop.watch.*.exec.command', shellCommand],
   ['services.*.develop.watch.*.exec.environment', mappingWithEquals],
+  ['services.*.develop.watch.*.path', (v, ctx) => hostPath(ctx)(v)],
   ['services.*.develop.watch.*.ignore', stringOrList],
   ['services.*.develop.watch.*.include', stringOrList],
   ['services.*.dns', stringOrList],

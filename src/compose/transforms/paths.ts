@@ -15,3 +15,8 @@ export function resolveHostPath(p: string, ctx: NormalizeContext): string {
 export function isRemoteContext(p: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.startsWith('github.com/');
 }
+
+/** A host path field (develop.watch.path, label_file entries): absolute against the project. */
+export function hostPath(ctx: NormalizeContext): (v: unknown) => unknown {
+  return (v) => (typeof v === 'string' ? resolveHostPath(v, ctx) : v);
+}
