@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import { ComposeError } from './errors.js';
-import { substitute } from './template.js';
+import { treeLocator } from './positions.js';
+import { substitute, TemplateError } from './template.js';
 
 // Project name precedence as Compose has it: -p > COMPOSE_PROJECT_NAME > top-level
 // `name:` > the project directory's basename. A name the user chose must already be
@@ -59,7 +60,13 @@ export function projectNameOf(
   let fromFile: string | undefined;
   for (const doc of docs) {
     const name = doc.tree.name;
-    if (typeof name === 'string') fromFile = options.interpolate ? substitute(name, (k) => options.env[k]) : name;
+    if (typeof name !== 'string') continue;
+    try {
+      fromFile = options.interpolate ? substitute(name, (k) => options.env[k]) : name;
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      throw new ComposeError('interpolation', `name: ${err.message}`, { position: treeLocator(doc.tree).locate(['name']), keyPath: ['name'], cause: err });
+    }
   }
   return resolveProjectName({ flag: options.flag, env: options.env.COMPOSE_PROJECT_NAME, fromFile, projectDirectory: options.projectDirectory });
 }

@@ -25,7 +25,14 @@ export function resolveEnvironment(tree: Record<string, unknown>, env: Record<st
         throw new ComposeError('env_file', `services.${name}.env_file: env file ${entry.path} not found`, { position: locator.locate(at), keyPath: at });
       }
       const format: EnvFileFormat = entry.format === 'raw' ? 'raw' : 'dotenv';
-      Object.assign(resolved, parseEnvFile(readFileSync(entry.path, 'utf8'), entry.path, { lookup, format }));
+      let text: string;
+      try {
+        text = readFileSync(entry.path, 'utf8');
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new ComposeError('env_file', `services.${name}.env_file: cannot read ${entry.path}: ${reason}`, { position: locator.locate(at), keyPath: at, cause: err });
+      }
+      Object.assign(resolved, parseEnvFile(text, entry.path, { lookup, format }));
     });
     const own = isRecord(service.environment) ? service.environment : {};
     for (const [key, value] of Object.entries(own)) {
