@@ -21,6 +21,8 @@ export interface Project {
   volumes?: Record<string, VolumeConfig>;
   secrets?: Record<string, SecretConfig>;
   configs?: Record<string, ConfigObjConfig>;
+  /** AI models (Compose's `models:`), passed through as written. */
+  models?: Record<string, Record<string, unknown>>;
   [extension: `x-${string}`]: unknown;
 }
 
@@ -292,6 +294,7 @@ export interface ServiceConfig {
   memswap_limit?: UnitBytes;
   mem_swappiness?: number;
   mac_address?: string;
+  models?: string[] | Record<string, { endpoint_var?: string; model_var?: string } | null>;
   network_mode?: string;
   /** Absent only when network_mode is set; null entries attach with defaults. */
   networks?: Record<string, ServiceNetworkConfig | null>;
@@ -302,6 +305,7 @@ export interface ServiceConfig {
   platform?: string;
   ports?: PortConfig[];
   post_start?: ServiceHook[];
+  provider?: { type: string; options?: Record<string, unknown> };
   pre_stop?: ServiceHook[];
   privileged?: boolean;
   pull_policy?: 'always' | 'never' | 'missing' | 'build' | 'if_not_present' | string;

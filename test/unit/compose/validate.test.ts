@@ -96,4 +96,27 @@ describe('validateSchema', () => {
       validateSchema({ services: { a: { image: 'x', cpus: '1.5', init: 'true', scale: '2', mem_limit: '1g', ports: ['${PORT}:80'] } } }, locatorOf({})),
     ).not.toThrow();
   });
+
+  it('follows the specification on required keys', () => {
+    expect(schemaError({ services: { a: { image: 'x', depends_on: { b: { required: false } } }, b: { image: 'y' } } }).message).toBe(
+      'services.a.depends_on.b requires "condition"',
+    );
+    expect(schemaError({ services: { a: { image: 'x', devices: [{ target: '/dev/x' }] } } }).message).toBe('services.a.devices[0] requires "source"');
+    const reservation = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 1 }] } } };
+    expect(schemaError({ services: { a: { image: 'x', deploy: reservation } } }).message).toBe(
+      'services.a.deploy.resources.reservations.devices[0] requires "capabilities"',
+    );
+  });
+
+  it('accepts the newer sections: models, provider, gpus, develop', () => {
+    const tree = {
+      models: { llm: { model: 'ai/smollm2' } },
+      services: {
+        chat: { image: 'x', models: ['llm'], gpus: [{ driver: 'nvidia', count: 1 }], develop: null },
+        ext: { provider: { type: 'model', options: { model: 'ai/x' } } },
+        gpu: { image: 'x', gpus: 'all' },
+      },
+    };
+    expect(() => validateSchema(tree, locatorOf({}))).not.toThrow();
+  });
 });
