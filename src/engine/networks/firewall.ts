@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { run } from './exec.js';
-import { renderRuleset, type FirewallNetwork } from './firewall-ruleset.js';
+import { renderRuleset, type FirewallState } from './firewall-ruleset.js';
 import { forwardPolicyIsDrop, syncIptablesAccept } from './iptables-accept.js';
 
 // Applies the ruleset for the current networks. Calls are serialised and coalesced:
@@ -14,7 +14,7 @@ export class Firewall {
   private acceptedBridges = new Set<string>();
 
   constructor(
-    private readonly current: () => FirewallNetwork[],
+    private readonly current: () => FirewallState,
     private readonly table: string,
   ) {}
 
@@ -35,13 +35,14 @@ export class Firewall {
   }
 
   private async applyNow(): Promise<void> {
-    const networks = this.current();
+    const state = this.current();
+    const networks = state.networks;
     if (networks.length > 0 && !this.forwardingEnabled) {
       // Routing between bridges and the uplink needs IPv4 forwarding (Docker does the same).
       await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
       this.forwardingEnabled = true;
     }
-    await run('nft', ['-f', '-'], renderRuleset(networks, this.table));
+    await run('nft', ['-f', '-'], renderRuleset(state, this.table));
     const bridges = networks.map((n) => n.bridge);
     // Only when another firewall (Docker's) drops forwarded packets by default do we add
     // iptables accepts for our bridges; otherwise iptables is left untouched.

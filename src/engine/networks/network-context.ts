@@ -6,7 +6,7 @@ import { hostUpstreams, type Upstream } from './dns-forward.js';
 import { DnsRecords } from './dns-records.js';
 import { DnsResponder } from './dns-responder.js';
 import { Firewall } from './firewall.js';
-import type { FirewallNetwork } from './firewall-ruleset.js';
+import type { FirewallNetwork, FirewallPort, FirewallState } from './firewall-ruleset.js';
 import { JsonFiles } from './json-files.js';
 import { KeyedLock } from './keyed-lock.js';
 import { prefixOf } from './network-record.js';
@@ -55,7 +55,7 @@ export class NetworkContext {
     const isDefault = path.resolve(options.root) === '/var/lib/berth';
     this.tableName = isDefault ? 'berth' : `berth-${tag}`;
     this.defaultBridge = isDefault ? 'berth0' : `berth-${tag}`;
-    this.firewall = new Firewall(() => this.firewallNetworks(), this.tableName);
+    this.firewall = new Firewall(() => this.firewallState(), this.tableName);
   }
 
   upstreams = (): Upstream[] => this.options.dnsUpstreams ?? hostUpstreams();
@@ -146,11 +146,22 @@ export class NetworkContext {
     await Promise.all([...responders.map((r) => r.stop()), ...proxies.map((p) => p.close())]);
   }
 
-  private firewallNetworks(): FirewallNetwork[] {
-    const out: FirewallNetwork[] = [];
+  private firewallState(): FirewallState {
+    const networks: FirewallNetwork[] = [];
     for (const n of this.networks.values()) {
-      if (this.live.has(n.id) && n.bridge && n.subnet) out.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal });
+      if (this.live.has(n.id) && n.bridge && n.subnet) networks.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal });
     }
-    return out;
+    const ports: FirewallPort[] = [];
+    for (const s of this.sandboxes.values()) {
+      const n = this.networks.get(s.networks[0] ?? '');
+      const e = n?.endpoints[s.containerId];
+      // Only ports whose proxy is open (it holds the port) and on a network that may
+      // be reached from outside.
+      if (!n || !e || n.internal || !this.live.has(n.id) || !this.proxies.has(s.containerId)) continue;
+      for (const p of s.ports) {
+        if (p.protocol === 'tcp' || p.protocol === 'udp') ports.push({ protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort, targetIp: e.ip, targetPort: p.containerPort });
+      }
+    }
+    return { networks, ports };
   }
 }

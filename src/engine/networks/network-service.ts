@@ -198,7 +198,6 @@ export class BridgeNetworkService implements NetworkService {
     }
     const live = [...this.ctx.networks.values()].filter((n) => n.driver === 'bridge' && (!n.predefined || Object.keys(n.endpoints).length > 0));
     await Promise.all(live.map((n) => this.ctx.ensureLive(n)));
-    await this.ctx.firewall.apply();
     for (const n of this.ctx.networks.values()) {
       if (!n.dnsNames) continue;
       for (const e of Object.values(n.endpoints)) this.ctx.records.set(n.id, e.containerId, e.ip, e.dnsNames);
@@ -213,5 +212,7 @@ export class BridgeNetworkService implements NetworkService {
         console.error(`berthd: cannot republish ports of ${s.containerName}: ${(err as Error).message}`);
       }
     }
+    // Once, with every network and port known (also clears a table a crash left behind).
+    await this.ctx.firewall.apply();
   }
 }

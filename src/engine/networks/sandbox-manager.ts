@@ -50,6 +50,7 @@ export class SandboxManager {
       throw err;
     }
     for (const [n, e] of reserved) if (n.dnsNames) this.ctx.records.set(n.id, containerId, e.ip, e.dnsNames);
+    if (sandbox.ports.length > 0) await this.ctx.firewall.apply(); // DNAT for the new ports
     return this.describe(sandbox);
   }
 
@@ -198,6 +199,7 @@ export class SandboxManager {
     this.ctx.sandboxes.delete(sandbox.containerId);
     await this.ctx.saveSandbox(sandbox.containerId);
     await this.undoEndpoints(reserved);
+    if (proxies.length > 0) await this.ctx.firewall.apply(); // its DNAT rules go
   }
 
   private async undoEndpoints(reserved: [NetworkState, EndpointState][]): Promise<void> {

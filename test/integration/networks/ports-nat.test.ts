@@ -78,6 +78,22 @@ describe('published ports', () => {
     expect(await httpGet(eth0Address(), port)).toContain('hello from the sandbox');
   });
 
+  it('keep the client address for other hosts (DNAT) and use the proxy for local clients', async () => {
+    const ECHO = '6'.repeat(64);
+    const s = await svc.createSandbox(ECHO, 'echo', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 8000, protocol: 'tcp', hostIp: '', hostPort: 0 }]);
+    stops.push(() => svc.removeSandbox(ECHO));
+    const server = nodeIn(s.netnsPath, "require('net').createServer(c=>c.end(c.remoteAddress+'\\n')).listen(8000,'0.0.0.0')");
+    stops.push(() => server.stop());
+    const port = String(s.ports[0]?.hostPort ?? 0);
+    const local = await until('echo via proxy', () => httpGet('127.0.0.1', Number(port)).then((b) => b.trim() || undefined, () => undefined));
+    expect(local).toBe(s.endpoints.pub?.Gateway);
+    const remote = await until('echo via DNAT', async () => {
+      const r = await busybox(outside.netns, 'nc', '-w', '2', outside.hostIp, port);
+      return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    });
+    expect(remote).toBe(outside.peerIp);
+  });
+
   it('relay UDP both ways', async () => {
     const s = await svc.createSandbox(UDP, 'udp', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 9999, protocol: 'udp', hostIp: '127.0.0.1', hostPort: 0 }]);
     const echo = nodeIn(s.netnsPath, "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('echo:'+m,r.port,r.address));s.bind(9999)");

@@ -4,14 +4,17 @@ import { acceptRules, bridgeOfRule } from '../../../src/engine/networks/iptables
 
 describe('renderRuleset', () => {
   it('only deletes the table when no network is live', () => {
-    expect(renderRuleset([], 'berth-x')).toBe('table ip berth-x\ndelete table ip berth-x\n');
+    expect(renderRuleset({ networks: [], ports: [] }, 'berth-x')).toBe('table ip berth-x\ndelete table ip berth-x\n');
   });
 
   it('masquerades non-internal subnets, isolates bridges, shuts internal ones in', () => {
-    const text = renderRuleset([
-      { bridge: 'br-b', subnet: '172.19.0.0/16', internal: true },
-      { bridge: 'br-a', subnet: '172.18.0.0/16', internal: false },
-    ]);
+    const text = renderRuleset({
+      networks: [
+        { bridge: 'br-b', subnet: '172.19.0.0/16', internal: true },
+        { bridge: 'br-a', subnet: '172.18.0.0/16', internal: false },
+      ],
+      ports: [],
+    });
     expect(text).toContain('elements = { "br-a", "br-b" }');
     expect(text).toContain('ip saddr 172.18.0.0/16 oifname != @bridges masquerade');
     expect(text).not.toContain('172.19.0.0/16 oifname');
@@ -20,6 +23,23 @@ describe('renderRuleset', () => {
     expect(text).toContain('oifname "br-b" drop');
     // the same bridge is accepted before the isolation drop
     expect(text.indexOf('iifname "br-a" oifname "br-a" accept')).toBeLessThan(text.indexOf('iifname "br-a" oifname @bridges drop'));
+  });
+});
+
+describe('DNAT for published ports', () => {
+  it('sends outside traffic for a host port to the container, leaving local clients to the proxy', () => {
+    const text = renderRuleset({
+      networks: [{ bridge: 'br-a', subnet: '172.18.0.0/16', internal: false }],
+      ports: [
+        { protocol: 'udp', hostIp: '127.0.0.1', hostPort: 53, targetIp: '172.18.0.3', targetPort: 53 },
+        { protocol: 'tcp', hostIp: '', hostPort: 8080, targetIp: '172.18.0.2', targetPort: 80 },
+        { protocol: 'tcp', hostIp: 'fd00::2', hostPort: 8081, targetIp: '172.18.0.2', targetPort: 81 },
+      ],
+    });
+    expect(text).toContain('type nat hook prerouting priority dstnat;');
+    expect(text).toContain('iifname != @bridges iifname != "lo" fib daddr type local tcp dport 8080 dnat to 172.18.0.2:80');
+    expect(text).toContain('ip daddr 127.0.0.1 udp dport 53 dnat to 172.18.0.3:53');
+    expect(text).not.toContain('8081');
   });
 });
 
