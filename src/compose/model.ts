@@ -1,3 +1,4 @@
+import { canonicalOrder } from './canonical-order.js';
 import { ComposeError } from './errors.js';
 
 // The typed project model. Field names and shapes follow `docker compose config --format
@@ -425,5 +426,5 @@ export function bind(tree: Record<string, unknown>): Project {
       if (section === 'networks' && res.ipam === undefined) res.ipam = {};
     }
   }
-  return copy as unknown as Project;
+  return canonicalOrder(copy) as unknown as Project;
 }
