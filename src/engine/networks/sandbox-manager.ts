@@ -89,10 +89,42 @@ export class SandboxManager {
     await ipBatch([`link del ${e.hostVeth}`], { force: true }).catch(() => undefined);
     this.ctx.records.delete(n.id, containerId);
     delete n.endpoints[containerId];
-    if (sandbox) sandbox.networks = sandbox.networks.filter((id) => id !== n.id);
+    if (sandbox) {
+      const wasFirst = sandbox.networks[0] === n.id;
+      sandbox.networks = sandbox.networks.filter((id) => id !== n.id);
+      await this.followRemainingNetworks(sandbox, n, wasFirst);
+    }
     await this.ctx.saveNetwork(n);
     if (sandbox) await this.ctx.saveSandbox(containerId);
     await this.ctx.releaseIfIdle(n);
+  }
+
+  // Leaving the network that carried the default route or the published ports: the
+  // next remaining (non-internal) network takes them over, as Docker does.
+  private async followRemainingNetworks(sandbox: SandboxState, left: NetworkState, wasFirst: boolean): Promise<void> {
+    const remaining = sandbox.networks.flatMap((id) => {
+      const n = this.ctx.networks.get(id);
+      const e = n?.endpoints[sandbox.containerId];
+      return n && e ? [[n, e] as const] : [];
+    });
+    // The first remaining non-internal network is the right carrier whichever one left,
+    // so replacing the route with it is a no-op unless the carrier was the one leaving.
+    const routed = remaining.find(([n]) => !n.internal);
+    if (!left.internal && routed) {
+      const [n, e] = routed;
+      await inNetns(sandbox.netnsPath, ['ip', 'route', 'replace', 'default', 'via', n.gateway ?? '', 'dev', e.ifname], '').catch(() => undefined);
+    }
+    const proxies = this.ctx.proxies.get(sandbox.containerId);
+    if (!wasFirst || !proxies) return;
+    this.ctx.proxies.delete(sandbox.containerId);
+    await Promise.all(proxies.map((p) => p.close()));
+    const first = remaining[0];
+    if (first) {
+      // Same host ports, new target; if one was taken meanwhile the ports stay closed.
+      const reopened = await openPortProxies(sandbox.ports, first[1].ip).catch(() => undefined);
+      if (reopened) this.ctx.proxies.set(sandbox.containerId, reopened);
+    }
+    await this.ctx.firewall.apply();
   }
 
   async remove(containerId: string): Promise<void> {

@@ -24,6 +24,8 @@ let outside: ReturnType<typeof outsideHost>;
 beforeAll(async () => {
   mkdirSync(dirs.root, { recursive: true });
   outside = outsideHost(dirs.root);
+  const echo = nodeIn(outside.netns, "require('net').createServer(s=>s.end(s.remoteAddress+'\\n')).listen(7001,'0.0.0.0')");
+  stops.push(() => echo.stop());
   await svc.create({ Name: 'pub' });
   await svc.create({ Name: 'sealed', Internal: true });
 });
@@ -92,6 +94,30 @@ describe('published ports', () => {
       return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
     });
     expect(remote).toBe(outside.peerIp);
+  });
+
+  it('follow the container to its next network when it leaves the first one', async () => {
+    const MOVER = '8'.repeat(64);
+    await svc.create({ Name: 'pub2' });
+    stops.push(async () => {
+      await svc.removeSandbox(MOVER);
+      await svc.remove('pub2');
+    });
+    const s = await svc.createSandbox(MOVER, 'mover', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 8000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 0 }]);
+    const server = nodeIn(s.netnsPath, "require('net').createServer(c=>c.end(c.remoteAddress+'\\n')).listen(8000,'0.0.0.0')");
+    stops.push(() => server.stop());
+    const port = s.ports[0]?.hostPort ?? 0;
+    await until('echo via proxy', () => httpGet('127.0.0.1', port).then((b) => b.trim() || undefined, () => undefined));
+    const second = await svc.connect(MOVER, { networkId: 'pub2', aliases: [] });
+    await svc.disconnect(MOVER, 'pub');
+    expect((await runIn(s.netnsPath, ['ip', 'route'])).stdout).toContain(`default via ${second.Gateway} dev eth1`);
+    // The published port now reaches the container through its remaining network.
+    expect(await until('echo after the move', () => httpGet('127.0.0.1', port).then((b) => b.trim() || undefined, () => undefined))).toBe(second.Gateway);
+    const seen = await until('outside listener after the move', async () => {
+      const r = await busybox(s.netnsPath, 'nc', '-w', '2', outside.peerIp, '7001');
+      return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    });
+    expect(seen).toBe(outside.hostIp);
   });
 
   it('relay UDP both ways', async () => {
