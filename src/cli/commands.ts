@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerComposeCommands } from './compose/index.js';
 import { registerContainerCommands } from './container/index.js';
+import { registerImageCommands } from './image/index.js';
 import { registerNetworkCommands } from './network/index.js';
 import { registerVolumeCommands } from './volume/index.js';
 
@@ -9,7 +10,7 @@ import { registerVolumeCommands } from './volume/index.js';
 // commands visible in one place.
 type Register = (program: Command) => void;
 
-const groups: Register[] = [registerConfig, registerComposeCommands, registerContainerCommands, registerNetworkCommands, registerVolumeCommands];
+const groups: Register[] = [registerConfig, registerComposeCommands, registerContainerCommands, registerImageCommands, registerNetworkCommands, registerVolumeCommands];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

@@ -122,11 +122,17 @@ export class ImageStore implements ImageService {
     return this.inspect(image.id);
   }
 
+  /**
+   * The records' repoTags are the tags this archive named (what `docker load` reports
+   * as "Loaded image: ..."), not every tag the image may already have had here.
+   */
   async load(archive: Readable): Promise<ImageRecord[]> {
     await this.init();
-    const ids = await loadArchive(this, archive);
+    const loaded = await loadArchive(this, archive);
     const state = await this.index.read();
-    return Promise.all(ids.map((id) => buildRecord(this.blobs, state, id)));
+    return Promise.all(
+      loaded.map(async ({ id, tags }) => ({ ...(await buildRecord(this.blobs, state, id)), repoTags: tags.map(familiarTagged) })),
+    );
   }
 
   async save(refs: string[], out: Writable, format: 'docker' | 'oci' = 'docker'): Promise<void> {

@@ -28,7 +28,8 @@ export interface LoadPlan {
   tags: string[];
 }
 
-export async function loadArchive(store: ImageStore, src: Readable): Promise<string[]> {
+/** The images loaded, each with the stored "name:tag" keys the archive gave it. */
+export async function loadArchive(store: ImageStore, src: Readable): Promise<{ id: string; tags: string[] }[]> {
   return store.writing(async () => {
     const staged = await stageArchive(src, path.join(store.root, 'tmp', `load-${randomBytes(6).toString('hex')}`));
     try {
@@ -37,12 +38,14 @@ export async function loadArchive(store: ImageStore, src: Readable): Promise<str
       else if (staged.has('manifest.json')) plans = await planDockerArchive(staged);
       else throw invalid('not an image archive: neither manifest.json (docker save) nor oci-layout + index.json (OCI layout) found');
       if (plans.length === 0) throw invalid('the image archive holds no image');
-      const ids: string[] = [];
+      const loaded: { id: string; tags: string[] }[] = [];
       for (const plan of plans) {
         const id = await commit(store, staged, plan);
-        if (!ids.includes(id)) ids.push(id);
+        const known = loaded.find((l) => l.id === id);
+        if (known) known.tags.push(...plan.tags.filter((t) => !known.tags.includes(t)));
+        else loaded.push({ id, tags: [...plan.tags] });
       }
-      return ids;
+      return loaded;
     } finally {
       await staged.cleanup();
     }

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { connectEngine } from '../../client/connect.js';
+import { ImagesClient } from '../../client/images.js';
+import { action, globalsOf } from '../command-adapter.js';
+
+// `berth rmi [-f] IMAGE...` / `berth image rm`: untag, and delete images left without tags.
+export function defineRmi(parent: Command, name: string): Command {
+  return parent
+    .command(name)
+    .description('Remove one or more images')
+    .argument('<image...>')
+    .option('-f, --force', 'force removal of the image')
+    .option('--no-prune', 'do not delete untagged parents')
+    .action(
+      action(async (refs: string[], o: { force?: boolean; prune: boolean }, cmd: Command) => {
+        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        let failed = false;
+        for (const ref of refs) {
+          try {
+            for (const item of await images.remove(ref, { force: o.force === true, noPrune: !o.prune })) {
+              if (item.Untagged !== undefined) process.stdout.write(`Untagged: ${item.Untagged}\n`);
+              if (item.Deleted !== undefined) process.stdout.write(`Deleted: ${item.Deleted}\n`);
+            }
+          } catch (err) {
+            failed = true;
+            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
+          }
+        }
+        return failed ? 1 : 0;
+      }),
+    );
+}
