@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { connectEngine } from '../../client/connect.js';
+import { EngineApi } from '../../client/api/engine-api.js';
+import { ApiPlanEngine } from '../../client/api/plan-engine.js';
+import { resolveContext } from '../../compose/context.js';
+import { serviceConfigHash } from '../../compose/hash.js';
+import type { Project } from '../../compose/model.js';
+import { loadProject } from '../../compose/pipeline.js';
+import { BerthError, isBerthError } from '../../errors.js';
+import { execute } from '../../plan/execute.js';
+import { observe } from '../../plan/observe.js';
+import type { Observed } from '../../plan/observed.js';
+import type { Plan } from '../../plan/plan.js';
+import type { ReconcileOptions } from '../../plan/reconcile.js';
+import type { ProgressEvent, ProgressSink } from '../../progress/events.js';
+import { progressFor } from '../../progress/select.js';
+import { globalsOf, type GlobalOptions } from '../command-adapter.js';
+
+// What every Compose command starts from: the project (loaded with the global flags, or
+// only its name when no file is needed), the engine, and a progress renderer.
+
+export interface ComposeContext {
+  globals: GlobalOptions;
+  api: EngineApi;
+  projectName: string;
+  project: Project | undefined;
+  workingDir: string;
+  configFiles: string[];
+  /** A fresh renderer per plan (a tty renderer ends with its plan). */
+  progress: () => ProgressSink;
+  parallel: number;
+}
+
+export interface ContextOptions {
+  /** Services named on the command line (enabled whatever their profiles). */
+  services?: string[];
+  /** Without a compose file, carry on with the project name alone (ps, down, logs, ...). */
+  projectOptional?: boolean;
+}
+
+export async function composeContext(cmd: Command, opts: ContextOptions = {}): Promise<ComposeContext> {
+  const globals = globalsOf(cmd);
+  const loadOptions = {
+    files: globals.file,
+    projectName: globals.projectName,
+    projectDirectory: globals.projectDirectory,
+    profiles: globals.profile,
+    envFiles: globals.envFile,
+    services: opts.services,
+    onWarning: (m: string) => process.stderr.write(`WARN[0000] ${m}\n`),
+  };
+  let project: Project | undefined;
+  let workingDir = path.resolve(globals.projectDirectory ?? process.cwd());
+  let configFiles: string[] = [];
+  try {
+    const where = resolveContext(loadOptions);
+    workingDir = where.projectDirectory;
+    configFiles = where.files;
+    project = await loadProject(loadOptions);
+  } catch (err) {
+    const name = globals.projectName ?? process.env.COMPOSE_PROJECT_NAME;
+    if (!opts.projectOptional || !name || !isNoConfig(err)) throw err;
+  }
+  const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
+  const client = await connectEngine(globals);
+  const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
+  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, progress: () => progressFor(globals.progress, globals.ansi), parallel };
+}
+
+/** The project, or a clear error when the command needs the compose file. */
+export function requireProject(ctx: ComposeContext): Project {
+  if (!ctx.project) throw new BerthError('invalid', 'no configuration file provided: not found');
+  return ctx.project;
+}
+
+export function observeProject(ctx: ComposeContext): Promise<Observed> {
+  const { api } = ctx;
+  return observe(
+    {
+      listContainers: (filters) => api.containers.list({ all: true, filters }),
+      listNetworks: (filters) => api.networks.list(filters),
+      listVolumes: (filters) => api.volumes.list(filters),
+      inspectNetwork: (name) => api.networks.inspect(name),
+      inspectVolume: (name) => api.volumes.inspect(name),
+    },
+    ctx.projectName,
+    ctx.project,
+  );
+}
+
+/** The options every reconcile call shares: hash, labels' working dir and files. */
+export function reconcileBase(ctx: ComposeContext): Pick<ReconcileOptions, 'hash' | 'workingDir' | 'configFiles' | 'hostEnv'> {
+  return { hash: (svc) => serviceConfigHash(svc), workingDir: ctx.workingDir, configFiles: ctx.configFiles, hostEnv: process.env };
+}
+
+/** Run a plan with the events subscription open, then close the renderer. */
+export async function runPlan(ctx: ComposeContext, plan: Plan, opts: { signal?: AbortSignal; onEvent?: (e: ProgressEvent) => void } = {}): Promise<void> {
+  const { signal, onEvent } = opts;
+  const engine = new ApiPlanEngine(ctx.api, ctx.projectName);
+  const needsEvents = plan.nodes.some((n) => n.op.kind.startsWith('Await'));
+  if (needsEvents) await engine.open();
+  const renderer = ctx.progress();
+  const progress: ProgressSink = onEvent
+    ? { begin: (r) => renderer.begin?.(r), emit: (e) => (renderer.emit(e), onEvent(e)), note: (m) => renderer.note(m), close: () => renderer.close() }
+    : renderer;
+  try {
+    await execute(plan, engine, { parallel: ctx.parallel, progress, ...(signal ? { signal } : {}) });
+  } finally {
+    await progress.close();
+    if (needsEvents) await engine.close();
+  }
+}
+
+function isNoConfig(err: unknown): boolean {
+  return isBerthError(err) && /no configuration file|not found|no such file/i.test(err.message);
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { registerCreate } from './create.js';
+import { registerDown } from './down.js';
+import { registerEvents } from './events.js';
+import { registerKill } from './kill.js';
+import { registerLogs } from './logs.js';
+import { registerLs } from './ls.js';
+import { registerPause } from './pause.js';
+import { registerPort } from './port.js';
+import { registerPs } from './ps.js';
+import { registerRestart } from './restart.js';
+import { registerRm } from './rm.js';
+import { registerStart } from './start.js';
+import { registerStop } from './stop.js';
+import { registerTop } from './top.js';
+import { registerUp } from './up.js';
+import { registerVersion } from './version.js';
+import { registerWait } from './wait.js';
+
+// The Compose commands, registered twice like Docker's CLI: at the top level (`berth up`)
+// and under `berth compose` (`berth compose up`). Top-level `images` is the engine's image
+// list, so the project's `images` lives only under `berth compose`.
+
+type Register = (parent: Command) => void;
+
+const commands: Register[] = [
+  registerUp, registerDown, registerPs, registerLogs, registerCreate, registerStart, registerStop, registerRestart,
+  registerKill, registerRm, registerPause, registerTop, registerPort, registerEvents, registerWait, registerLs, registerVersion,
+];
+const composeOnly: Register[] = [];
+
+export function registerComposeCommands(program: Command): void {
+  // Global flags go before the command, as with `docker compose`: otherwise the global
+  // -f/-p/-v would swallow `logs -f`, `run -p`, `down -v`, `rm -f`.
+  program.enablePositionalOptions();
+  for (const register of commands) register(program);
+  const group = program.command('compose').description('Docker Compose-compatible commands (also available at the top level)').enablePositionalOptions();
+  for (const register of [...commands, ...composeOnly]) register(group);
+}
