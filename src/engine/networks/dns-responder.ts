@@ -25,7 +25,8 @@ export class DnsResponder {
     const udp = dgram.createSocket('udp4');
     udp.on('message', (msg, rinfo) => {
       void this.answer(msg, rinfo.address).then((reply) => {
-        if (reply) udp.send(reply, rinfo.port, rinfo.address);
+        // The socket may have been closed while an upstream was being asked.
+        if (reply && this.udp === udp) udp.send(reply, rinfo.port, rinfo.address, () => undefined);
       });
     });
     await new Promise<void>((resolve, reject) => {

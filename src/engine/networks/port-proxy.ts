@@ -37,8 +37,10 @@ export async function openPortProxy(b: PortBinding, targetIp: string): Promise<P
 
 async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
   const conns = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ host: targetIp, port: b.containerPort });
+  // Half-open allowed both ways: a client may send its request, shut its side and still
+  // wait for the answer (nc, HTTP/1.0 tools); each side's FIN is passed on by pipe().
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ host: targetIp, port: b.containerPort, allowHalfOpen: true });
     conns.add(client);
     conns.add(upstream);
     const end = () => {
@@ -68,7 +70,9 @@ async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
 }
 
 async function openUdp(b: PortBinding, targetIp: string): Promise<PortProxy> {
-  const listener = dgram.createSocket('udp4');
+  const address = listenAddress(b.hostIp);
+  const listener = dgram.createSocket(net.isIP(address) === 6 ? 'udp6' : 'udp4');
+  let open = true;
   // One connected socket per client address, so replies find their way back.
   const flows = new Map<string, { socket: dgram.Socket; timer: NodeJS.Timeout }>();
   const drop = (key: string) => {
@@ -83,18 +87,20 @@ async function openUdp(b: PortBinding, targetIp: string): Promise<PortProxy> {
     let flow = flows.get(key);
     if (!flow) {
       const socket = dgram.createSocket('udp4');
-      socket.on('message', (reply) => listener.send(reply, rinfo.port, rinfo.address));
+      socket.on('message', (reply) => {
+        if (open) listener.send(reply, rinfo.port, rinfo.address, () => undefined);
+      });
       socket.on('error', () => drop(key));
       flow = { socket, timer: setTimeout(() => drop(key), UDP_IDLE_MS).unref() };
       flows.set(key, flow);
     } else {
       flow.timer.refresh();
     }
-    flow.socket.send(msg, b.containerPort, targetIp);
+    flow.socket.send(msg, b.containerPort, targetIp, () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     listener.once('error', (err: NodeJS.ErrnoException) => reject(bindError(b, err)));
-    listener.bind({ address: listenAddress(b.hostIp), port: b.hostPort, exclusive: true }, () => resolve());
+    listener.bind({ address, port: b.hostPort, exclusive: true }, () => resolve());
   });
   listener.on('error', () => undefined);
   const port = listener.address().port;
@@ -102,6 +108,7 @@ async function openUdp(b: PortBinding, targetIp: string): Promise<PortProxy> {
     binding: { ...b, hostPort: port },
     close: () =>
       new Promise<void>((resolve) => {
+        open = false;
         for (const key of [...flows.keys()]) drop(key);
         listener.close(() => resolve());
       }),
