@@ -41,10 +41,25 @@ function volumeTarget(spec: string): string {
 
 const volumeIdentity: Identity = (e) => (typeof e === 'string' ? volumeTarget(e) : isRecord(e) && typeof e.target === 'string' ? e.target : undefined);
 
+/** Ports are unique by {host ip, published, target, protocol}, whichever syntax wrote them. */
 const portIdentity: Identity = (e) => {
-  if (typeof e === 'string' || typeof e === 'number') return String(e);
-  if (!isRecord(e)) return undefined;
-  return `${String(e.host_ip ?? '')}:${String(e.published ?? '')}:${String(e.target)}/${String(e.protocol ?? 'tcp')}`;
+  if (isRecord(e)) return `${String(e.host_ip ?? '')}:${String(e.published ?? '')}:${String(e.target)}/${String(e.protocol ?? 'tcp')}`;
+  if (typeof e !== 'string' && typeof e !== 'number') return undefined;
+  let spec = String(e);
+  let protocol = 'tcp';
+  const slash = spec.lastIndexOf('/');
+  if (slash >= 0) [spec, protocol] = [spec.slice(0, slash), spec.slice(slash + 1)];
+  let ip = '';
+  if (spec.startsWith('[')) {
+    const close = spec.indexOf(']');
+    ip = spec.slice(1, close);
+    spec = spec.slice(close + 2);
+  }
+  const parts = spec.split(':');
+  const target = parts.pop() ?? '';
+  const published = parts.pop() ?? '';
+  if (parts.length > 0) ip = parts.join(':');
+  return `${ip}:${published}:${target}/${protocol}`;
 };
 
 const mountIdentity =

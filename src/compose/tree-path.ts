@@ -30,5 +30,9 @@ export function deletePath(root: Record<string, unknown>, path: KeyPath): void {
   const last = path[path.length - 1];
   if (last === undefined || typeof node !== 'object' || node === null) return;
   if (Array.isArray(node) && typeof last === 'number') node.splice(last, 1);
-  else delete (node as Record<string, unknown>)[String(last)];
+  else if (Array.isArray(node)) {
+    // `FOO: !reset` against a list-shaped mapping (environment: [FOO=bar]) drops that entry.
+    const at = node.findIndex((e) => typeof e === 'string' && (e === last || e.startsWith(`${last}=`)));
+    if (at >= 0) node.splice(at, 1);
+  } else delete (node as Record<string, unknown>)[String(last)];
 }
