@@ -76,15 +76,28 @@ async function commit(store: ImageStore, _staged: StagedArchive, plan: LoadPlan)
     const doc = { schemaVersion: 2, mediaType: MEDIA.ociManifest, config: { mediaType: MEDIA.ociConfig, digest: id, size: plan.config.size }, layers: descriptors };
     manifest = { mediaType: MEDIA.ociManifest, ...(await store.blobs.writeBytes(JSON.stringify(doc))) };
   }
-  await fillLayerSizes(store, layers);
+  await fillLayerSizes(store, layers, descriptors.map((d) => d.digest));
   await store.register([{ id, manifest, layers }], plan.tags.map((key) => ({ key, id })));
   return id;
 }
 
-/** Layers that were already unpacked keep the size the index has; others were measured. */
-async function fillLayerSizes(store: ImageStore, layers: { diffId: string; size: number }[]): Promise<void> {
+/**
+ * Layers unpacked by this load were measured; already unpacked ones keep the size the
+ * index has, or are measured from their blob when the index does not know it.
+ */
+async function fillLayerSizes(store: ImageStore, layers: { diffId: string; size: number }[], blobs: string[]): Promise<void> {
   const state = await store.index.read();
-  for (const layer of layers) if (layer.size < 0 && state.layers[layer.diffId]) layer.size = state.layers[layer.diffId]?.size ?? -1;
+  for (const [i, layer] of layers.entries()) {
+    if (layer.size >= 0) continue;
+    const known = state.layers[layer.diffId]?.size;
+    layer.size = known ?? (await uncompressedSize(store, blobs[i] ?? ''));
+  }
+}
+
+async function uncompressedSize(store: ImageStore, blob: string): Promise<number> {
+  let size = 0;
+  for await (const chunk of await decompressed(store.blobs.open(blob), `layer ${blob}`)) size += (chunk as Buffer).length;
+  return size;
 }
 
 /** Move a verified staged file into the blob store (once; later users find it there). */

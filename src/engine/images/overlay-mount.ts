@@ -24,6 +24,10 @@ export interface OverlayLayout {
 
 export function overlayOptions(layout: OverlayLayout, upper: string, work: string): string {
   if (layout.lowers.length === 0) throw invalid('an image needs at least one layer to be mounted');
+  // ',' separates mount options and ':' separates lower dirs: such paths cannot be passed.
+  for (const p of [...layout.lowers, upper, work]) {
+    if (/[,:\\]/.test(p)) throw invalid(`cannot mount overlay: path ${JSON.stringify(p)} contains ',', ':' or '\\'`);
+  }
   const absolute = `lowerdir=${layout.lowers.join(':')},upperdir=${upper},workdir=${work}`;
   if (absolute.length <= MOUNT_OPTIONS_MAX) return absolute;
   const short = `lowerdir=${layout.shortLowers.join(':')},upperdir=${upper},workdir=${work}`;

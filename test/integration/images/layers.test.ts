@@ -173,3 +173,23 @@ describe('hostile layers leave the host untouched', () => {
     noHalfLayers();
   });
 });
+
+describe('deep images', () => {
+  it('mounts an image with more layers than absolute paths fit in the mount options', async () => {
+    const layers = await Promise.all(Array.from({ length: 60 }, (_, i) => tarOf([{ name: `l${i}`, content: String(i) }])));
+    await load(layers, 'deep:1');
+    expect((await store.layerDirs('deep:1')).join(':').length).toBeGreaterThan(4000);
+    const dir = path.join(root, 'c-deep');
+    containers.push(dir);
+    const rootfs = await store.mountRootfs('deep:1', dir);
+    expect(readdirSync(rootfs)).toHaveLength(60);
+    expect(readFileSync(path.join(rootfs, 'l59'), 'utf8')).toBe('59');
+    await store.unmountRootfs(dir);
+  });
+
+  it('refuses zstd layers with a clear error', async () => {
+    const zstdLike = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(60)]);
+    const archive = await dockerArchive([zstdLike], ['z:1'], Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] } })));
+    await expect(store.load(Readable.from(archive))).rejects.toThrow(/zstd/);
+  });
+});

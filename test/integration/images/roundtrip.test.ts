@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageStore } from '../../../src/engine/images/image-store.js';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { ociArchive, sha256, tarOf } from './archives.js';
+import { imageConfig, ociArchive, sha256, tarOf } from './archives.js';
 
 useLeakCheck();
 
@@ -104,6 +104,28 @@ describe('save and load', () => {
     // saved again in OCI format, the manifest digest is unchanged (bytes preserved)
     const files = await members(await save(other, ['nested/app:3'], 'oci'));
     expect(files.has(`blobs/sha256/${manifestDigest.slice(7)}`)).toBe(true);
+  });
+
+  it('follows the in-archive symlinks old docker save writes for shared layers', async () => {
+    const layer = await tarOf([{ name: 'shared', content: 's' }]);
+    const c1 = imageConfig([layer], ['one']);
+    const c2 = imageConfig([layer], ['two']);
+    const manifest = [
+      { Config: 'c1.json', RepoTags: ['old/one:1'], Layers: ['aaa/layer.tar'] },
+      { Config: 'c2.json', RepoTags: ['old/two:1'], Layers: ['bbb/layer.tar'] },
+    ];
+    const archive = await tarOf([
+      { name: 'c1.json', content: c1 },
+      { name: 'c2.json', content: c2 },
+      { name: 'aaa/layer.tar', content: layer },
+      { name: 'bbb/layer.tar', type: 'symlink', linkname: '../aaa/layer.tar' },
+      { name: 'manifest.json', content: JSON.stringify(manifest) },
+    ]);
+    const other = freshStore();
+    const loaded = await other.load(Readable.from(archive));
+    expect(loaded.map((r) => r.repoTags[0])).toEqual(['old/one:1', 'old/two:1']);
+    expect(loaded[0]?.layers).toEqual(loaded[1]?.layers);
+    expect((await other.inspect('old/two:1')).config.Cmd).toEqual(['two']);
   });
 
   it('refuses archives that are not images or whose blobs lie', async () => {
