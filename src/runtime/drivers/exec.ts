@@ -75,16 +75,17 @@ export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciP
     });
     let timedOut = false;
     let canceled = false;
+    // Kill the process itself and let the runtime reap it and exit: killing the runtime
+    // would orphan the process to the host's init, and the container's pid 1 cannot finish
+    // exiting until every orphan in its pid namespace has been reaped by someone.
     const killInside = (): void => {
       void readExecPid(prep.pidFile).then((pid) => {
-        if (pid !== undefined) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+        try {
+          if (pid !== undefined) process.kill(pid, 'SIGKILL');
+          else child.kill('SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
         }
-        child.kill('SIGKILL');
       });
     };
     const timer = opts.timeoutMs !== undefined ? setTimeout(() => ((timedOut = true), killInside()), opts.timeoutMs) : undefined;

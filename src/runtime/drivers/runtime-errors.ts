@@ -30,7 +30,7 @@ function unwrapLogLine(line: string): string {
 // Order matters: "executable file not found" is the user's command, not the container.
 const RULES: readonly [RegExp, ErrorCode][] = [
   [/executable file not found|not found in \$PATH|exec format error/i, 'invalid'],
-  [/does not exist|container not found|no such container|\/status\b.*no such file or directory/i, 'not_found'],
+  [/does not exist|container not found|no such container|\/status\b.*no such file or directory|cannot open directory .*no such file or directory/i, 'not_found'],
   [/already exists|id already in use|with id exists/i, 'already_exists'],
   [/not running|is stopped|is paused|not paused|is running|stopped container|cannot (kill|delete|pause|resume|exec)/i, 'conflict'],
   [/no such file or directory|permission denied|invalid argument/i, 'invalid'],

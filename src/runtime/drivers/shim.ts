@@ -1,7 +1,7 @@
 // Starts a berth-shim for one container. The shim detaches, becomes the container's
 // subreaper, runs `<runtime> create`, and its first process exits 0 once the container
-// is created (non-zero with the runtime's message otherwise); then init.pid and shim.pid
-// are in the state dir.
+// is created (non-zero with the runtime's message otherwise), printing both pids; they
+// are also in the state dir as init.pid and shim.pid.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,20 +29,39 @@ async function readPid(file: string): Promise<number> {
 export async function startShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
   await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
   await mkdir(path.dirname(opts.logPath), { recursive: true });
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(shim, shimArgs(inv, opts), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(shim, shimArgs(inv, opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
     const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('exit', (exitCode) => {
-      // The detached half must not hold our pipe; stop reading once the parent is gone.
+      // The detached half must not hold our pipes; stop reading once the parent is gone.
       setImmediate(() => {
+        child.stdout.destroy();
         child.stderr.destroy();
-        resolve({ code: exitCode, stderr: Buffer.concat(err).toString('utf8') });
+        resolve({ code: exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
     });
   });
   if (code !== 0) throw runtimeError(inv.name, 'create', opts.id, stderr, code);
-  const [shimPid, initPid] = await Promise.all([readPid(path.join(opts.stateDir, 'shim.pid')), readPid(path.join(opts.stateDir, 'init.pid'))]);
+  return reportedPids(stdout) ?? (await pidsFromStateDir(opts.stateDir));
+}
+
+/** berth-shim prints {"shimPid":N,"initPid":N} on success. */
+function reportedPids(stdout: string): { shimPid: number; initPid: number } | undefined {
+  try {
+    const parsed = JSON.parse(stdout) as { shimPid?: unknown; initPid?: unknown };
+    const { shimPid, initPid } = parsed;
+    if (typeof shimPid === 'number' && shimPid > 0 && typeof initPid === 'number' && initPid > 0) return { shimPid, initPid };
+  } catch {
+    // not printed: fall back to the pid files
+  }
+  return undefined;
+}
+
+async function pidsFromStateDir(stateDir: string): Promise<{ shimPid: number; initPid: number }> {
+  const [shimPid, initPid] = await Promise.all([readPid(path.join(stateDir, 'shim.pid')), readPid(path.join(stateDir, 'init.pid'))]);
   return { shimPid, initPid };
 }

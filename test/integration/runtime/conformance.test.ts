@@ -2,7 +2,7 @@
 // (berth-core, runc, crun): the same bundles, the same observations. Each arm asserts
 // Docker's expected behaviour; the last block compares what the arms saw.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/errors.js';
@@ -20,6 +20,24 @@ const record = (key: string, runtime: RuntimeName, value: unknown): void => {
   if (!seen.has(key)) seen.set(key, new Map());
   seen.get(key)?.set(runtime, value);
 };
+
+const MASKED = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
+
+/**
+ * What must agree between runtimes: the mount points, and type and mode of each; not how a
+ * path is masked (runc binds the container's /dev/null, crun the host's) nor the mode of
+ * the v1 /sys/fs/cgroup tmpfs itself (runc 1.1 leaves it rw; the controllers are ro in all).
+ */
+function comparableMounts(mounts: string[]): string[] {
+  return mounts
+    .map((m) => {
+      const [mp = '', type = ''] = m.split(' ');
+      if (MASKED.includes(mp)) return `${mp} masked`;
+      if (mp === '/sys/fs/cgroup') return `${mp} ${type}`;
+      return m;
+    })
+    .sort();
+}
 
 // Docker's 14 default capabilities as a /proc/<pid>/status mask.
 const DEFAULT_CAP_MASK = '00000000a80425fb';
@@ -92,11 +110,18 @@ for (const runtime of RUNTIMES) {
           '/dev/mqueue mqueue rw',
           '/dev/shm tmpfs rw',
           '/proc/sys proc ro',
-          '/proc/sysrq-trigger proc ro',
+          '/proc/bus proc ro',
         ]),
       );
       expect(r.stdout).toMatch(/^shm \/dev\/shm tmpfs \S*size=65536k/m);
-      record('mounts', runtime, mounts);
+      // Every cgroup v1 controller is visible and read-only.
+      const controllers = r.stdout.split('\n').filter((l) => l.split(' ')[1]?.startsWith('/sys/fs/cgroup/'));
+      expect(controllers.length).toBeGreaterThan(0);
+      for (const c of controllers) expect(c.split(' ')[3]?.split(',')).toContain('ro');
+      // Masked paths that exist on this kernel are covered (by a read-only tmpfs or /dev/null).
+      const masked = MASKED.filter((p) => mounts.some((m) => m.startsWith(`${p} `)));
+      expect(masked).toEqual(expect.arrayContaining(['/proc/acpi', '/proc/keys', '/proc/timer_list', '/sys/firmware'].filter((p) => existsSync(p))));
+      record('mounts', runtime, comparableMounts(mounts));
     });
 
     it('masks sensitive paths and refuses writes to the read-only root and /proc/sys', async () => {
@@ -123,7 +148,7 @@ for (const runtime of RUNTIMES) {
     });
 
     it('stops a fork bomb at the pids limit', async () => {
-      const def = h.definition({ args: ['sh', '-c', 'b() { b | b & }; b; wait'], resources: { pidsLimit: 32 } });
+      const def = h.definition({ args: ['sh', '-c', 'b() { b | b & }; b; exec sleep 1000'], resources: { pidsLimit: 32 } });
       const dir = path.join('/sys/fs/cgroup/pids', CGROUP_PARENT, def.id);
       try {
         await h.create(def);
@@ -144,12 +169,16 @@ for (const runtime of RUNTIMES) {
       const ns = `berth-test-${runtime}-${process.pid}`;
       execFileSync('ip', ['netns', 'add', ns]);
       try {
-        execFileSync('ip', ['-n', ns, 'link', 'add', 'conf0', 'type', 'dummy']);
-        const r = await h.run({ args: ['sh', '-c', 'ip -o link show | cut -d: -f2 | tr -d " " | sort'], network: { kind: 'path', path: `/run/netns/${ns}` } });
-        expect(r.stdout).toBe('conf0\nlo\n');
-        const fresh = await h.run({ args: ['sh', '-c', 'ip -o link show | cut -d: -f2 | tr -d " "'] });
-        expect(fresh.stdout).toBe('lo\n');
-        record('netns', runtime, [r.stdout, fresh.stdout]);
+        const inode = execFileSync('stat', ['-L', '-c', '%i', `/run/netns/${ns}`], { encoding: 'utf8' }).trim();
+        const hostInode = execFileSync('stat', ['-L', '-c', '%i', '/proc/self/ns/net'], { encoding: 'utf8' }).trim();
+        const joined = await h.run({ args: ['readlink', '/proc/self/ns/net'], network: { kind: 'path', path: `/run/netns/${ns}` } });
+        expect(joined.stdout).toBe(`net:[${inode}]\n`);
+        const fresh = await h.run({ args: ['sh', '-c', 'readlink /proc/self/ns/net; ip -o link show | cut -d: -f2 | tr -d " "'] });
+        const [freshNs, ...links] = fresh.stdout.trim().split('\n');
+        expect(freshNs).not.toBe(`net:[${inode}]`);
+        expect(freshNs).not.toBe(`net:[${hostInode}]`);
+        expect(links).toEqual(['lo']);
+        record('netns', runtime, links);
       } finally {
         execFileSync('ip', ['netns', 'delete', ns]);
       }
