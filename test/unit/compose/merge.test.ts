@@ -70,12 +70,12 @@ describe('merging compose files', () => {
       'services:\n  web:\n    ports: ["127.0.0.1:8080:80", "53:53/udp", "9000"]\n',
       'services:\n  web:\n    ports: [{host_ip: 127.0.0.1, published: "8080", target: 80, name: http}, "53:53/tcp", "9000"]\n',
     );
-    expect(web(tree).ports).toEqual([{ host_ip: '127.0.0.1', published: '8080', target: 80, name: 'http' }, '53:53/udp', '9000', '53:53/tcp']);
+    expect(web(tree)?.ports).toEqual([{ host_ip: '127.0.0.1', published: '8080', target: 80, name: 'http' }, '53:53/udp', '9000', '53:53/tcp']);
   });
 
   it('resets a single key of a list-shaped environment', () => {
     const tree = merged('services:\n  web:\n    environment: [FOO=bar, KEEP=1]\n', 'services:\n  web:\n    environment:\n      FOO: !reset null\n');
-    expect(web(tree).environment).toEqual({ KEEP: '1' });
+    expect(web(tree)?.environment).toEqual({ KEEP: '1' });
   });
 
   it('replaces logging options when the driver changes', () => {
