@@ -21,23 +21,29 @@ function serviceRef(value: string, prefix: string): string | undefined {
 function checkServiceRefs(name: string, svc: ServiceConfig, project: Project, locator: Locator): void {
   const exists = (s: string) => Object.hasOwn(project.services, s);
   const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
-  for (const [dep, cfg] of Object.entries(svc.depends_on ?? {})) {
-    // An optional dependency may be absent (another profile, another file); Compose skips it.
-    if (!exists(dep) && cfg.required) fail('undefined_reference', `service "${name}" depends on undefined service "${dep}"`, locator, at('depends_on', dep));
-  }
+  // The specific references first: normalize() has also turned each of them into an
+  // implicit depends_on entry, whose message would not say where the name came from.
   (svc.links ?? []).forEach((link, i) => {
     const target = link.split(':')[0] ?? link;
     if (!exists(target)) fail('undefined_reference', `service "${name}" refers to undefined service "${target}" in links`, locator, at('links', i));
   });
-  const viaNetwork = svc.network_mode === undefined ? undefined : serviceRef(svc.network_mode, 'service:');
-  if (viaNetwork !== undefined && !exists(viaNetwork)) {
-    fail('undefined_reference', `service "${name}" refers to undefined service "${viaNetwork}" in network_mode`, locator, at('network_mode'));
+  for (const key of ['network_mode', 'ipc', 'pid', 'uts', 'cgroup'] as const) {
+    const value = svc[key];
+    const target = value === undefined || value === null ? undefined : serviceRef(value, 'service:');
+    if (target !== undefined && !exists(target)) {
+      fail('undefined_reference', `service "${name}" refers to undefined service "${target}" in ${key}`, locator, at(key));
+    }
   }
   (svc.volumes_from ?? []).forEach((spec, i) => {
     if (spec.startsWith('container:')) return;
-    const target = spec.split(':')[0] ?? spec;
+    const rest = serviceRef(spec, 'service:') ?? spec;
+    const target = rest.split(':')[0] ?? rest;
     if (!exists(target)) fail('undefined_reference', `service "${name}" refers to undefined service "${target}" in volumes_from`, locator, at('volumes_from', i));
   });
+  for (const [dep, cfg] of Object.entries(svc.depends_on ?? {})) {
+    // An optional dependency may be absent (another profile, another file); Compose skips it.
+    if (!exists(dep) && cfg.required) fail('undefined_reference', `service "${name}" depends on undefined service "${dep}"`, locator, at('depends_on', dep));
+  }
 }
 
 function checkResourceRefs(name: string, svc: ServiceConfig, project: Project, locator: Locator): void {
@@ -64,6 +70,20 @@ function checkResourceRefs(name: string, svc: ServiceConfig, project: Project, l
 
 function replicasOf(svc: ServiceConfig): number {
   return svc.deploy?.replicas ?? svc.scale ?? 1;
+}
+
+const HEALTHCHECK_KINDS = new Set(['CMD', 'CMD-SHELL', 'NONE']);
+
+function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): void {
+  const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
+  // A provider-managed service has no container of its own, hence no image.
+  if (svc.image === undefined && svc.build === undefined && svc.provider === undefined) {
+    fail('invalid_value', `service "${name}" has neither an image nor a build context specified`, locator, at());
+  }
+  const kind = svc.healthcheck?.test?.[0];
+  if (kind !== undefined && !HEALTHCHECK_KINDS.has(kind)) {
+    fail('invalid_value', `service "${name}": healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${kind}"`, locator, at('healthcheck', 'test'));
+  }
 }
 
 function checkConflicts(name: string, svc: ServiceConfig, locator: Locator): void {
@@ -115,6 +135,7 @@ function checkPublishedPorts(project: Project, locator: Locator): void {
 
 export function checkConsistency(project: Project, locator: Locator): void {
   for (const [name, svc] of Object.entries(project.services)) {
+    checkDefinition(name, svc, locator);
     checkConflicts(name, svc, locator);
     checkServiceRefs(name, svc, project, locator);
     checkResourceRefs(name, svc, project, locator);

@@ -6,6 +6,7 @@ import { dependsOn } from './transforms/depends-on.js';
 import { envFile } from './transforms/env-file.js';
 import { serviceConfigs, serviceSecrets } from './transforms/file-refs.js';
 import { healthcheck } from './transforms/healthcheck.js';
+import { implicitDependencies, pullPolicy, scaleToReplicas } from './transforms/implicit-dependencies.js';
 import { extraHosts, mappingWithEquals, stringMapping } from './transforms/mappings.js';
 import { expose, ports } from './transforms/ports.js';
 import { hostPath } from './transforms/paths.js';
@@ -76,6 +77,9 @@ const RULES: readonly (readonly [string, Transform])[] = [
   ['services.*.pids_limit', number],
   ['services.*.oom_score_adj', number],
   ['services.*.scale', number],
+  ['services.*.pull_policy', pullPolicy],
+  ['services.*', implicitDependencies],
+  ['services.*', scaleToReplicas],
   ['networks.*', network],
   ['volumes.*', volume],
   ['secrets.*', fileObject],

@@ -1,6 +1,6 @@
 import { resolveHostPath } from './paths.js';
 import { stringMapping } from './mappings.js';
-import { isRecord, scalarString, toBoolean, type Transform, type TransformContext } from './transform.js';
+import { invalidAt, isRecord, scalarString, toBoolean, type Transform, type TransformContext } from './transform.js';
 
 // Top-level networks / volumes / secrets / configs: each gets its engine-side name
 // (<project>_<key>, or the key itself when external), labels as maps, file paths absolute.
@@ -13,7 +13,10 @@ function named(v: unknown, ctx: TransformContext): Entry {
   const ext = out.external;
   // Legacy `external: {name: x}` means external with that name.
   if (isRecord(ext)) {
-    if (out.name === undefined && ext.name !== undefined) out.name = scalarString(ext.name);
+    if (out.name !== undefined && ext.name !== undefined) {
+      throw invalidAt(ctx.path, 'cannot use both external.name (deprecated) and name');
+    }
+    if (ext.name !== undefined) out.name = scalarString(ext.name);
     out.external = true;
   } else if (ext !== undefined) {
     if (toBoolean(ext, [...ctx.path, 'external'])) out.external = true;

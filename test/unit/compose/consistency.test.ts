@@ -48,10 +48,16 @@ describe('checkConsistency', () => {
     [{ a: { image: 'x', secrets: ['pw'] } }, 'service "a" refers to undefined secret "pw"'],
     [{ a: { image: 'x', configs: ['conf'] } }, 'service "a" refers to undefined config "conf"'],
     [{ a: { build: { context: '.', secrets: ['npmrc'] } } }, 'service "a" refers to undefined secret "npmrc"'],
+    [{ a: { image: 'x', ipc: 'service:shm' } }, 'service "a" refers to undefined service "shm" in ipc'],
   ])('refuses undefined references: %j', (services, message) => {
     const err = failure({ services });
     expect(err.kind).toBe('undefined_reference');
     expect(err.message).toBe(message);
+  });
+
+  it('refuses a service with nothing to run and a malformed healthcheck', () => {
+    expect(failure({ services: { a: { environment: ['A=1'] } } }).message).toBe('service "a" has neither an image nor a build context specified');
+    expect(failure({ services: { a: { image: 'x', healthcheck: { test: ['curl', 'localhost'] } } } }).message).toContain('healthcheck.test must start with "CMD"');
   });
 
   it('lets an optional dependency be absent', () => {

@@ -207,6 +207,39 @@ describe('normalize: services', () => {
   });
 });
 
+describe('normalize: implied settings', () => {
+  it('adds the dependencies that links, shared namespaces and volumes_from imply', () => {
+    const out = normalize(
+      {
+        services: {
+          app: { image: 'x', links: ['db:database'], network_mode: 'service:vpn', pid: 'service:debug', volumes_from: ['store:ro', 'container:ext'], depends_on: { db: { condition: 'service_healthy' } } },
+          db: { image: 'x' },
+          vpn: { image: 'x' },
+          debug: { image: 'x' },
+          store: { image: 'x' },
+        },
+      },
+      ctx,
+    );
+    expect((out.services as Record<string, Record<string, unknown>>).app?.depends_on).toEqual({
+      db: { condition: 'service_healthy', required: true },
+      vpn: { condition: 'service_started', restart: true, required: true },
+      debug: { condition: 'service_started', restart: true, required: true },
+      store: { condition: 'service_started', required: true },
+    });
+  });
+
+  it('keeps scale and deploy.replicas in step and renames if_not_present', () => {
+    const svc = service({ image: 'x', scale: 3, pull_policy: 'if_not_present' });
+    expect(svc.deploy).toEqual({ replicas: 3 });
+    expect(svc.pull_policy).toBe('missing');
+  });
+
+  it('refuses external.name together with name', () => {
+    expect(() => normalize({ services: {}, volumes: { v: { name: 'a', external: { name: 'b' } } } }, ctx)).toThrow(/cannot use both external\.name/);
+  });
+});
+
 describe('normalize: project', () => {
   it('names resources after the project unless named or external', () => {
     const out = normalize(
