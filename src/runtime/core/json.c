@@ -20,6 +20,7 @@ typedef struct {
 static void fail(parser_t *ps, const char *reason) {
   if (ps->failed) return;
   ps->failed = 1;
+  if (*ps->p == 0) reason = "unexpected end of input";
   int line = 1, col = 1;
   for (const char *q = ps->start; q < ps->p && *q; q++) {
     if (*q == '\n') {
