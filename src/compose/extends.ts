@@ -67,7 +67,9 @@ export class ExtendsResolver {
     const next = [...chain, key];
     let base: Record<string, unknown> | undefined;
     if (ref.file !== undefined) {
-      const otherFile = path.resolve(source.file === '<stdin>' ? source.baseDir : path.dirname(source.file), ref.file);
+      // As in compose-go: relative to the project directory for the project's own files,
+      // to the extended file's directory for files reached through extends.
+      const otherFile = path.resolve(source.baseDir, ref.file);
       const other = this.read(otherFile);
       const found = this.resolve(other, ref.service, next);
       if (!found) fail(source, at, `services.${name}.extends: service "${ref.service}" not found in ${otherFile}`);

@@ -42,10 +42,12 @@ function parseEntry(doc: ParsedDocument, entry: unknown, at: KeyPath): IncludeEn
 export function applyIncludes(doc: ParsedDocument, ctx: LoadContext, load: LoadSubproject, chain: readonly string[]): void {
   const raw = doc.tree.include;
   if (raw === undefined) return;
+  if (!Array.isArray(raw)) {
+    throw new ComposeError('include', 'include must be a list', { position: treeLocator(doc.tree).locate(['include']), keyPath: ['include'] });
+  }
   delete doc.tree.include;
-  const entries = Array.isArray(raw) ? raw : [raw];
-  entries.forEach((value, i) => {
-    const at: KeyPath = Array.isArray(raw) ? ['include', i] : ['include'];
+  raw.forEach((value, i) => {
+    const at: KeyPath = ['include', i];
     const position = treeLocator(doc.tree).locate(at) ?? { file: doc.file, line: 1, col: 1 };
     const entry = parseEntry(doc, value, at);
     const files = entry.paths.map((p) => path.resolve(ctx.projectDirectory, p));

@@ -99,7 +99,8 @@ export function mergeTrees(base: Record<string, unknown>, over: Record<string, u
 function mergeMapping(base: Record<string, unknown>, over: Record<string, unknown>, path: KeyPath): void {
   for (const [key, value] of Object.entries(over)) {
     const childPath = [...path, key];
-    if (!Object.prototype.hasOwnProperty.call(base, key)) {
+    // Extensions (`x-*`) are opaque to Compose: a later one replaces the earlier whole.
+    if (!Object.prototype.hasOwnProperty.call(base, key) || key.startsWith('x-')) {
       base[key] = value;
       copyPosition(base, key, over, key);
       continue;

@@ -78,6 +78,12 @@ describe('merging compose files', () => {
     expect(web(tree)?.environment).toEqual({ KEEP: '1' });
   });
 
+  it('replaces x- extensions whole instead of merging them', () => {
+    const tree = merged('x-opts: {a: 1, b: 2}\nservices:\n  web:\n    x-meta: {k: 1}\n', 'x-opts: {c: 3}\nservices:\n  web:\n    x-meta: {j: 2}\n');
+    expect(tree['x-opts']).toEqual({ c: 3 });
+    expect(web(tree)?.['x-meta']).toEqual({ j: 2 });
+  });
+
   it('replaces logging options when the driver changes', () => {
     const tree = merged(
       'services:\n  web:\n    logging: {driver: json-file, options: {max-size: 1m}}\n',
