@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { conflict, notFound } from '../../errors.js';
+import { conflict, notFound, unavailable } from '../../errors.js';
 import { ensureBridge, deleteLink } from './bridge.js';
 import { hostUpstreams, type Upstream } from './dns-forward.js';
 import { DnsRecords } from './dns-records.js';
@@ -100,7 +100,9 @@ export class NetworkContext {
       await ensureBridge(n.bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
       const responder = new DnsResponder(n.id, n.gateway, this.records, this.upstreams);
       try {
-        await responder.start();
+        await responder.start().catch((err: NodeJS.ErrnoException) => {
+          throw unavailable(`cannot start the DNS responder of network ${n.name} on ${n.gateway}:53: ${err.message}${err.code === 'EADDRINUSE' ? ' (another DNS server listens on all addresses?)' : ''}`, err);
+        });
         this.live.add(n.id);
         this.responders.set(n.id, responder);
         await this.firewall.apply();

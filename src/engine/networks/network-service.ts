@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { BerthError, conflict, invalid } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
 import { deleteLink, linkExists } from './bridge.js';
@@ -184,7 +185,10 @@ export class BridgeNetworkService implements NetworkService {
     const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
     for (const s of await this.ctx.loadSandboxes()) {
       if (isMounted(s.netnsPath, mountinfo)) this.ctx.sandboxes.set(s.containerId, s);
-      else await this.ctx.saveSandbox(s.containerId); // not in the map: deletes the stale file
+      else {
+        await this.ctx.saveSandbox(s.containerId); // not in the map: deletes the stale file
+        await rm(s.netnsPath, { force: true }); // the bind-mount target left behind
+      }
     }
     for (const n of this.ctx.networks.values()) {
       let changed = false;
@@ -197,7 +201,11 @@ export class BridgeNetworkService implements NetworkService {
       if (changed) await this.ctx.saveNetwork(n);
     }
     const live = [...this.ctx.networks.values()].filter((n) => n.driver === 'bridge' && (!n.predefined || Object.keys(n.endpoints).length > 0));
-    await Promise.all(live.map((n) => this.ctx.ensureLive(n)));
+    // One broken network must not keep berthd from starting: say which and go on.
+    const results = await Promise.allSettled(live.map((n) => this.ctx.ensureLive(n)));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') console.error(`berthd: cannot restore network ${live[i]?.name ?? '?'}: ${(r.reason as Error).message}`);
+    });
     for (const n of this.ctx.networks.values()) {
       if (!n.dnsNames) continue;
       for (const e of Object.values(n.endpoints)) this.ctx.records.set(n.id, e.containerId, e.ip, e.dnsNames);

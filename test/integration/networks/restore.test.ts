@@ -65,4 +65,23 @@ describe('restore after a berthd restart', () => {
     const restored = await current.sandbox(KEEP);
     expect(restored?.ports).toEqual(keep.ports);
   });
+
+  it('recreates bridges a reboot took away and drops the sandboxes that went with them', async () => {
+    const net = await current.inspect('keep');
+    const bridge = `br-${net.Id.slice(0, 12)}`;
+    const sandbox = await current.sandbox(KEEP);
+    await current.close();
+    for (const stop of stops.splice(0)) await stop();
+    execFileSync('umount', [sandbox?.netnsPath ?? '']);
+    execFileSync('ip', ['link', 'del', bridge]);
+
+    current = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
+    await current.restore();
+    expect(linkExists(bridge)).toBe(true);
+    expect((await current.inspect('keep')).Containers).toEqual({});
+    expect(await current.sandbox(KEEP)).toBeUndefined();
+    // Usable again: a new sandbox gets the first address and the network's DNS.
+    const again = await current.createSandbox(KEEP, 'keeper', [{ networkId: 'keep', aliases: [] }], []);
+    expect(await lookup(again.netnsPath, 'keeper', again.endpoints.keep?.Gateway ?? '')).toEqual([again.endpoints.keep?.IPAddress]);
+  });
 });
