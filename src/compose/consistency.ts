@@ -133,12 +133,50 @@ function checkPublishedPorts(project: Project, locator: Locator): void {
   }
 }
 
+/** Declared resources: external ones cannot also be configured; secrets and configs need a source. */
+function checkResources(project: Project, locator: Locator): void {
+  for (const section of ['networks', 'volumes'] as const) {
+    for (const [key, res] of Object.entries(project[section] ?? {})) {
+      if (res.external !== true) continue;
+      for (const option of ['driver', 'driver_opts', 'labels'] as const) {
+        if (res[option] !== undefined) {
+          fail('conflict', `conflicting parameters "external" and "${option}" specified for ${section.slice(0, -1)} "${key}"`, locator, [section, key, option]);
+        }
+      }
+    }
+  }
+  for (const section of ['secrets', 'configs'] as const) {
+    for (const [key, res] of Object.entries(project[section] ?? {})) {
+      const sources = ['file', 'environment', 'content'].filter((k) => res[k as keyof typeof res] !== undefined);
+      const what = section.slice(0, -1);
+      if (res.external === true || res.driver !== undefined) continue;
+      if (sources.length === 0) fail('invalid_value', `${what} "${key}" must declare one of file, environment${section === 'configs' ? ', content' : ''} or external`, locator, [section, key]);
+      if (sources.length > 1) fail('conflict', `${what} "${key}" declares more than one of ${sources.join(', ')}`, locator, [section, key]);
+    }
+  }
+}
+
+/** Container names are global on the engine: two services cannot ask for the same one. */
+function checkContainerNames(project: Project, locator: Locator): void {
+  const owners = new Map<string, string>();
+  for (const [name, svc] of Object.entries(project.services)) {
+    if (svc.container_name === undefined) continue;
+    const other = owners.get(svc.container_name);
+    if (other !== undefined) {
+      fail('conflict', `services "${other}" and "${name}" both set container_name "${svc.container_name}"`, locator, ['services', name, 'container_name']);
+    }
+    owners.set(svc.container_name, name);
+  }
+}
+
 export function checkConsistency(project: Project, locator: Locator): void {
+  checkResources(project, locator);
   for (const [name, svc] of Object.entries(project.services)) {
     checkDefinition(name, svc, locator);
     checkConflicts(name, svc, locator);
     checkServiceRefs(name, svc, project, locator);
     checkResourceRefs(name, svc, project, locator);
   }
+  checkContainerNames(project, locator);
   checkPublishedPorts(project, locator);
 }

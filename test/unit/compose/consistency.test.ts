@@ -60,6 +60,20 @@ describe('checkConsistency', () => {
     expect(failure({ services: { a: { image: 'x', healthcheck: { test: ['curl', 'localhost'] } } } }).message).toContain('healthcheck.test must start with "CMD"');
   });
 
+  it('refuses configured external resources and secrets without a source', () => {
+    expect(failure({ services: {}, volumes: { v: { external: true, driver: 'local' } } }).message).toBe(
+      'conflicting parameters "external" and "driver" specified for volume "v"',
+    );
+    expect(failure({ services: {}, secrets: { s: { labels: ['a=b'] } } }).message).toBe('secret "s" must declare one of file, environment or external');
+    expect(failure({ services: {}, configs: { c: { file: './c', content: 'x' } } }).kind).toBe('conflict');
+  });
+
+  it('refuses two services asking for the same container name', () => {
+    expect(failure({ services: { a: { image: 'x', container_name: 'db' }, b: { image: 'y', container_name: 'db' } } }).message).toBe(
+      'services "a" and "b" both set container_name "db"',
+    );
+  });
+
   it('lets an optional dependency be absent', () => {
     expect(() => checkConsistency(project({ services: { a: { image: 'x', depends_on: { db: { required: false } } } } }), nowhere)).not.toThrow();
   });
