@@ -47,7 +47,8 @@ export function parseEnvFile(text: string, file: string, options: EnvFileOptions
     }
     const startLine = line;
     const body = trimmed.replace(/^export\s+/, '');
-    const eq = body.search(/[=]/);
+    // `KEY=value`, or YAML-style `KEY: value` as compose-go's dotenv also reads.
+    const eq = body.search(/[=:]/);
     if (eq < 0) {
       const key = body.replace(/\s+#.*$/, '').trim();
       if (!/^[^\s=#'"]+$/.test(key)) fail(`unexpected character in variable name "${key}"`);
@@ -70,6 +71,12 @@ export function parseEnvFile(text: string, file: string, options: EnvFileOptions
         const c = src[q];
         if (c === undefined) fail(`unterminated quoted value for ${key}`, startLine);
         if (c === quote) break;
+        if (c === '\\' && quote === "'" && src[q + 1] === "'") {
+          // \' does not end a single-quoted value; it is kept as written.
+          value += "\\'";
+          q += 2;
+          continue;
+        }
         if (c === '\\' && quote === '"') {
           const n = src[q + 1] ?? '';
           value += ESCAPES[n] ?? `\\${n}`;

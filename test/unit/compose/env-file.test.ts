@@ -45,6 +45,10 @@ describe('parseEnvFile', () => {
     expect(parse('HOME\nMISSING\nA=x\nB=${A}', { HOME: '/root', A: 'env' })).toEqual({ HOME: '/root', A: 'x', B: 'env' });
   });
 
+  it('reads YAML-style KEY: value and keeps escaped single quotes', () => {
+    expect(parse("A: 1\nURL=http://x:80/y\nQ='it\\'s'\n")).toEqual({ A: '1', URL: 'http://x:80/y', Q: "it\\'s" });
+  });
+
   it('handles CRLF line endings', () => {
     expect(parse('A=1\r\nB="2"\r\n')).toEqual({ A: '1', B: '2' });
   });
