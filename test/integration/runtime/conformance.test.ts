@@ -2,7 +2,7 @@
 // (berth-core, runc, crun): the same bundles, the same observations. Each arm asserts
 // Docker's expected behaviour; the last block compares what the arms saw.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/errors.js';
@@ -144,7 +144,8 @@ for (const runtime of RUNTIMES) {
       // dd as pid 1 touches a 64 MiB buffer in a 16 MiB cgroup without swap.
       const r = await h.run({ args: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], resources: { memory: 16 << 20, memorySwap: 16 << 20 } });
       expect(r.exit.exitCode).toBe(137);
-      record('oom', runtime, r.exit.exitCode);
+      expect(r.exit.oomKilled).toBe(true);
+      record('oom', runtime, { exitCode: r.exit.exitCode, signal: r.exit.signal, oomKilled: r.exit.oomKilled });
     });
 
     it('stops a fork bomb at the pids limit', async () => {
@@ -182,6 +183,70 @@ for (const runtime of RUNTIMES) {
       } finally {
         execFileSync('ip', ['netns', 'delete', ns]);
       }
+    });
+
+    it('applies ulimits, umask, sysctls, the /dev/shm size and the definition\'s mounts', async () => {
+      const src = await h.scratch('data');
+      writeFileSync(path.join(src, 'hello'), 'from the host\n');
+      const script = [
+        'echo nofile=$(ulimit -n)/$(ulimit -Hn)',
+        'echo umask=$(umask)',
+        'echo ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)',
+        'echo shm=$(df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2)',
+        'echo data=$(cat /data/hello)',
+        'touch /data/new 2>/dev/null && echo data=writable || echo data=read-only',
+        'touch /scratch/new && echo scratch=writable',
+        'echo scratch_size=$(df -k /scratch | tail -1 | tr -s " " | cut -d" " -f2)',
+      ].join('; ');
+      const r = await h.run({
+        args: ['sh', '-c', script],
+        ulimits: [{ name: 'nofile', soft: 1000, hard: 2000 }],
+        user: { uid: 0, gid: 0, umask: 0o027 },
+        sysctls: { 'net.ipv4.ip_forward': '1' },
+        shmSize: 8 << 20,
+        mounts: [
+          { destination: '/data', type: 'bind', source: src, options: ['rbind', 'ro'] },
+          { destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'size=1024k'] },
+        ],
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('nofile=1000/2000\numask=0027\nip_forward=1\nshm=8192\ndata=from the host\ndata=read-only\nscratch=writable\nscratch_size=1024\n');
+      record('settings', runtime, r.stdout);
+    });
+
+    it('writes the resource limits into the container\'s cgroups', async () => {
+      const def = h.definition({ args: ['sleep', '1000'], resources: { memory: 64 << 20, memorySwap: 96 << 20, cpuShares: 512, cpuQuota: 50_000, cpuPeriod: 100_000, pidsLimit: 77 } });
+      const cg = (controller: string, file: string) => readFileSync(path.join('/sys/fs/cgroup', controller, def.cgroupsPath, file), 'utf8').trim();
+      try {
+        const { initPid } = await h.create(def);
+        const limits = {
+          memory: cg('memory', 'memory.limit_in_bytes'),
+          memsw: cg('memory', 'memory.memsw.limit_in_bytes'),
+          shares: cg('cpu', 'cpu.shares'),
+          quota: cg('cpu', 'cpu.cfs_quota_us'),
+          period: cg('cpu', 'cpu.cfs_period_us'),
+          pids: cg('pids', 'pids.max'),
+        };
+        expect(limits).toEqual({ memory: String(64 << 20), memsw: String(96 << 20), shares: '512', quota: '50000', period: '100000', pids: '77' });
+        expect(cg('pids', 'cgroup.procs').split('\n')).toContain(String(initPid));
+        record('cgroups', runtime, limits);
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+
+    it('lets the container make device nodes but not open devices outside the allow list', async () => {
+      const r = await h.run({ args: ['sh', '-c', 'mknod /dev/blk b 7 0 && echo mknod=ok; head -c1 /dev/blk >/dev/null 2>&1 && echo open=allowed || echo open=denied; head -c1 /dev/zero | wc -c'] });
+      expect(r.stdout).toBe('mknod=ok\nopen=denied\n1\n');
+      record('devices', runtime, r.stdout);
+    });
+
+    it('gives a tty container a terminal, its output in the log', async () => {
+      const r = await h.run({ args: ['sh', '-c', 'test -t 0 && test -t 1 && test -t 2 && echo tty=yes; tty; echo to-stderr >&2'], tty: true });
+      expect(r.exit.exitCode).toBe(0);
+      // One stream on a terminal: stderr arrives on stdout, with the tty's CRLF.
+      expect(r.stdout).toMatch(/^tty=yes\r\n\/dev\/(pts\/\d+|console)\r\nto-stderr\r\n$/);
+      record('tty', runtime, r.stdout.split('\r\n')[0]);
     });
 
     it('goes through created → running → paused → running → stopped, then is gone', async () => {

@@ -49,6 +49,13 @@ export class Harness {
     this.driver = createRuntimeDriver(this.runtime, { stateRoot: path.join(this.dir, 'runtime') });
   }
 
+  /** A scratch directory for test fixtures (bind sources), removed with the rest. */
+  async scratch(name: string): Promise<string> {
+    const dir = path.join(this.dir, 'scratch', name);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
   /** Removes every container still known, then the scratch dir and the empty cgroup parents. */
   async teardown(): Promise<void> {
     for (const id of [...this.live]) await this.remove(id);
@@ -86,7 +93,7 @@ export class Harness {
     await mkdir(path.dirname(p.logPath), { recursive: true });
     await writeBundle(p.bundle, buildSpec(def));
     this.live.add(def.id);
-    const pids = await this.driver.create({ id: def.id, bundle: p.bundle, stateDir: p.stateDir, logPath: p.logPath });
+    const pids = await this.driver.create({ id: def.id, bundle: p.bundle, stateDir: p.stateDir, logPath: p.logPath, tty: def.tty ?? false, openStdin: def.openStdin ?? false });
     return { id: def.id, ...pids };
   }
 
