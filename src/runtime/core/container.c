@@ -435,9 +435,11 @@ int cmd_kill(const char *root, const char *id, const char *sigs, int all, berr_t
 int cmd_delete(const char *root, const char *id, int force, berr_t *e) {
   state_t st;
   if (state_load(root, id, &st, e) < 0) {
-    /* a state dir without state.json is debris of an interrupted create: remove it */
+    /* --force: a missing container is not an error (as runc), and a state dir without
+       state.json (debris of an interrupted create) is removed */
     char dir[PATH_MAX];
-    if (state_dir(root, id, dir, sizeof dir, e) == 0 && access(dir, F_OK) == 0 && force) {
+    berr_t ign;
+    if (force && state_dir(root, id, dir, sizeof dir, &ign) == 0) {
       rm_rf(dir);
       return 0;
     }

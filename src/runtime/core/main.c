@@ -122,7 +122,7 @@ int main(int argc, char **argv) {
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--user", "-u", &v)) > 0) xo.user = v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--cap", "-c", &v)) > 0) xo.caps[xo.ncaps++] = (char *)v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--preserve-fds", NULL, &v)) > 0) co.preserve_fds = xo.preserve_fds = atoi(v);
-    else if (r == 0 && (r = opt_val(argc, argv, &i, "--format", "-f", &v)) > 0) format = v;
+    else if (r == 0 && (r = opt_val(argc, argv, &i, "--format", strcmp(verb, "delete") ? "-f" : NULL, &v)) > 0) format = v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--process-label", NULL, &v)) > 0) (void)v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--apparmor", NULL, &v)) > 0) (void)v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--signal", "-s", &v)) > 0) pos[npos < 4 ? npos++ : 3] = (char *)v;

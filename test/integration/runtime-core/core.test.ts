@@ -334,7 +334,7 @@ describe('berth-core lifecycle', () => {
     const proc = path.join(work, 'proc.json');
     writeFileSync(proc, JSON.stringify({ args: ['/bin/sh', '-c', 'echo $Y; pwd'], env: ['Y=2'], cwd: '/tmp', user: { uid: 0, gid: 0 } }));
     expect(rt('core', ['exec', '--process', proc, id]).stdout).toBe('2\n/tmp\n');
-    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+    expect(rt('core', ['delete', '-f', id]).status).toBe(0);
     expect(alive(initPid)).toBe(false);
   });
 
