@@ -8,6 +8,8 @@ export interface FirewallNetwork {
   bridge: string;
   subnet: string;
   internal: boolean;
+  /** Docker's com.docker.network.bridge.enable_ip_masquerade (default true). */
+  masquerade?: boolean;
 }
 
 /** A published port also DNATed for traffic from other hosts (keeps their address). */
@@ -42,7 +44,7 @@ export function renderRuleset(state: FirewallState, table = NFT_TABLE): string {
       // Internal networks reach nothing outside their bridge, and nothing reaches in.
       forward.push(`iifname ${b} drop`);
       forward.push(`oifname ${b} drop`);
-    } else {
+    } else if (n.masquerade !== false) {
       // Outbound NAT: leaving through any interface that is not one of our bridges.
       nat.push(`ip saddr ${n.subnet} oifname != @bridges masquerade`);
     }

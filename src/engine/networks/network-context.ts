@@ -151,7 +151,7 @@ export class NetworkContext {
   private firewallState(): FirewallState {
     const networks: FirewallNetwork[] = [];
     for (const n of this.networks.values()) {
-      if (this.live.has(n.id) && n.bridge && n.subnet) networks.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal });
+      if (this.live.has(n.id) && n.bridge && n.subnet) networks.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal, masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false' });
     }
     const ports: FirewallPort[] = [];
     for (const s of this.sandboxes.values()) {

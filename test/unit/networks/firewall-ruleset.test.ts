@@ -26,6 +26,12 @@ describe('renderRuleset', () => {
   });
 });
 
+it('leaves out NAT for a network that turned masquerading off', () => {
+  const text = renderRuleset({ networks: [{ bridge: 'br-c', subnet: '10.3.0.0/24', internal: false, masquerade: false }], ports: [] });
+  expect(text).not.toContain('masquerade');
+  expect(text).toContain('iifname "br-c" oifname @bridges drop');
+});
+
 describe('DNAT for published ports', () => {
   it('sends outside traffic for a host port to the container, leaving local clients to the proxy', () => {
     const text = renderRuleset({
