@@ -4,16 +4,21 @@ import { createGunzip } from 'node:zlib';
 import { invalid } from '../../errors.js';
 
 // Layer and archive streams arrive gzip-compressed or plain; the first bytes say which.
-// zstd is recognised and refused with a clear error (Node 20 has no zstd decoder).
+// zstd, xz and bzip2 are recognised and refused with a clear error (Node 20 has no
+// decoder for them).
 
-export type Compression = 'gzip' | 'zstd' | 'none';
+export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+const MAGIC: [Exclude<Compression, 'none'>, number[]][] = [
+  ['gzip', [0x1f, 0x8b]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+];
+const HEAD_LENGTH = 6;
 
 export function detectCompression(head: Buffer): Compression {
-  if (GZIP_MAGIC.every((b, i) => head[i] === b)) return 'gzip';
-  if (ZSTD_MAGIC.every((b, i) => head[i] === b)) return 'zstd';
+  for (const [kind, magic] of MAGIC) if (magic.every((b, i) => head[i] === b)) return kind;
   return 'none';
 }
 
@@ -23,7 +28,7 @@ export async function sniff(src: Readable): Promise<{ compression: Compression; 
   const head: Buffer[] = [];
   let length = 0;
   let done = false;
-  while (length < ZSTD_MAGIC.length) {
+  while (length < HEAD_LENGTH) {
     const r = await it.next();
     if (r.done) {
       done = true;
@@ -49,9 +54,9 @@ export async function sniff(src: Readable): Promise<{ compression: Compression; 
 /** The uncompressed content of a possibly gzip-compressed stream. */
 export async function decompressed(src: Readable, what: string): Promise<Readable> {
   const { compression, stream } = await sniff(src);
-  if (compression === 'zstd') {
+  if (compression !== 'none' && compression !== 'gzip') {
     stream.destroy();
-    throw invalid(`${what}: zstd-compressed content is not supported (use gzip or uncompressed tar)`);
+    throw invalid(`${what}: ${compression}-compressed content is not supported (use gzip or uncompressed tar)`);
   }
   if (compression === 'none') return stream;
   const gunzip = createGunzip();

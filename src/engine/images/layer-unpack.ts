@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink, unlink, utimes } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -188,11 +188,10 @@ class LayerUnpacker {
     const st = await lstatOrNull(host);
     if (st?.isDirectory()) return;
     if (st) throw invalid(`archive entry "${entryName}": "${rel}" is not a directory`);
-    await this.refuseLowerSymlink(rel, entryName);
-    await mkdir(host, { mode: 0o755 });
+    await this.makeImplicitDir(rel, entryName);
   }
 
-  /** Every parent of `rel` must be a real directory; missing ones are made (0755). */
+  /** Every parent of `rel` must be a real directory; missing ones are made. */
   private async ensureParents(rel: string, entryName: string): Promise<void> {
     for (const p of parentChain(rel)) {
       const host = under(this.root, p);
@@ -200,20 +199,36 @@ class LayerUnpacker {
       if (st?.isDirectory()) continue;
       if (st?.isSymbolicLink()) throw invalid(`archive entry "${entryName}" would be written through the symlink "${p}"`);
       if (st) throw invalid(`archive entry "${entryName}": "${p}" is not a directory`);
-      await this.refuseLowerSymlink(p, entryName);
-      await mkdir(host, { mode: 0o755 });
+      await this.makeImplicitDir(p, entryName);
     }
   }
 
-  /** The top-most lower layer holding `rel` decides what the merged view has there. */
-  private async refuseLowerSymlink(rel: string, entryName: string): Promise<void> {
+  /**
+   * A directory the archive uses without an entry of its own. In the merged view the
+   * top-most layer's copy of a directory decides its mode and owner, so it copies them
+   * from the lower layer that has it (or is root-owned 0755 when none has).
+   */
+  private async makeImplicitDir(rel: string, entryName: string): Promise<void> {
+    const lower = await this.lowerEntry(rel, entryName);
+    const host = under(this.root, rel);
+    await mkdir(host, { mode: 0o755 });
+    if (lower?.isDirectory()) {
+      this.dirs.set(host, { host, mode: lower.mode & 0o7777, uid: lower.uid, gid: lower.gid, mtime: lower.mtime });
+    }
+  }
+
+  /**
+   * What the layers below show at `rel`: the top-most lower layer holding it decides. A
+   * symlink there refuses the entry, so nothing is ever written through it.
+   */
+  private async lowerEntry(rel: string, entryName: string): Promise<Stats | null> {
     for (const lower of this.lowers) {
       const st = await lstatOrNull(under(lower, rel));
       if (!st) continue;
       if (st.isSymbolicLink()) throw invalid(`archive entry "${entryName}" would be written through the symlink "${rel}" of a lower layer`);
-      if (isOverlayWhiteout(st)) return;
-      return;
+      return isOverlayWhiteout(st) ? null : st;
     }
+    return null;
   }
 }
 
@@ -224,7 +239,7 @@ function deferred(host: string, header: Header): Deferred {
 const modeOf = (header: Header): number => (header.mode ?? 0o644) & 0o7777;
 const mtimeOf = (header: Header): Date => header.mtime ?? new Date(0);
 
-async function lstatOrNull(p: string): Promise<import('node:fs').Stats | null> {
+async function lstatOrNull(p: string): Promise<Stats | null> {
   try {
     return await lstat(p);
   } catch (err) {

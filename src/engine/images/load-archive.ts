@@ -3,7 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalid } from '../../errors.js';
-import { decompressed, detectCompression } from './compression.js';
+import { decompressed, detectCompression, type Compression } from './compression.js';
 import type { ImageStore } from './image-store.js';
 import { stageArchive, type StagedArchive, type StagedFile } from './archive-reader.js';
 import { planDockerArchive } from './load-docker.js';
@@ -58,7 +58,7 @@ async function commit(store: ImageStore, _staged: StagedArchive, plan: LoadPlan)
   const lowers: string[] = [];
   for (const layer of plan.layers) {
     const compression = await fileCompression(layer.file);
-    if (compression === 'zstd') throw invalid(`layer ${layer.file.digest}: zstd-compressed layers are not supported`);
+    if (compression !== 'gzip' && compression !== 'none') throw invalid(`layer ${layer.file.digest}: ${compression}-compressed layers are not supported (gzip or uncompressed only)`);
     await adopt(store, layer.file);
     const blob = layer.file.digest;
     const result = await store.layerStore.ensure(layer.diffId, () => decompressed(store.blobs.open(blob), `layer ${blob}`), lowers);
@@ -108,11 +108,11 @@ async function adopt(store: ImageStore, file: StagedFile): Promise<void> {
   file.file = target;
 }
 
-async function fileCompression(file: StagedFile): Promise<'gzip' | 'zstd' | 'none'> {
+async function fileCompression(file: StagedFile): Promise<Compression> {
   const fh = await open(file.file, 'r');
   try {
-    const head = Buffer.alloc(4);
-    await fh.read(head, 0, 4, 0);
+    const head = Buffer.alloc(8);
+    await fh.read(head, 0, head.length, 0);
     return detectCompression(head);
   } finally {
     await fh.close();

@@ -25,11 +25,20 @@ interface Selected {
 export async function saveArchive(blobs: BlobStore, state: StoreState, refs: string[], out: Writable, format: 'docker' | 'oci'): Promise<void> {
   if (refs.length === 0) throw invalid('save: name at least one image');
   const selected = new Map<string, Selected>();
+  const select = (id: string, tag: string | undefined): void => {
+    const s = selected.get(id) ?? { id, tags: [] };
+    if (tag !== undefined && !s.tags.includes(tag)) s.tags.push(tag);
+    selected.set(id, s);
+  };
   for (const ref of refs) {
+    // Docker: a repository named without a tag saves every tag of that repository.
+    const repoTags = tagsOfRepository(state, ref);
+    if (repoTags.length > 0) {
+      for (const [key, id] of repoTags) select(id, key);
+      continue;
+    }
     const r = resolveImage(state, ref);
-    const s = selected.get(r.id) ?? { id: r.id, tags: [] };
-    if (r.tagged !== undefined && !s.tags.includes(r.tagged)) s.tags.push(r.tagged);
-    selected.set(r.id, s);
+    select(r.id, r.tagged);
   }
   const pack = tar.pack();
   const writing = pipeline(pack as unknown as Readable, out);
@@ -122,6 +131,18 @@ async function addStream(pack: tar.Pack, name: string, size: number, src: Readab
     sink = pack.entry({ name, size, mode: 0o644, mtime: EPOCH, type: 'file' }, (err) => (err ? reject(err) : resolve())) as unknown as NodeJS.WritableStream;
   });
   await Promise.all([pipeline(src, sink), done]);
+}
+
+function tagsOfRepository(state: StoreState, input: string): [string, string][] {
+  let ref;
+  try {
+    ref = parseReference(input);
+  } catch {
+    return [];
+  }
+  if (ref.tag !== undefined || ref.digest !== undefined) return [];
+  const prefix = `${repositoryName(ref)}:`;
+  return Object.entries(state.refs).filter(([key]) => key.startsWith(prefix) && !key.slice(prefix.length).includes('/'));
 }
 
 const hex = (digest: string): string => digest.replace(/^sha256:/, '');

@@ -43,7 +43,7 @@ function noHalfLayers(): void {
 describe('layers: whiteouts, opaque directories, metadata', () => {
   it('a whiteout and an opaque dir give the right merged view', async () => {
     const bottom = await tarOf([
-      { name: 'etc/', type: 'directory' },
+      { name: 'etc/', type: 'directory', mode: 0o750, uid: 5, gid: 6 },
       { name: 'etc/a', content: 'a' },
       { name: 'etc/b', content: 'b' },
       { name: 'var/cache/', type: 'directory' },
@@ -69,6 +69,9 @@ describe('layers: whiteouts, opaque directories, metadata', () => {
     containers.push(dir);
     const rootfs = await store.mountRootfs('wh:1', dir);
     expect(readdirSync(path.join(rootfs, 'etc')).sort()).toEqual(['b', 'c']);
+    // the top layer names etc/ only implicitly: the merged dir keeps the lower one's owner and mode
+    const etc = statSync(path.join(rootfs, 'etc'));
+    expect([etc.mode & 0o7777, etc.uid, etc.gid]).toEqual([0o750, 5, 6]);
     expect(readdirSync(path.join(rootfs, 'var/cache'))).toEqual(['z']);
     expect(readFileSync(path.join(rootfs, 'keep/f'), 'utf8')).toBe('f');
     await store.unmountRootfs(dir);

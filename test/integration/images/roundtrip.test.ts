@@ -73,6 +73,14 @@ describe('save and load', () => {
     expect(loaded?.size).toBe(original.size);
   });
 
+  it('a repository named without a tag saves all its tags', async () => {
+    await store.tag('bb:1', 'bb:extra');
+    const files = await members(await save(store, ['bb'], 'docker'));
+    const manifest = JSON.parse(files.get('manifest.json')?.toString() ?? '') as { RepoTags: string[] }[];
+    expect(manifest[0]?.RepoTags.sort()).toEqual(['bb:1', 'bb:extra']);
+    await store.remove('bb:extra');
+  });
+
   it('OCI format: every blob byte for byte, names in index.json annotations', async () => {
     const original = await store.inspect('bb:1');
     const archive = await save(store, ['bb:1'], 'oci');

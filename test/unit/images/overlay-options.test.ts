@@ -32,6 +32,8 @@ describe('compression detection', () => {
   it('recognises gzip and zstd by their magic bytes', () => {
     expect(detectCompression(Buffer.from([0x1f, 0x8b, 8, 0]))).toBe('gzip');
     expect(detectCompression(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))).toBe('zstd');
+    expect(detectCompression(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))).toBe('xz');
+    expect(detectCompression(Buffer.from('BZh91AY'))).toBe('bzip2');
     expect(detectCompression(Buffer.from('etc/'))).toBe('none');
     expect(detectCompression(Buffer.alloc(0))).toBe('none');
   });
