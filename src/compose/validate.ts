@@ -106,6 +106,12 @@ export function mostSpecific(tree: unknown, issues: readonly SchemaIssue[]): Can
   return { ...best, issue: { ...best.issue, params: { ...best.issue.params, type: types } } };
 }
 
+/** Patterns whose regex means little to a user, explained in words. */
+const PATTERN_HINTS: Record<string, string> = {
+  '^[a-z0-9][a-z0-9_-]*$': 'must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit',
+  '^[a-zA-Z0-9][a-zA-Z0-9_.-]+$': 'must be at least two characters of letters, digits, dots, dashes and underscores, starting with a letter or digit',
+};
+
 export function describeIssue(issue: SchemaIssue, path: KeyPath): string {
   const where = formatKeyPath(path) || '(root)';
   const p = issue.params;
@@ -121,7 +127,7 @@ export function describeIssue(issue: SchemaIssue, path: KeyPath): string {
     case 'required':
       return `${where} requires "${String(p.missingProperty)}"`;
     case 'pattern':
-      return `${where} must match ${String(p.pattern)}`;
+      return `${where} ${PATTERN_HINTS[String(p.pattern)] ?? `must match ${String(p.pattern)}`}`;
     case 'uniqueItems':
       return `${where} must not contain duplicate items (items ${String(p.j)} and ${String(p.i)} are identical)`;
     case 'minimum':

@@ -91,6 +91,13 @@ describe('validateSchema', () => {
     expect(schemaError({ services: { a: { environment: ['A=1', 2] } } }).message).toBe('services.a.environment[1] must be a string');
   });
 
+  it('explains name patterns in words', () => {
+    expect(schemaError({ name: 'My App', services: {} }).message).toBe(
+      'name must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit',
+    );
+    expect(schemaError({ services: { a: { image: 'x', container_name: '-bad' } } }).message).toContain('services.a.container_name must be at least two characters');
+  });
+
   it('accepts interpolated strings where Compose casts later', () => {
     expect(() =>
       validateSchema({ services: { a: { image: 'x', cpus: '1.5', init: 'true', scale: '2', mem_limit: '1g', ports: ['${PORT}:80'] } } }, locatorOf({})),
