@@ -19,6 +19,8 @@ export interface ContainerContext {
   workingDir: string;
   configFiles: string[];
   oneoff?: boolean;
+  /** A one-off container answers to the service name and aliases only with --use-aliases. */
+  useAliases?: boolean;
   /** Engine name of a service's first container (network_mode service:, volumes_from). */
   serviceContainer: (service: string) => string;
   /** Host environment, for environment entries named without a value. */
@@ -35,7 +37,7 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
   const svc = ctx.project.services[ctx.service];
   if (!svc) throw new BerthError('not_found', `no such service: ${ctx.service}`);
   const storage = storageOf(ctx.project, ctx.service, svc);
-  const networking = networkingOf(ctx.project, ctx.service, svc, ctx.name, ctx.serviceContainer, !ctx.oneoff);
+  const networking = networkingOf(ctx.project, ctx.service, svc, ctx.name, ctx.serviceContainer, !ctx.oneoff || ctx.useAliases === true);
   const { exposed, bindings } = portsOf(svc);
 
   const host: HostConfig = {
@@ -113,6 +115,7 @@ function labelsOf(ctx: ContainerContext, svc: ServiceConfig): Record<string, str
     [Labels.version]: BERTH_COMPOSE_VERSION,
     [Labels.dependsOn]: deps.join(','),
     [Labels.image]: imageOf(ctx.project.name, ctx.service, svc),
+    ...(ctx.oneoff ? { [Labels.slug]: ctx.name } : {}),
   };
 }
 

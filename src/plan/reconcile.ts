@@ -37,6 +37,12 @@ export interface ReconcileOptions {
   workingDir: string;
   configFiles: string[];
   hostEnv?: Record<string, string | undefined>;
+  /**
+   * `run`: create one one-off container of this service (after its dependencies meet
+   * their conditions) instead of reconciling the service's own containers. The command
+   * starts it once attached.
+   */
+  oneoff?: { service: string; name: string; useAliases: boolean };
 }
 
 interface ServiceNodes {
@@ -118,6 +124,17 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
     // that nothing is awaited when nothing starts).
     let conditionNodes: number[] | undefined;
     const conditions = (): number[] => (conditionNodes ??= dependencyConditions(name, svc));
+
+    if (options.oneoff?.service === name) {
+      const spec = containerSpec({
+        project, service: name, number: 1, name: options.oneoff.name, configHash: hash, oneoff: true, useAliases: options.oneoff.useAliases,
+        workingDir: options.workingDir, configFiles: options.configFiles,
+        serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
+      });
+      const created = b.add({ kind: 'CreateContainer', service: name, container: options.oneoff.name, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...conditions()], 'one-off');
+      for (const e of spec.networking.extra) b.add({ kind: 'ConnectNetwork', service: name, container: options.oneoff.name, network: e.network, endpoint: e.endpoint }, [created, networkNodes.get(keyOfNetwork(project, e.network))]);
+      continue;
+    }
 
     const createAndStart = (number: number, after: (number | undefined)[], reason?: string): number => {
       const cname = containerName(project.name, name, number, svc);

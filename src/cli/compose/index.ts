@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerCp } from './cp.js';
 import { registerCreate } from './create.js';
 import { registerDown } from './down.js';
 import { registerEvents } from './events.js';
+import { registerExec } from './exec.js';
+import { registerImages } from './images.js';
 import { registerKill } from './kill.js';
 import { registerLogs } from './logs.js';
 import { registerLs } from './ls.js';
@@ -10,6 +13,7 @@ import { registerPort } from './port.js';
 import { registerPs } from './ps.js';
 import { registerRestart } from './restart.js';
 import { registerRm } from './rm.js';
+import { registerRun } from './run.js';
 import { registerStart } from './start.js';
 import { registerStop } from './stop.js';
 import { registerTop } from './top.js';
@@ -25,9 +29,9 @@ type Register = (parent: Command) => void;
 
 const commands: Register[] = [
   registerUp, registerDown, registerPs, registerLogs, registerCreate, registerStart, registerStop, registerRestart,
-  registerKill, registerRm, registerPause, registerTop, registerPort, registerEvents, registerWait, registerLs, registerVersion,
+  registerKill, registerRm, registerPause, registerTop, registerPort, registerEvents, registerWait, registerLs, registerVersion, registerExec, registerRun, registerCp,
 ];
-const composeOnly: Register[] = [];
+const composeOnly: Register[] = [registerImages];
 
 export function registerComposeCommands(program: Command): void {
   // Global flags go before the command, as with `docker compose`: otherwise the global

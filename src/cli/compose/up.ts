@@ -154,7 +154,7 @@ async function foreground(
       onEvent: (e) => {
         if (e.type !== 'Container' || e.status !== 'Started') return;
         const t = targetOf(e.name);
-        if (t && shown(t.service)) attacher.attach(t);
+        if (t && shown(t.service)) attacher.attach(t, String(upStarted));
       },
     });
   } catch (err) {
