@@ -189,7 +189,7 @@ export class SandboxManager {
           endpointId: randomBytes(32).toString('hex'),
           ip,
           mac: macFromIpv4(ip),
-          aliases: [...r.aliases],
+          aliases: r.aliases.map((a) => a.replace(/^\//, '')),
           dnsNames: dnsNamesOf(sandbox.containerId, sandbox.containerName, r.aliases),
           ifname,
           hostVeth: hostVethName(),
