@@ -9,7 +9,7 @@ import path from 'node:path';
 import { BerthError } from '../../errors.js';
 import type { ExecOptions, ExecResult, OciProcess } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
-import type { RuntimeInvocation } from './runtime-invocation.js';
+import { findOnPath, type RuntimeInvocation } from './runtime-invocation.js';
 
 export const DEFAULT_MAX_OUTPUT = 64 * 1024;
 
@@ -117,14 +117,28 @@ export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciP
   }
 }
 
+/** Quotes one argument for `sh -c`. */
+const shQuote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+
 /**
- * Streaming exec (for `docker exec` without a tty): the caller owns the child's stdio;
- * the returned promise for cleanup resolves when the runtime exits. The runtime forwards
- * signals sent to the child to the process in the container.
+ * Streaming exec (for `docker exec`): the caller owns the child's stdin/stdout/stderr;
+ * `done` resolves with the exit code when the runtime exits, and the runtime forwards
+ * signals sent to the child to the process in the container. With a tty, the runtime's
+ * terminal is a pty that util-linux script(1) allocates (Node cannot pass a pty or receive
+ * a console fd), so stdout carries the terminal's single stream; no resize yet.
  */
-export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
-  const prep = await prepare(inv, id, { ...proc, terminal: false }, false);
-  const child = spawn(inv.file, prep.argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+  const tty = opts.tty ?? false;
+  const prep = await prepare(inv, id, { ...proc, terminal: tty }, false);
+  let child: ChildProcess;
+  if (tty) {
+    const script = findOnPath('script');
+    if (!script) throw new BerthError('unavailable', 'exec with a tty needs script(1) from util-linux (apt-get install bsdutils)');
+    const cmd = [inv.file, ...prep.argv].map(shQuote).join(' ');
+    child = spawn(script, ['--quiet', '--return', '--flush', '--command', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
+  } else {
+    child = spawn(inv.file, prep.argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  }
   const done = new Promise<number | null>((resolve) => {
     child.on('error', () => resolve(null));
     child.on('close', (c) => resolve(c));

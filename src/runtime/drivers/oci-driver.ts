@@ -74,8 +74,8 @@ export class OciRuntimeDriver implements RuntimeDriver {
     return execCollect(this.invocation, id, process, opts);
   }
 
-  /** exec with the caller owning stdin/stdout/stderr (no tty). */
-  execStream(id: string, process: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
-    return execStream(this.invocation, id, process);
+  /** exec with the caller owning stdin/stdout/stderr, optionally on a terminal. */
+  execStream(id: string, process: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+    return execStream(this.invocation, id, process, opts);
   }
 }
