@@ -80,6 +80,9 @@ function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): vo
   if (svc.image === undefined && svc.build === undefined && svc.provider === undefined) {
     fail('invalid_value', `service "${name}" has neither an image nor a build context specified`, locator, at());
   }
+  if (svc.restart !== undefined && !/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(svc.restart)) {
+    fail('invalid_value', `service "${name}" has an invalid restart policy "${svc.restart}" (no, always, on-failure[:max-retries] or unless-stopped)`, locator, at('restart'));
+  }
   const kind = svc.healthcheck?.test?.[0];
   if (kind !== undefined && !HEALTHCHECK_KINDS.has(kind)) {
     fail('invalid_value', `service "${name}": healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${kind}"`, locator, at('healthcheck', 'test'));

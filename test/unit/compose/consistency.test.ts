@@ -58,6 +58,8 @@ describe('checkConsistency', () => {
   it('refuses a service with nothing to run and a malformed healthcheck', () => {
     expect(failure({ services: { a: { environment: ['A=1'] } } }).message).toBe('service "a" has neither an image nor a build context specified');
     expect(failure({ services: { a: { image: 'x', healthcheck: { test: ['curl', 'localhost'] } } } }).message).toContain('healthcheck.test must start with "CMD"');
+    expect(failure({ services: { a: { image: 'x', restart: 'sometimes' } } }).message).toContain('invalid restart policy "sometimes"');
+    expect(() => checkConsistency(project({ services: { a: { image: 'x', restart: 'on-failure:3' } } }), nowhere)).not.toThrow();
   });
 
   it('refuses configured external resources and secrets without a source', () => {
