@@ -607,6 +607,21 @@ describe('berth-shim', () => {
     }
   });
 
+  it('berth-init as pid 1 forwards signals to the command and reaps orphans', async () => {
+    const init = nativeBinary('berth-shim').replace(/berth-shim$/, 'berth-init');
+    const b = bundle(['/tmp/berth-init', '--', '/bin/sh', '-c', 'sh -c "sleep 0 &"; i=0; while [ $i -lt 1000 ] && grep -q "^State:.*Z" /proc/[0-9]*/status 2>/dev/null; do i=$((i+1)); done; echo pid1=$(cat /proc/1/comm) zombies-gone=$([ $i -lt 1000 ] && echo yes); exec sleep 60'], (s) => {
+      (s.mounts as unknown[]).push({ destination: '/tmp/berth-init', type: 'bind', source: init, options: ['bind', 'ro', 'nosuid', 'nodev'] });
+    });
+    const l = launch('core', b);
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    await until('output', () => existsSync(l.log) && readFileSync(l.log, 'utf8').includes('zombies-gone'));
+    expect(logLines(l).map((x) => x.log)).toEqual(['pid1=berth-init zombies-gone=yes\n']);
+    expect(rt('core', ['kill', l.id, 'TERM']).status).toBe(0);
+    expect(await exitRecord(l)).toMatchObject({ exitCode: 143 });
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
   it('records oomKilled when the memory cgroup killed the init', async () => {
     const b = bundle(['/bin/sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a)'], (s) => {
       s.linux.resources = { memory: { limit: 32 * 1024 * 1024, swap: 32 * 1024 * 1024 } };
