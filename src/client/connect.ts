@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
+import { invalid, unavailable } from '../errors.js';
+import { EngineClient } from './engine-client.js';
+
+// The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
+// (unix:// only), else berth's default; when nothing answers on berth's own socket,
+// berthd is started detached and waited for, so one command is enough for a user.
+
+const START_DEADLINE_MS = 5000;
+const POLL_MS = 20;
+
+export interface ConnectGlobals {
+  host?: string;
+}
+
+export function engineSocket(globals: ConnectGlobals, env: NodeJS.ProcessEnv = process.env): string {
+  const host = globals.host ?? env.BERTH_HOST ?? env.DOCKER_HOST;
+  if (host === undefined || host === '') return berthPaths(env).socket;
+  if (host.includes('://') && !host.startsWith('unix://')) throw invalid(`engine host ${host}: only unix:// sockets are supported`);
+  return socketFromHost(host);
+}
+
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = net.connect(socket);
+    conn.on('connect', () => {
+      conn.destroy();
+      resolve(true);
+    });
+    conn.on('error', () => resolve(false));
+  });
+}
+
+export async function connectEngine(globals: ConnectGlobals, env: NodeJS.ProcessEnv = process.env): Promise<EngineClient> {
+  const socket = engineSocket(globals, env);
+  const client = new EngineClient(socket);
+  if (await answers(socket)) return client;
+  const logFile = await startDaemon(socket, env);
+  const deadline = Date.now() + START_DEADLINE_MS;
+  while (Date.now() < deadline) {
+    if (await client.ping()) return client;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw unavailable(`berthd did not answer on unix://${socket} within ${START_DEADLINE_MS / 1000} s; see its log: ${logFile}`);
+}
+
+/** Start berthd in its own session with stdio to its log; returns the log path. */
+async function startDaemon(socket: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const paths = berthPaths(env);
+  const logFile = path.join(paths.run, 'berthd.log');
+  const main = path.join(packageRoot(), 'dist', 'daemon', 'main.js');
+  if (!existsSync(main)) throw unavailable(`berthd is not built (${main} missing): run \`npm run build\``);
+  mkdirSync(paths.run, { recursive: true, mode: 0o711 });
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(process.execPath, [main, '--host', `unix://${socket}`, '--log-file', logFile], { detached: true, stdio: ['ignore', fd, fd], env });
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
+  return logFile;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { berthPaths, socketFromHost } from '../config/paths.js';
+
+// berthd: the engine behind a Docker Engine API socket. Heavy modules (the engine, the
+// server) are imported after the arguments are read, so `--help` and a refused start
+// are quick. SIGTERM stops berthd and leaves containers running (their shims own them).
+
+const USAGE = `usage: berthd [--host unix:///path/berth.sock] [--log-file FILE] [--runtime berth-core|runc|crun] [--root DIR] [--run DIR] [--debug]`;
+
+interface Args {
+  socket: string;
+  logFile: string;
+  root: string;
+  run: string;
+  runtime: 'berth-core' | 'runc' | 'crun' | undefined;
+  debug: boolean;
+}
+
+function readArgs(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', short: 'H' },
+      'log-file': { type: 'string' },
+      runtime: { type: 'string' },
+      root: { type: 'string' },
+      run: { type: 'string' },
+      debug: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const env = { ...process.env };
+  if (values.root) env.BERTH_ROOT = values.root;
+  if (values.run) env.BERTH_RUN = values.run;
+  if (values.host) env.BERTH_HOST = values.host;
+  const paths = berthPaths(env);
+  const runtime = values.runtime;
+  if (runtime !== undefined && runtime !== 'berth-core' && runtime !== 'runc' && runtime !== 'crun') throw new Error(`--runtime ${runtime}: expected berth-core, runc or crun`);
+  if (values.host && !values.host.startsWith('unix://') && values.host.includes('://')) throw new Error(`--host ${values.host}: only unix:// sockets are supported`);
+  return {
+    socket: values.host ? socketFromHost(values.host) : paths.socket,
+    logFile: values['log-file'] ?? path.join(paths.run, 'berthd.log'),
+    root: paths.root,
+    run: paths.run,
+    runtime,
+    debug: values.debug === true || process.env.BERTH_DEBUG === '1',
+  };
+}
+
+/** Is some berthd already answering on this socket? */
+function socketAnswers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = net.connect(socket);
+    conn.on('connect', () => {
+      conn.destroy();
+      resolve(true);
+    });
+    conn.on('error', () => resolve(false));
+  });
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = readArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`berthd: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  await mkdir(args.run, { recursive: true, mode: 0o711 });
+  await mkdir(args.root, { recursive: true, mode: 0o711 });
+  await mkdir(path.dirname(args.logFile), { recursive: true });
+  await mkdir(path.dirname(args.socket), { recursive: true });
+  const logStream: WriteStream = createWriteStream(args.logFile, { flags: 'a' });
+  const log = (line: string): void => {
+    logStream.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  if (await socketAnswers(args.socket)) {
+    const msg = `another berthd is already listening on ${args.socket}`;
+    log(msg);
+    process.stderr.write(`berthd: ${msg}\n`);
+    process.exit(1);
+  }
+  await rm(args.socket, { force: true }); // stale socket of a berthd that died
+  process.env.BERTH_ROOT = args.root;
+  process.env.BERTH_RUN = args.run;
+  if (args.debug) process.env.BERTH_DEBUG = '1';
+
+  const [{ Engine }, { createServer }] = await Promise.all([import('../engine/engine.js'), import('./server.js')]);
+  const engine = await Engine.open({ root: args.root, run: args.run, ...(args.runtime ? { runtime: args.runtime } : {}) });
+  const server = createServer(engine, args.debug ? { log } : {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Only root (and the socket's group) may talk to the engine: it can do anything as root.
+    const oldMask = process.umask(0o117);
+    server.listen(args.socket, () => {
+      process.umask(oldMask);
+      resolve();
+    });
+  });
+  await chmod(args.socket, 0o660);
+  await writeFile(path.join(args.run, 'berthd.pid'), `${process.pid}\n`);
+  log(`berthd ${process.pid} listening on ${args.socket} (root ${args.root}, runtime ${engine.runtimeName})`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping; containers keep running`);
+    server.close();
+    server.closeAllConnections();
+    void engine
+      .close()
+      .catch((err: unknown) => log(`close: ${String(err)}`))
+      .finally(async () => {
+        await rm(args.socket, { force: true });
+        await rm(path.join(args.run, 'berthd.pid'), { force: true });
+        logStream.end(() => process.exit(0));
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? String(err)}`));
+  process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+}
+
+await main();

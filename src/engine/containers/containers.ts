@@ -1,0 +1,154 @@
+import { rm } from 'node:fs/promises';
+import { conflict } from '../../errors.js';
+import type { EventBus } from '../events.js';
+import type { ImageService, NetworkService } from '../types.js';
+import type { LocalVolumes } from '../volumes/local-volumes.js';
+import { matchesListFilters } from './container-queries.js';
+import { ContainerRegistry } from './container-registry.js';
+import { applyUpdate, containerAttributes, createContainer, renameContainer, type ServiceDeps } from './container-service.js';
+import { ContainerStore } from './container-store.js';
+import { rewriteCgroup } from './cgroup-update.js';
+import { Lifecycle } from './lifecycle.js';
+import type { ContainerRecord, HostConfig } from './model.js';
+import { inspectShape, listShape } from './present.js';
+import type { RuntimePort } from './runtime-port.js';
+import type { CreateRequest } from './validate-create.js';
+import type { WaitResult } from './waiters.js';
+
+// The container side of the engine, as the routes see it: records (create, rename, update,
+// remove, list, inspect) plus the lifecycle (start, stop, ...), on one registry.
+
+export interface ContainersOptions {
+  root: string;
+  run: string;
+  images: ImageService;
+  networks: NetworkService;
+  volumes: LocalVolumes;
+  runtime: RuntimePort;
+  events: EventBus;
+}
+
+export class Containers {
+  readonly registry: ContainerRegistry;
+  readonly lifecycle: Lifecycle;
+  readonly deps: ServiceDeps;
+
+  constructor(readonly opts: ContainersOptions) {
+    this.registry = new ContainerRegistry(new ContainerStore(opts.root), opts.run);
+    this.deps = { registry: this.registry, images: opts.images, networks: opts.networks, volumes: opts.volumes, runtime: opts.runtime, events: opts.events };
+    this.lifecycle = new Lifecycle(this.deps);
+    this.lifecycle.autoRemove = (c) => this.remove(c.Id, { force: true, volumes: true });
+    opts.volumes.setUsers((name) => this.registry.all().filter((c) => c.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.Id));
+  }
+
+  /** Load the records and re-attach to what still runs (live restore). */
+  async load(): Promise<void> {
+    const records = await new ContainerStore(this.opts.root).loadAll();
+    for (const c of records) {
+      if (c.State.Status === 'removing') c.State.Status = 'dead';
+      this.registry.add(c);
+    }
+    await Promise.all(records.map((c) => this.lifecycle.restore(c).catch(() => undefined)));
+  }
+
+  get(ref: string): ContainerRecord {
+    return this.registry.get(ref);
+  }
+
+  create(name: string | null, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    return createContainer(this.deps, name, req);
+  }
+
+  start(ref: string): Promise<boolean> {
+    return this.lifecycle.start(this.get(ref));
+  }
+
+  stop(ref: string, timeoutS?: number, signal?: string): Promise<boolean> {
+    return this.lifecycle.stop(this.get(ref), timeoutS, signal);
+  }
+
+  restart(ref: string, timeoutS?: number, signal?: string): Promise<void> {
+    return this.lifecycle.restart(this.get(ref), timeoutS, signal);
+  }
+
+  kill(ref: string, signal?: string): Promise<void> {
+    return this.lifecycle.kill(this.get(ref), signal);
+  }
+
+  pause(ref: string): Promise<void> {
+    return this.lifecycle.pause(this.get(ref));
+  }
+
+  unpause(ref: string): Promise<void> {
+    return this.lifecycle.unpause(this.get(ref));
+  }
+
+  rename(ref: string, name: string): Promise<void> {
+    return renameContainer(this.deps, ref, name);
+  }
+
+  async update(ref: string, body: Partial<HostConfig>): Promise<{ Warnings: string[] }> {
+    const c = this.get(ref);
+    applyUpdate(c, body);
+    if (this.lifecycle.isRunning(c)) await rewriteCgroup(c.Id, c.HostConfig);
+    await this.registry.save(c);
+    this.opts.events.emit('container', 'update', c.Id, containerAttributes(c));
+    return { Warnings: [] };
+  }
+
+  /** Docker's wait conditions: not-running (default), next-exit, removed. */
+  wait(ref: string, condition: string): Promise<WaitResult> {
+    const c = this.get(ref);
+    if (condition === 'removed') return this.lifecycle.waiters.removed(c.Id);
+    if (condition === 'not-running' && !this.lifecycle.isRunning(c) && c.State.Status !== 'restarting') {
+      return Promise.resolve({ StatusCode: c.State.ExitCode, Error: null });
+    }
+    return this.lifecycle.waiters.nextExit(c.Id);
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const c = this.get(ref);
+    if (c.State.Status === 'removing') throw conflict(`removal of container ${c.Id} is already in progress`);
+    await this.lifecycle.prepareRemove(c, opts.force ?? false);
+    const paths = this.registry.paths(c.Id);
+    await this.opts.images.unmountRootfs(paths.dir);
+    await rm(paths.stateDir, { recursive: true, force: true });
+    this.registry.delete(c);
+    await new ContainerStore(this.opts.root).remove(c.Id);
+    if (opts.volumes) {
+      for (const m of c.Mounts) {
+        if (m.Type !== 'volume' || !m.Name || !m.Anonymous) continue;
+        await this.opts.volumes.remove(m.Name).catch(() => undefined); // still used by another container
+      }
+    }
+    this.opts.events.emit('container', 'destroy', c.Id, containerAttributes(c));
+    this.lifecycle.waiters.gone(c.Id, c.State.ExitCode);
+  }
+
+  async list(all: boolean, filters: Record<string, string[]>, limit = -1): Promise<Record<string, unknown>[]> {
+    const now = Date.now();
+    const sorted = this.registry.all().sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
+    const out: Record<string, unknown>[] = [];
+    for (const c of sorted) {
+      if (!all && !this.lifecycle.isRunning(c) && filters.status === undefined) continue;
+      if (!(await matchesListFilters(c, filters, this.opts.images))) continue;
+      out.push(listShape(c, now));
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  inspect(ref: string): Record<string, unknown> {
+    const c = this.get(ref);
+    const paths = this.registry.paths(c.Id);
+    return inspectShape(c, { logPath: paths.logPath, containerDir: paths.dir });
+  }
+
+  imageInUse(imageId: string): boolean {
+    return this.registry.all().some((c) => c.ImageId === imageId);
+  }
+
+  close(): void {
+    this.lifecycle.close();
+  }
+}

@@ -1,0 +1,152 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { conflict, notFound } from '../../errors.js';
+import type { OciProcess } from '../../runtime/types.js';
+import type { Containers } from './containers.js';
+import { containerAttributes } from './container-service.js';
+import type { ContainerRecord } from './model.js';
+import { resolveUser } from './user-resolve.js';
+import { bool, obj, str, strList } from './wire-check.js';
+import { invalid } from '../../errors.js';
+
+// Exec instances (POST /containers/:id/exec, /exec/:id/start, /exec/:id/json): a process
+// run inside a running container through the runtime's exec, output streamed back.
+
+export interface ExecInstance {
+  ID: string;
+  containerId: string;
+  config: { Cmd: string[]; Env: string[]; WorkingDir: string; User: string; Tty: boolean; AttachStdin: boolean; AttachStdout: boolean; AttachStderr: boolean; Privileged: boolean };
+  Running: boolean;
+  ExitCode: number | null;
+  Pid: number;
+  started: boolean;
+}
+
+export interface ExecIo {
+  stdin?: Readable;
+  stdout(data: Buffer): void;
+  stderr(data: Buffer): void;
+}
+
+interface StreamingDriver {
+  execStream(id: string, process: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }>;
+}
+
+function canStream(d: object): d is StreamingDriver {
+  return typeof (d as Partial<StreamingDriver>).execStream === 'function';
+}
+
+export class ExecService {
+  private readonly execs = new Map<string, ExecInstance>();
+
+  constructor(private readonly containers: Containers) {}
+
+  create(ref: string, body: unknown): { Id: string } {
+    const c = this.containers.get(ref);
+    this.containers.lifecycle.assertRunning(c);
+    const b = obj(body, 'body') ?? {};
+    const cmd = strList(b, 'Cmd', 'ExecConfig');
+    if (!cmd || cmd.length === 0) throw invalid('No exec command specified');
+    const inst: ExecInstance = {
+      ID: randomBytes(32).toString('hex'),
+      containerId: c.Id,
+      config: {
+        Cmd: cmd,
+        Env: strList(b, 'Env', 'ExecConfig') ?? [],
+        WorkingDir: str(b, 'WorkingDir', 'ExecConfig') ?? '',
+        User: str(b, 'User', 'ExecConfig') ?? '',
+        Tty: bool(b, 'Tty', 'ExecConfig') ?? false,
+        AttachStdin: bool(b, 'AttachStdin', 'ExecConfig') ?? false,
+        AttachStdout: bool(b, 'AttachStdout', 'ExecConfig') ?? false,
+        AttachStderr: bool(b, 'AttachStderr', 'ExecConfig') ?? false,
+        Privileged: bool(b, 'Privileged', 'ExecConfig') ?? false,
+      },
+      Running: false,
+      ExitCode: null,
+      Pid: 0,
+      started: false,
+    };
+    this.execs.set(inst.ID, inst);
+    this.containers.opts.events.emit('container', `exec_create: ${cmd.join(' ')}`, c.Id, containerAttributes(c, { execID: inst.ID }));
+    return { Id: inst.ID };
+  }
+
+  get(id: string): ExecInstance {
+    const inst = this.execs.get(id);
+    if (!inst) throw notFound(`No such exec instance: ${id}`);
+    return inst;
+  }
+
+  inspect(id: string): Record<string, unknown> {
+    const e = this.get(id);
+    return {
+      ID: e.ID,
+      ContainerID: e.containerId,
+      Running: e.Running,
+      ExitCode: e.ExitCode,
+      Pid: e.Pid,
+      OpenStdin: e.config.AttachStdin,
+      OpenStdout: e.config.AttachStdout,
+      OpenStderr: e.config.AttachStderr,
+      CanRemove: false,
+      DetachKeys: '',
+      ProcessConfig: { tty: e.config.Tty, entrypoint: e.config.Cmd[0], arguments: e.config.Cmd.slice(1), privileged: e.config.Privileged, user: e.config.User },
+    };
+  }
+
+  /** Check before answering the hijack: a started exec cannot start again. */
+  claim(id: string): { inst: ExecInstance; container: ContainerRecord } {
+    const inst = this.get(id);
+    if (inst.started) throw conflict(`Error: Exec command ${id} has already run`);
+    const container = this.containers.get(inst.containerId);
+    this.containers.lifecycle.assertRunning(container);
+    inst.started = true;
+    return { inst, container };
+  }
+
+  /** Run a claimed exec; resolves with its exit code. */
+  async run(inst: ExecInstance, c: ContainerRecord, io: ExecIo, detach: boolean): Promise<number> {
+    const proc = await this.process(inst, c);
+    const events = this.containers.opts.events;
+    const cmdline = inst.config.Cmd.join(' ');
+    events.emit('container', `exec_start: ${cmdline}`, c.Id, containerAttributes(c, { execID: inst.ID }));
+    inst.Running = true;
+    const driver = this.containers.opts.runtime.driver;
+    let code: number;
+    try {
+      if (!detach && canStream(driver)) {
+        const { child, done } = await driver.execStream(c.Id, proc);
+        child.stdout?.on('data', (b: Buffer) => io.stdout(b));
+        child.stderr?.on('data', (b: Buffer) => io.stderr(b));
+        if (io.stdin && inst.config.AttachStdin && child.stdin) io.stdin.pipe(child.stdin);
+        else child.stdin?.end();
+        code = (await done) ?? -1;
+      } else {
+        const r = await driver.exec(c.Id, proc, detach ? { detach: true } : {});
+        io.stdout(r.stdout);
+        io.stderr(r.stderr);
+        code = r.exitCode;
+      }
+    } finally {
+      inst.Running = false;
+    }
+    inst.ExitCode = code;
+    events.emit('container', 'exec_die', c.Id, containerAttributes(c, { execID: inst.ID, exitCode: String(code) }));
+    return code;
+  }
+
+  private async process(inst: ExecInstance, c: ContainerRecord): Promise<OciProcess> {
+    const rootfs = this.containers.registry.paths(c.Id).rootfs;
+    const user = await resolveUser(rootfs, inst.config.User || c.Config.User);
+    const env = [...c.Config.Env];
+    for (const e of inst.config.Env) {
+      const key = e.split('=')[0];
+      const i = env.findIndex((x) => x.split('=')[0] === key);
+      if (i >= 0) env[i] = e;
+      else env.push(e);
+    }
+    if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
+    return { args: inst.config.Cmd, env, cwd: inst.config.WorkingDir || c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, terminal: false };
+  }
+}

@@ -1,0 +1,358 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { kill as killProcess } from 'node:process';
+import { conflict } from '../../errors.js';
+import type { ExitRecord } from '../../runtime/types.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { probeOf } from '../health/health-config.js';
+import { containerAttributes, type ServiceDeps } from './container-service.js';
+import type { ContainerRecord } from './model.js';
+import { networkKind } from './network-attach.js';
+import { nextBackoff, restartOnDaemonStart, shouldRestart } from './restart-policy.js';
+import { startContainer } from './start-container.js';
+import { signalNumber } from './signals.js';
+import { Waiters } from './waiters.js';
+
+// Running containers: start, stop, kill, pause, exits, restart policies, health monitors,
+// and the re-attachment after a berthd restart (the shims kept the containers running).
+// One operation at a time per container (a promise chain each).
+
+const DEFAULT_STOP_TIMEOUT_S = 10;
+
+export class Lifecycle {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly exitWatch = new Map<string, AbortController>();
+  private readonly health = new Map<string, HealthMonitor>();
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly backoff = new Map<string, number>();
+  /** Bumped at each run so a late exit of an earlier run is not taken for this one's. */
+  private readonly generation = new Map<string, number>();
+  readonly waiters = new Waiters();
+  /** Hook for AutoRemove (set by the engine: removal lives with the queries). */
+  autoRemove: (c: ContainerRecord) => Promise<void> = async () => undefined;
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.locks.set(id, tail);
+    void tail.then(() => {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    });
+    return next;
+  }
+
+  isRunning(c: ContainerRecord): boolean {
+    return c.State.Status === 'running' || c.State.Status === 'paused';
+  }
+
+  /** Resolves false when it was already running (the API's 304). */
+  start(c: ContainerRecord): Promise<boolean> {
+    return this.locked(c.Id, async () => {
+      if (this.isRunning(c)) return false;
+      if (c.State.Status === 'removing' || c.State.Status === 'dead') throw conflict(`container ${c.Id} is marked for removal and cannot be started`);
+      this.cancelRestart(c.Id);
+      c.ManuallyStopped = false;
+      await this.run(c);
+      return true;
+    });
+  }
+
+  private async run(c: ContainerRecord): Promise<void> {
+    this.generation.set(c.Id, (this.generation.get(c.Id) ?? 0) + 1);
+    const paths = this.deps.registry.paths(c.Id);
+    try {
+      const started = await startContainer(c, paths, {
+        images: this.deps.images,
+        networks: this.deps.networks,
+        volumes: this.deps.volumes,
+        runtime: this.deps.runtime,
+        pidOf: (ref) => {
+          const other = this.deps.registry.get(ref);
+          if (!this.isRunning(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+          return other.State.Pid;
+        },
+      });
+      c.State = { ...c.State, Status: 'running', Pid: started.pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: new Date().toISOString(), FinishedAt: c.State.FinishedAt };
+      c.HasBeenStarted = true;
+      c.Network = { SandboxKey: started.sandbox?.netnsPath ?? '', Networks: started.sandbox?.endpoints ?? {}, Ports: started.sandbox?.ports ?? [] };
+      const probe = probeOf(c.Config.Healthcheck);
+      if (probe) c.State.Health = { Status: 'starting', FailingStreak: 0, Log: [] };
+      else delete c.State.Health;
+      await this.deps.registry.save(c);
+    } catch (err) {
+      await this.teardown(c);
+      c.State = { ...c.State, Status: c.HasBeenStarted ? 'exited' : 'created', Pid: 0, ExitCode: 128, Error: err instanceof Error ? err.message : String(err) };
+      await this.deps.registry.save(c);
+      throw err;
+    }
+    this.watchExit(c);
+    this.startHealth(c);
+    this.deps.events.emit('container', 'start', c.Id, containerAttributes(c));
+  }
+
+  /** Undo a start: runtime state, network sandbox; idempotent and quiet. */
+  private async teardown(c: ContainerRecord): Promise<void> {
+    this.stopHealth(c.Id);
+    await this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined);
+    if (networkKind(c).kind === 'bridge') await this.deps.networks.removeSandbox(c.Id).catch(() => undefined);
+    c.Network = { SandboxKey: '', Networks: {}, Ports: [] };
+  }
+
+  private watchExit(c: ContainerRecord): void {
+    const ctl = new AbortController();
+    this.exitWatch.get(c.Id)?.abort();
+    this.exitWatch.set(c.Id, ctl);
+    const { stateDir } = this.deps.registry.paths(c.Id);
+    const gen = this.generation.get(c.Id) ?? 0;
+    this.deps.runtime.waitForExit(stateDir, ctl.signal).then(
+      (exit) => {
+        if (this.exitWatch.get(c.Id) === ctl) this.exitWatch.delete(c.Id);
+        void this.locked(c.Id, async () => {
+          if (this.generation.get(c.Id) === gen) await this.exited(c, exit);
+        });
+      },
+      () => undefined, // aborted: the container is being removed or berthd stops
+    );
+  }
+
+  private async exited(c: ContainerRecord, exit: ExitRecord): Promise<void> {
+    if (!this.isRunning(c)) return;
+    const startedMs = Date.parse(c.State.StartedAt);
+    await this.teardown(c);
+    c.State = { ...c.State, Status: 'exited', Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled ?? false, FinishedAt: exit.exitedAt };
+    const restart = shouldRestart(c.HostConfig.RestartPolicy, { exitCode: exit.exitCode, restartCount: c.RestartCount, manuallyStopped: c.ManuallyStopped });
+    if (restart) c.State.Status = 'restarting';
+    await this.deps.registry.save(c);
+    this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
+    this.waiters.exited(c.Id, exit.exitCode);
+    if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
+    else if (c.HostConfig.AutoRemove) void this.autoRemove(c).catch(() => undefined);
+  }
+
+  private scheduleRestart(c: ContainerRecord, ranMs: number): void {
+    const delay = nextBackoff(this.backoff.get(c.Id) ?? 0, Number.isFinite(ranMs) ? ranMs : 0);
+    this.backoff.set(c.Id, delay);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(c.Id);
+      void this.locked(c.Id, async () => {
+        if (c.State.Status !== 'restarting' || c.ManuallyStopped) return;
+        c.RestartCount += 1;
+        await this.run(c).catch((err: unknown) => {
+          c.State.Error = err instanceof Error ? err.message : String(err);
+        });
+      });
+    }, delay);
+    this.restartTimers.set(c.Id, timer);
+  }
+
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t) clearTimeout(t);
+    this.restartTimers.delete(id);
+  }
+
+  /** Docker's stop: the stop signal, then SIGKILL after the timeout. false when not running (304). */
+  stop(c: ContainerRecord, timeoutS?: number, signal?: string): Promise<boolean> {
+    return this.locked(c.Id, async () => {
+      c.ManuallyStopped = true;
+      if (c.State.Status === 'restarting') {
+        this.cancelRestart(c.Id);
+        c.State.Status = 'exited';
+        await this.deps.registry.save(c);
+        return true;
+      }
+      if (!this.isRunning(c)) {
+        await this.deps.registry.save(c);
+        return false;
+      }
+      await this.stopRunning(c, timeoutS ?? c.Config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S, signal ?? c.Config.StopSignal ?? 'SIGTERM');
+      this.deps.events.emit('container', 'stop', c.Id, containerAttributes(c));
+      return true;
+    });
+  }
+
+  /** Inside the lock: signal, wait, escalate; returns once the exit is processed. */
+  private async stopRunning(c: ContainerRecord, timeoutS: number, signal: string): Promise<void> {
+    if (c.State.Status === 'paused') await this.deps.runtime.driver.resume(c.Id).catch(() => undefined);
+    const exit = this.nextExit(c);
+    if (timeoutS !== 0) {
+      await this.signal(c, signal);
+      const ok = timeoutS < 0 ? await exit.then(() => true) : await Promise.race([exit.then(() => true), delay(timeoutS * 1000).then(() => false)]);
+      if (ok) return this.processExit(c, await exit);
+    }
+    await this.signal(c, 'SIGKILL');
+    await this.processExit(c, await exit);
+  }
+
+  /** The exit record of the current run (from the shim's exit.json). */
+  private nextExit(c: ContainerRecord): Promise<ExitRecord> {
+    return this.deps.runtime.waitForExit(this.deps.registry.paths(c.Id).stateDir);
+  }
+
+  /** Exits seen inside a lock are handled here; the watcher's later call finds it not running. */
+  private async processExit(c: ContainerRecord, exit: ExitRecord): Promise<void> {
+    this.exitWatch.get(c.Id)?.abort();
+    this.exitWatch.delete(c.Id);
+    await this.exited(c, exit);
+  }
+
+  private async signal(c: ContainerRecord, signal: string): Promise<void> {
+    const num = signalNumber(signal);
+    this.deps.events.emit('container', 'kill', c.Id, containerAttributes(c, { signal: String(num) }));
+    try {
+      await this.deps.runtime.driver.kill(c.Id, num, true);
+    } catch (err) {
+      // The init may be gone already (exit.json on its way); the shim still answers for it.
+      if (c.State.Pid > 0) {
+        try {
+          killProcess(c.State.Pid, num);
+        } catch {
+          return;
+        }
+      } else throw err;
+    }
+  }
+
+  kill(c: ContainerRecord, signal = 'SIGKILL'): Promise<void> {
+    return this.locked(c.Id, async () => {
+      if (!this.isRunning(c)) throw conflict(`Cannot kill container: ${c.Id}: Container ${c.Id} is not running`);
+      const num = signalNumber(signal);
+      if (num === 9 || num === signalNumber(c.Config.StopSignal ?? 'SIGTERM')) c.ManuallyStopped = true;
+      await this.signal(c, signal);
+    });
+  }
+
+  restart(c: ContainerRecord, timeoutS?: number, signal?: string): Promise<void> {
+    return this.locked(c.Id, async () => {
+      this.cancelRestart(c.Id);
+      if (this.isRunning(c)) {
+        c.ManuallyStopped = true;
+        await this.stopRunning(c, timeoutS ?? c.Config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S, signal ?? c.Config.StopSignal ?? 'SIGTERM');
+      }
+      c.ManuallyStopped = false;
+      await this.run(c);
+      this.deps.events.emit('container', 'restart', c.Id, containerAttributes(c));
+    });
+  }
+
+  pause(c: ContainerRecord): Promise<void> {
+    return this.locked(c.Id, async () => {
+      if (c.State.Status === 'paused') throw conflict(`Container ${c.Id} is already paused`);
+      if (c.State.Status !== 'running') throw conflict(`Container ${c.Id} is not running`);
+      await this.deps.runtime.driver.pause(c.Id);
+      c.State.Status = 'paused';
+      await this.deps.registry.save(c);
+      this.deps.events.emit('container', 'pause', c.Id, containerAttributes(c));
+    });
+  }
+
+  unpause(c: ContainerRecord): Promise<void> {
+    return this.locked(c.Id, async () => {
+      if (c.State.Status !== 'paused') throw conflict(`Container ${c.Id} is not paused`);
+      await this.deps.runtime.driver.resume(c.Id);
+      c.State.Status = 'running';
+      await this.deps.registry.save(c);
+      this.deps.events.emit('container', 'unpause', c.Id, containerAttributes(c));
+    });
+  }
+
+  /** Make a container stoppable for removal: kill it (force) and release what it holds. */
+  async prepareRemove(c: ContainerRecord, force: boolean): Promise<void> {
+    await this.locked(c.Id, async () => {
+      if (this.isRunning(c)) {
+        if (!force) {
+          throw conflict(`You cannot remove a ${c.State.Status} container ${c.Id}. ${c.State.Status === 'paused' ? 'Unpause and then stop' : 'Stop'} the container before attempting removal or force remove`);
+        }
+        c.ManuallyStopped = true;
+        await this.stopRunning(c, 0, 'SIGKILL');
+      }
+      this.cancelRestart(c.Id);
+      this.exitWatch.get(c.Id)?.abort();
+      this.exitWatch.delete(c.Id);
+      await this.teardown(c);
+      c.State.Status = 'removing';
+    });
+  }
+
+  private startHealth(c: ContainerRecord): void {
+    const probe = probeOf(c.Config.Healthcheck);
+    if (!probe || !c.State.Health) return;
+    const monitor = new HealthMonitor(probe, c.State.Health, Date.parse(c.State.StartedAt), {
+      exec: async (argv, signal) => {
+        const r = await this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: 0, gid: 0 } }, { signal, maxOutputBytes: 4096 });
+        return { exitCode: r.exitCode, output: r.stdout.toString('utf8') + r.stderr.toString('utf8') };
+      },
+      onResult: (state, changed) => {
+        void this.deps.registry.save(c).catch(() => undefined);
+        if (changed) this.deps.events.emit('container', `health_status: ${state.Status}`, c.Id, containerAttributes(c));
+      },
+    });
+    this.stopHealth(c.Id);
+    this.health.set(c.Id, monitor);
+    monitor.start();
+  }
+
+  private stopHealth(id: string): void {
+    this.health.get(id)?.stop();
+    this.health.delete(id);
+  }
+
+  /** After a berthd restart: re-attach to running containers, account for the ones that exited meanwhile. */
+  async restore(c: ContainerRecord): Promise<void> {
+    const { stateDir } = this.deps.registry.paths(c.Id);
+    if (c.State.Status === 'running' || c.State.Status === 'paused') {
+      const exit = await this.deps.runtime.readExitRecord(stateDir).catch(() => undefined);
+      if (exit) return this.locked(c.Id, () => this.exited(c, exit));
+      if (!shimAlive(stateDir, c.State.Pid)) {
+        // Neither a shim nor an exit record: the host rebooted or the shim was killed.
+        return this.locked(c.Id, () => this.exited(c, { exitCode: 255, exitedAt: new Date().toISOString() }));
+      }
+      this.watchExit(c);
+      this.startHealth(c);
+      return;
+    }
+    if (c.State.Status === 'restarting' || (c.HasBeenStarted && restartOnDaemonStart(c.HostConfig.RestartPolicy, c.ManuallyStopped))) {
+      c.State.Status = 'exited';
+      await this.start(c).catch((err: unknown) => {
+        c.State.Error = err instanceof Error ? err.message : String(err);
+      });
+    }
+  }
+
+  /** berthd is stopping: watchers and timers end, containers keep running. */
+  close(): void {
+    for (const ctl of this.exitWatch.values()) ctl.abort();
+    for (const id of [...this.health.keys()]) this.stopHealth(id);
+    for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
+  }
+
+  /** Is the container's process still there (for inspect after restore). */
+  assertRunning(c: ContainerRecord): void {
+    if (!this.isRunning(c)) throw conflict(`Container ${c.Id} is not running`);
+    if (c.State.Status === 'paused') throw conflict(`Container ${c.Id} is paused, unpause the container before exec`);
+  }
+}
+
+/** The shim owns the container: it alive means the container is (or its exit is coming). */
+function shimAlive(stateDir: string, initPid: number): boolean {
+  let pid = initPid;
+  try {
+    pid = Number(readFileSync(path.join(stateDir, 'shim.pid'), 'utf8').trim()) || initPid;
+  } catch {
+    // no shim.pid: judge by the init
+  }
+  if (pid <= 0) return false;
+  try {
+    killProcess(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,105 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { invalid } from '../../errors.js';
+import type { NamespaceMode } from '../../runtime/types.js';
+import type { EndpointRequest, NetworkService, PortBinding, Sandbox } from '../types.js';
+import type { ContainerRecord } from './model.js';
+import { parsePortKey } from './validate-create.js';
+
+// The network side of a start: a sandbox from the network service for bridge and user
+// networks, the host's namespace for `host`, a fresh empty one for `none`, another
+// container's for `container:<id>`; then the /etc/hosts, /etc/hostname and
+// /etc/resolv.conf files the container gets bind-mounted.
+
+export type NetworkKind = { kind: 'bridge'; networks: string[] } | { kind: 'host' } | { kind: 'none' } | { kind: 'container'; ref: string };
+
+export function networkKind(c: ContainerRecord): NetworkKind {
+  const mode = c.HostConfig.NetworkMode;
+  if (mode === 'host') return { kind: 'host' };
+  if (mode === 'none') return { kind: 'none' };
+  if (mode.startsWith('container:')) return { kind: 'container', ref: mode.slice('container:'.length) };
+  return { kind: 'bridge', networks: Object.keys(c.EndpointsConfig) };
+}
+
+/** The EndpointsConfig a create ends with: the NetworkMode's network is always in it. */
+export function defaultEndpoints(mode: string, endpoints: ContainerRecord['EndpointsConfig']): ContainerRecord['EndpointsConfig'] {
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    if (Object.keys(endpoints).length > 0 && mode.startsWith('container:')) throw invalid('conflicting options: container type network can\'t be used with other networks');
+    return mode.startsWith('container:') ? {} : { [mode]: {} };
+  }
+  const primary = mode === 'default' ? 'bridge' : mode;
+  return endpoints[primary] ? endpoints : { [primary]: {}, ...endpoints };
+}
+
+export function portBindings(c: ContainerRecord): PortBinding[] {
+  const out: PortBinding[] = [];
+  for (const [key, list] of Object.entries(c.HostConfig.PortBindings)) {
+    const [containerPort, protocol] = parsePortKey(key, 'HostConfig.PortBindings');
+    for (const b of list ?? []) out.push({ containerPort, protocol, hostIp: b.HostIp ?? '', hostPort: Number((b.HostPort ?? '').split('-')[0] || 0) });
+  }
+  if (c.HostConfig.PublishAllPorts) {
+    for (const key of Object.keys(c.Config.ExposedPorts)) {
+      const [containerPort, protocol] = parsePortKey(key, 'Config.ExposedPorts');
+      if (!out.some((p) => p.containerPort === containerPort && p.protocol === protocol)) out.push({ containerPort, protocol, hostIp: '', hostPort: 0 });
+    }
+  }
+  return out;
+}
+
+export async function createSandbox(networks: NetworkService, c: ContainerRecord, networkNames: string[]): Promise<Sandbox> {
+  const endpoints: EndpointRequest[] = [];
+  for (const name of networkNames) {
+    const net = await networks.inspect(name);
+    const cfg = c.EndpointsConfig[name] ?? {};
+    const aliases = [c.Name, c.Id.slice(0, 12), ...(cfg.Aliases ?? [])];
+    const req: EndpointRequest = { networkId: net.Id, aliases: [...new Set(aliases)] };
+    if (cfg.IPAMConfig?.IPv4Address) req.ipv4Address = cfg.IPAMConfig.IPv4Address;
+    endpoints.push(req);
+  }
+  return networks.createSandbox(c.Id, c.Name, endpoints, portBindings(c));
+}
+
+export function netnsMode(kind: NetworkKind, sandbox: Sandbox | undefined, otherPid: number | undefined): NamespaceMode {
+  if (kind.kind === 'host') return { kind: 'host' };
+  if (kind.kind === 'none') return { kind: 'new' };
+  if (kind.kind === 'container') return { kind: 'path', path: `/proc/${otherPid ?? 0}/ns/net` };
+  if (!sandbox) throw invalid('no sandbox');
+  return { kind: 'path', path: sandbox.netnsPath };
+}
+
+/** Write hosts, hostname and resolv.conf into the container dir; returns their paths. */
+export async function writeEtcFiles(dir: string, c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<{ hosts: string; hostname: string; resolv: string }> {
+  const files = { hosts: path.join(dir, 'hosts'), hostname: path.join(dir, 'hostname'), resolv: path.join(dir, 'resolv.conf') };
+  const hostname = kind.kind === 'host' ? (await readFile('/etc/hostname', 'utf8').catch(() => 'localhost')).trim() : c.Config.Hostname || c.Id.slice(0, 12);
+  await writeFile(files.hostname, `${hostname}\n`, { mode: 0o644 });
+  let hosts: string;
+  if (kind.kind === 'host') hosts = await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
+  else {
+    hosts = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
+    const names = c.Config.Domainname ? `${hostname}.${c.Config.Domainname} ${hostname}` : hostname;
+    for (const ep of Object.values(sandbox?.endpoints ?? {})) if (ep.IPAddress) hosts += `${ep.IPAddress}\t${names}\n`;
+  }
+  for (const extra of c.HostConfig.ExtraHosts ?? []) {
+    const idx = extra.indexOf(':');
+    if (idx < 0) throw invalid(`invalid extra host: "${extra}"`);
+    const host = extra.slice(0, idx);
+    let ip = extra.slice(idx + 1);
+    if (ip === 'host-gateway') ip = Object.values(sandbox?.endpoints ?? {})[0]?.Gateway ?? '127.0.0.1';
+    hosts += `${ip}\t${host}\n`;
+  }
+  await writeFile(files.hosts, hosts, { mode: 0o644 });
+  await writeFile(files.resolv, await resolvConf(c, sandbox, kind), { mode: 0o644 });
+  return files;
+}
+
+async function resolvConf(c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<string> {
+  const host = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  const hostServers = host.split('\n').filter((l) => /^\s*nameserver\s/.test(l)).map((l) => l.trim().split(/\s+/)[1] ?? '').filter((s) => s !== '' && !s.startsWith('127.'));
+  let servers = c.HostConfig.Dns.length > 0 ? c.HostConfig.Dns : kind.kind === 'host' ? hostServers : (sandbox?.dnsServers ?? []);
+  if (servers.length === 0) servers = hostServers.length > 0 ? hostServers : ['8.8.8.8'];
+  let text = servers.map((s) => `nameserver ${s}`).join('\n') + '\n';
+  if (c.HostConfig.DnsSearch.length > 0) text += `search ${c.HostConfig.DnsSearch.join(' ')}\n`;
+  const opts = [...c.HostConfig.DnsOptions, ...(sandbox && sandbox.dnsServers.length > 0 && c.HostConfig.DnsOptions.length === 0 ? ['ndots:0'] : [])];
+  if (opts.length > 0) text += `options ${opts.join(' ')}\n`;
+  return text;
+}

@@ -1,0 +1,24 @@
+import type { InitBinary } from '../../runtime/spec.js';
+import type { ExitRecord, RuntimeDriver } from '../../runtime/types.js';
+
+// What the container service needs of the runtime layer, handed in by the composition
+// root (engine.ts) so this folder depends on contracts only.
+export interface RuntimePort {
+  driver: RuntimeDriver;
+  /** Resolves when the shim writes <stateDir>/exit.json (fs.watch, no polling). */
+  waitForExit(stateDir: string, signal?: AbortSignal): Promise<ExitRecord>;
+  /** The exit record if the container already exited. */
+  readExitRecord(stateDir: string): Promise<ExitRecord | undefined>;
+  /** For HostConfig.Init; absent when the runtime has no init binary. */
+  init?: InitBinary;
+}
+
+/** Where one container's files live. */
+export interface ContainerPaths {
+  dir: string;
+  bundle: string;
+  rootfs: string;
+  /** The shim's state dir (shim.pid, exit.json, attach.sock); short, for the socket path limit. */
+  stateDir: string;
+  logPath: string;
+}

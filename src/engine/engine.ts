@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { ImageStore } from './images/image-store.js';
+import { BridgeNetworkService } from './networks/network-service.js';
+import { createRuntimeDriver } from '../runtime/drivers/create-runtime-driver.js';
+import type { RuntimeName } from '../runtime/drivers/runtime-invocation.js';
+import { readExitRecord, waitForExit } from '../runtime/exit-record.js';
+import { Containers } from './containers/containers.js';
+import { ExecService } from './containers/exec-service.js';
+import { withImageEvents, withNetworkEvents } from './event-decorators.js';
+import { EventBus } from './events.js';
+import type { ImageService, NetworkService } from './types.js';
+import { LocalVolumes } from './volumes/local-volumes.js';
+
+// The composition root: builds each service once and hands them to each other. berthd
+// (src/daemon) gets an Engine and only translates the wire.
+
+export interface EngineOptions {
+  root: string;
+  run: string;
+  /** berth-core (default), runc or crun; BERTH_RUNTIME otherwise. */
+  runtime?: RuntimeName;
+}
+
+export class Engine {
+  readonly events = new EventBus();
+  readonly imageStore: ImageStore;
+  readonly images: ImageService;
+  readonly networks: NetworkService;
+  readonly volumes: LocalVolumes;
+  readonly containers: Containers;
+  readonly execs: ExecService;
+  readonly runtimeName: string;
+  readonly startedAt = new Date();
+
+  private constructor(readonly opts: EngineOptions) {
+    this.imageStore = new ImageStore(path.join(opts.root, 'images'));
+    this.images = withImageEvents(this.imageStore, this.events);
+    this.networks = withNetworkEvents(new BridgeNetworkService({ root: opts.root, runDir: opts.run }), this.events);
+    this.volumes = new LocalVolumes(opts.root, this.events);
+    const driver = createRuntimeDriver(opts.runtime, { stateRoot: path.join(opts.run, 'runtime') });
+    this.runtimeName = driver.name;
+    this.containers = new Containers({
+      root: opts.root,
+      run: opts.run,
+      images: this.images,
+      networks: this.networks,
+      volumes: this.volumes,
+      runtime: { driver, waitForExit, readExitRecord },
+      events: this.events,
+    });
+    this.execs = new ExecService(this.containers);
+  }
+
+  /** Build the engine and restore what a previous berthd left: networks, then containers. */
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const engine = new Engine(opts);
+    await engine.imageStore.init();
+    await engine.networks.restore();
+    await engine.containers.load();
+    return engine;
+  }
+
+  /** Stop watching; containers keep running (their shims own them). */
+  async close(): Promise<void> {
+    this.containers.close();
+    await this.networks.close();
+  }
+}
