@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const schemaPath = path.join(root, 'schemas', 'compose.schema.json');
-const outDir = path.join(root, 'dist', 'compose');
+// argv[2] overrides the output directory (tests build into a scratch directory).
+const outDir = path.resolve(process.argv[2] ?? path.join(root, 'dist', 'compose'));
 
 if (!existsSync(schemaPath)) {
   console.error('build-schema: schemas/compose.schema.json is missing');
