@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import { invalid, unavailable } from '../../errors.js';
 import type { ImageRecord, ImageService } from '../../engine/types.js';
 import { parseFilters, queryBool } from '../filters.js';
@@ -184,15 +186,41 @@ async function saveImages(images: ImageService, ctx: RouteContext, names: string
   if (names.length === 0) throw invalid('name at least one image (names=...)');
   const format = ctx.query.get('format') ?? 'docker';
   if (format !== 'docker' && format !== 'oci') throw invalid(`unknown archive format "${format}" (docker or oci)`);
-  // Resolve every name first so a bad one is a clean 404, not a broken stream.
-  for (const name of names) await images.inspect(name);
-  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  const out = new LazyResponse(ctx.res);
   try {
-    await images.save(names, ctx.res, format);
+    await images.save(names, out, format);
   } catch (err) {
+    // Before the first byte the error is still a clean status answer (404 for a bad name).
+    if (!out.started) throw err;
     ctx.res.destroy(err as Error);
   }
   return HANDLED;
+}
+
+/** Writes the 200 header only with the first byte of the archive. */
+class LazyResponse extends Writable {
+  started = false;
+
+  constructor(private readonly res: ServerResponse) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (!this.started) {
+      this.started = true;
+      this.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    }
+    if (this.res.write(chunk)) cb();
+    else this.res.once('drain', () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    if (!this.started) {
+      this.started = true;
+      this.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    }
+    this.res.end(() => cb());
+  }
 }
 
 function jsonLines(ctx: RouteContext, lines: unknown[]): void {

@@ -72,7 +72,7 @@ describe('berth image commands', () => {
     const table = await berth('images');
     const [header, row] = table.out.trimEnd().split('\n');
     expect(header).toMatch(/^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$/);
-    expect(row).toMatch(new RegExp(`^cli/bb\\s+1\\s+${id.slice(7, 19)}\\s+(Less than a second|\\d+ seconds) ago\\s+\\d`));
+    expect(row).toMatch(new RegExp(`^cli/bb\\s+1\\s+${id.slice(7, 19)}\\s+(Less than a second|\\d+ seconds?) ago\\s+\\d`));
     expect((await berth('images', '-q')).out).toBe(`${id.slice(7, 19)}\n`);
     expect((await berth('image', 'ls', '-q', '--no-trunc')).out).toBe(`${id}\n`);
     const json = JSON.parse((await berth('images', '--format', 'json')).out) as Record<string, string>;

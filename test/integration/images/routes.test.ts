@@ -132,6 +132,9 @@ describe('image routes over a UNIX socket', () => {
     const index = JSON.parse(oci.get('index.json')?.toString() ?? '') as { manifests: unknown[] };
     expect(index.manifests).toHaveLength(2);
     await expect(images.save(['missing:1'])).rejects.toMatchObject({ code: 'not_found' });
+    await expect(images.save(['bb:1', 'missing:1'], 'oci')).rejects.toMatchObject({ code: 'not_found' });
+    const repo = await tarNames(await images.save(['bb']));
+    expect(JSON.parse(repo.get('manifest.json')?.toString() ?? '')).toMatchObject([{ RepoTags: ['bb:1'] }]);
   });
 
   it('DELETE /images/{name}: untag, conflict when in use, delete', async () => {
