@@ -12,6 +12,8 @@ export interface SchemaIssue {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  /** Where in the schema the failing keyword sits, e.g. "#/properties/gpus/oneOf/0/enum". */
+  schemaPath?: string;
 }
 
 type ValidateFunction = ((data: unknown) => boolean) & { errors?: SchemaIssue[] | null };
@@ -96,6 +98,13 @@ export function mostSpecific(tree: unknown, issues: readonly SchemaIssue[]): Can
   candidates.sort((a, b) => b.subject.length - a.subject.length || (RANK[a.issue.keyword] ?? 9) - (RANK[b.issue.keyword] ?? 9));
   const best = candidates[0];
   if (best === undefined || best.issue.keyword !== 'type') return best;
+  // A union branch that accepted the value's type but refused its value (gpus: "some"
+  // against oneOf [enum "all", list]) says more than the branches of other types.
+  const branchOf = (c: Candidate) => (c.issue.schemaPath ?? '').replace(/\/[^/]*$/, '');
+  const samePath = candidates.filter((c) => c.issue.instancePath === best.issue.instancePath);
+  const typed = new Set(samePath.filter((c) => c.issue.keyword === 'type').map(branchOf));
+  const matched = samePath.find((c) => c.issue.keyword !== 'type' && c.issue.schemaPath !== undefined && !typed.has(branchOf(c)));
+  if (matched !== undefined) return matched;
   // A type error from one branch of a union: merge the sibling branches' types at the same path.
   const types = candidates
     .filter((c) => c.issue.keyword === 'type' && c.issue.instancePath === best.issue.instancePath)

@@ -76,6 +76,12 @@ describe('validateSchema', () => {
     expect(err.message).toBe('services.a.depends_on.b.condition must be one of: service_started, service_healthy, service_completed_successfully');
   });
 
+  it('prefers the union branch that matched the value type', () => {
+    expect(schemaError({ services: { a: { image: 'x', gpus: 'some' } } }).message).toBe('services.a.gpus must be one of: all');
+    expect(schemaError({ services: { a: { image: 'x', gpus: 3 } } }).message).toBe('services.a.gpus must be a string or list');
+    expect(schemaError({ services: { a: { image: 'x', cgroup: 5 } } }).message).toBe('services.a.cgroup must be a string');
+  });
+
   it('rejects unknown top-level keys but not x- extensions', () => {
     expect(schemaError({ services: {}, servics: {} }).message).toBe('(root): additional property "servics" is not allowed');
     expect(() => validateSchema({ services: {}, 'x-anything': [1, 2] }, locatorOf({}))).not.toThrow();
