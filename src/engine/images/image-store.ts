@@ -50,6 +50,10 @@ export class ImageStore implements ImageService {
       await this.layerStore.init();
       await writeAtomic(path.join(this.root, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
       await writeOciIndex(this.root, await this.index.read());
+      // A crash between writing a blob or layer and registering its image leaves orphans.
+      await this.index.exclusive(async () => {
+        await collectGarbage(this, await this.index.read());
+      });
     })();
     return this.ready;
   }

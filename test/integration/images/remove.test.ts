@@ -95,3 +95,21 @@ describe('rmi', () => {
     expect((await store.list()).length).toBe(5);
   });
 });
+
+describe('crash leftovers', () => {
+  it('a new store on the same root removes orphan blobs, layers and temp files', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const dir = path.join(root, 'crashed');
+    const first = new ImageStore(dir);
+    await first.importRootfs(createReadStream(busyboxTarball()), { ref: 'keep:1' });
+    writeFileSync(path.join(dir, 'blobs/sha256', 'f'.repeat(64)), 'orphan');
+    mkdirSync(path.join(dir, 'layers', 'e'.repeat(64)));
+    mkdirSync(path.join(dir, 'layers', `.tmp-${'e'.repeat(12)}-1234`));
+    writeFileSync(path.join(dir, 'tmp', 'blob-x'), 'partial');
+    const second = new ImageStore(dir);
+    expect((await second.inspect('keep:1')).repoTags).toEqual(['keep:1']);
+    expect(readdirSync(path.join(dir, 'blobs/sha256'))).not.toContain('f'.repeat(64));
+    expect(readdirSync(path.join(dir, 'layers'))).toHaveLength(1);
+    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+  });
+});
