@@ -28,15 +28,18 @@ function assertNamespace(field: string, ns: NamespaceMode | undefined): void {
   if (ns?.kind === 'path') assertAbsolute(`${field}.path`, ns.path);
 }
 
+export function validateEnv(env: string[]): void {
+  for (const e of env) {
+    if (typeof e !== 'string' || e.indexOf('=') <= 0) throw invalid(`env: expected KEY=VALUE, got ${JSON.stringify(e)}`);
+  }
+}
+
 export function validateDefinition(def: ContainerDefinition): void {
   if (!ID_RE.test(def.id)) throw invalid(`id: ${JSON.stringify(def.id)} is not a valid container id (letters, digits, _ . + -)`);
   assertAbsolute('rootfs', def.rootfs);
   if (!Array.isArray(def.args) || def.args.length === 0 || def.args[0] === '') throw invalid('args: a container needs a command to run');
   assertAbsolute('cwd', def.cwd);
-  for (const e of def.env) {
-    const eq = e.indexOf('=');
-    if (eq <= 0) throw invalid(`env: expected KEY=VALUE, got ${JSON.stringify(e)}`);
-  }
+  validateEnv(def.env);
   assertInt('user.uid', def.user.uid, 0, 0xfffffffe);
   assertInt('user.gid', def.user.gid, 0, 0xfffffffe);
   for (const g of def.user.additionalGids ?? []) assertInt('user.additionalGids', g, 0, 0xfffffffe);

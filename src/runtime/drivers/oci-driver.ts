@@ -2,7 +2,11 @@
 // verbs and flags, so only the invocation differs. create goes through berth-shim so the
 // container outlives the caller; the other verbs call the runtime directly.
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { internal, isNotFound } from '../../errors.js';
+import { CONFIG_FILE } from '../bundle.js';
+import type { OciSpec } from '../oci-spec.js';
 import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
 import { execCollect, execStream } from './exec.js';
 import { runVerb } from './run-runtime.js';
@@ -70,12 +74,35 @@ export class OciRuntimeDriver implements RuntimeDriver {
     await runVerb(this.invocation, 'resume', id, ['resume', id]);
   }
 
-  exec(id: string, process: OciProcess, opts?: ExecOptions): Promise<ExecResult> {
-    return execCollect(this.invocation, id, process, opts);
+  async exec(id: string, process: OciProcess, opts?: ExecOptions): Promise<ExecResult> {
+    return execCollect(this.invocation, id, await this.withContainerDefaults(id, process), opts);
   }
 
   /** exec with the caller owning stdin/stdout/stderr, optionally on a terminal. */
-  execStream(id: string, process: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
-    return execStream(this.invocation, id, process, opts);
+  async execStream(id: string, process: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+    return execStream(this.invocation, id, await this.withContainerDefaults(id, process), opts);
+  }
+
+  /**
+   * runc and crun give an exec without capabilities the container's set; berth-core (so
+   * far) gives it every capability. Filling them in from the bundle's config.json makes an
+   * exec never more privileged than its container, whichever runtime runs it.
+   */
+  private async withContainerDefaults(id: string, process: OciProcess): Promise<OciProcess> {
+    if (process.capabilities !== undefined && process.noNewPrivileges !== undefined) return process;
+    const { bundle } = await this.state(id);
+    const file = path.join(bundle, CONFIG_FILE);
+    let spec: Partial<OciSpec>;
+    try {
+      spec = JSON.parse(await readFile(file, 'utf8')) as Partial<OciSpec>;
+    } catch (err) {
+      throw internal(`exec in ${id}: cannot read the container's ${file}`, err);
+    }
+    const caps = spec.process?.capabilities;
+    return {
+      ...process,
+      capabilities: process.capabilities ?? { bounding: caps?.bounding ?? [], effective: caps?.effective ?? [], permitted: caps?.permitted ?? [] },
+      noNewPrivileges: process.noNewPrivileges ?? spec.process?.noNewPrivileges ?? false,
+    };
   }
 }
