@@ -54,8 +54,10 @@ function runPhases(tree: Record<string, unknown>): void {
   try {
     validateSchema(tree, nowhere);
   } catch (err) {
-    if (err instanceof ComposeError) return;
-    throw err;
+    if (!(err instanceof ComposeError)) throw err;
+    // One readable message about one place in the tree.
+    if (err.keyPath === undefined || /undefined|\[object/.test(err.message)) throw new Error(`unhelpful schema error: ${err.message}`);
+    return;
   }
   try {
     const project = bind(normalize(tree, { projectName: 'fuzz', projectDirectory: '/fuzz', env: { HOME: '/root' } }));
