@@ -375,6 +375,15 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
       break;
     }
     if (r == 0 && exited) break;
+    /* accept before copying output, so a client that connected before the output was written
+       receives it */
+    if (i_l >= 0 && (pf[i_l].revents & POLLIN)) {
+      int c;
+      while ((c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+        if (nclients < MAX_CLIENTS) clients[nclients++] = c;
+        else close(c);
+      }
+    }
     for (int which = 0; which < 2; which++) {
       int idx = which ? i_err : i_out;
       if (idx < 0 || !(pf[idx].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -406,13 +415,6 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
           exit_sig = WTERMSIG(ws);
           exit_code = 128 + exit_sig;
         }
-      }
-    }
-    if (i_l >= 0 && (pf[i_l].revents & POLLIN)) {
-      int c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-      if (c >= 0) {
-        if (nclients < MAX_CLIENTS) clients[nclients++] = c;
-        else close(c);
       }
     }
     for (int k = base; k < n; k++) {

@@ -255,6 +255,8 @@ describe('berth-core run (compared with runc)', () => {
     const pid = state('core', id).pid;
     const cg = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
     expect(cg).toContain(`/berth-test/${b.id}`);
+    // hybrid host: the limits live in v1, and the process is in the same path under cgroup2 too
+    if (/ - cgroup2 /.test(readFileSync('/proc/self/mountinfo', 'utf8'))) expect(cg).toContain(`0::/berth-test/${b.id}\n`);
     if (existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes')) {
       const dir = (c: string) => `/sys/fs/cgroup/${c}/berth-test/${b.id}`;
       expect(readFileSync(`${dir('memory')}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(64 * 1024 * 1024));
@@ -334,8 +336,15 @@ describe('berth-core lifecycle', () => {
     const proc = path.join(work, 'proc.json');
     writeFileSync(proc, JSON.stringify({ args: ['/bin/sh', '-c', 'echo $Y; pwd'], env: ['Y=2'], cwd: '/tmp', user: { uid: 0, gid: 0 } }));
     expect(rt('core', ['exec', '--process', proc, id]).stdout).toBe('2\n/tmp\n');
+    const pidFile = path.join(work, `${id}.exec.pid`);
+    const det = rt('core', ['exec', '--detach', '--pid-file', pidFile, id, '/bin/sleep', '30'], { detached: true });
+    expect(det.status, det.stderr).toBe(0);
+    const execPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(readFileSync(`/proc/${execPid}/cmdline`, 'utf8')).toBe('/bin/sleep\x0030\x00');
+    expect(readFileSync(`/proc/${execPid}/cgroup`, 'utf8')).toBe(readFileSync(`/proc/${initPid}/cgroup`, 'utf8'));
     expect(rt('core', ['delete', '-f', id]).status).toBe(0);
     expect(alive(initPid)).toBe(false);
+    expect(alive(execPid)).toBe(false);
   });
 
   it('pauses and resumes with the freezer', async () => {
