@@ -22,7 +22,10 @@ export function networkKind(c: ContainerRecord): NetworkKind {
 }
 
 /** The EndpointsConfig a create ends with: the NetworkMode's network is always in it. */
-export function defaultEndpoints(mode: string, endpoints: ContainerRecord['EndpointsConfig']): ContainerRecord['EndpointsConfig'] {
+export function defaultEndpoints(mode: string, requested: ContainerRecord['EndpointsConfig']): ContainerRecord['EndpointsConfig'] {
+  // The docker CLI names the default network "default"; it is the `bridge` network.
+  const endpoints: ContainerRecord['EndpointsConfig'] = {};
+  for (const [name, cfg] of Object.entries(requested)) endpoints[name === 'default' ? 'bridge' : name] = cfg;
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
     if (Object.keys(endpoints).length > 0 && mode.startsWith('container:')) throw invalid('conflicting options: container type network can\'t be used with other networks');
     return mode.startsWith('container:') ? {} : { [mode]: {} };

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BerthError } from '../../../src/errors.js';
+import { readAll } from '../../../src/client/engine-client.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { demux, inspect, pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+
+useLeakCheck();
+
+let d: Berthd;
+beforeAll(async () => {
+  d = await startBerthd();
+});
+afterAll(async () => {
+  await d?.cleanup();
+});
+
+async function status(err: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await err;
+  } catch (e) {
+    if (e instanceof BerthError) return { status: Number(e.detail?.status ?? 0), message: e.message };
+    throw e;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('berthd system endpoints', () => {
+  it('answers _ping, version and info in Docker shapes, with or without a version prefix', async () => {
+    expect(await d.client.request('GET', '/_ping')).toBe('OK');
+    const v = await d.client.request<Record<string, unknown>>('GET', '/version');
+    expect(v).toMatchObject({ ApiVersion: '1.41', MinAPIVersion: '1.24', Os: 'linux', Arch: 'amd64', Version: '0.1.0' });
+    const info = await d.client.request<Record<string, unknown>>('GET', '/info');
+    expect(info).toMatchObject({ Driver: 'overlay2', CgroupDriver: 'cgroupfs', ServerVersion: '0.1.0', Images: 1 });
+    expect(typeof info.NCPU).toBe('number');
+    expect(typeof info.MemTotal).toBe('number');
+  });
+});
+
+describe('containers', () => {
+  it('creates, starts, waits, logs and removes a container', async () => {
+    const { Id } = await d.client.request<{ Id: string; Warnings: string[] }>('POST', '/containers/create', { query: { name: 'one' }, body: { Image: 'bb', Cmd: ['sh', '-c', 'echo out; echo err >&2; exit 4'], Env: ['A=1'], Labels: { k: 'v' } } });
+    expect(Id).toMatch(/^[0-9a-f]{64}$/);
+    const created = await inspect(d.client, 'one');
+    expect(created.State.Status).toBe('created');
+    expect(created.Name).toBe('/one');
+    expect(created.Config.Env).toContain('A=1');
+    const wait = d.client.request<{ StatusCode: number }>('POST', `/containers/${Id}/wait`, { query: { condition: 'next-exit' } });
+    await d.client.request('POST', `/containers/${Id.slice(0, 12)}/start`);
+    expect((await wait).StatusCode).toBe(4);
+    const after = await inspect(d.client, Id);
+    expect(after.State).toMatchObject({ Status: 'exited', ExitCode: 4, Running: false });
+    const logs = await readAll(await d.client.stream('GET', `/containers/${Id}/logs`, { query: { stdout: 1, stderr: 1 } }));
+    expect(demux(logs)).toEqual({ stdout: 'out\n', stderr: 'err\n' });
+    const list = await d.client.request<{ Names: string[]; State: string; Status: string; Labels: Record<string, string> }[]>('GET', '/containers/json', { query: { all: 1, filters: JSON.stringify({ label: ['k=v'] }) } });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ Names: ['/one'], State: 'exited' });
+    expect(list[0]?.Status).toMatch(/^Exited \(4\) /);
+    await d.client.request('DELETE', `/containers/${Id}`);
+    expect((await status(inspect(d.client, Id))).status).toBe(404);
+  });
+
+  it('stops with the stop signal, then SIGKILL after the timeout; 304 when already stopped', async () => {
+    const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'] });
+    await d.client.request('POST', `/containers/${id}/stop`, { query: { t: 5 } });
+    expect((await inspect(d.client, id)).State.ExitCode).toBe(0);
+    const res = await d.client.stream('POST', `/containers/${id}/stop`);
+    expect(res.statusCode).toBe(304);
+    await readAll(res);
+    // sh as pid 1 ignores SIGTERM: the kill after t=1 ends it
+    const stubborn = await runContainer(d.client, { Cmd: ['sleep', '60'] });
+    await d.client.request('POST', `/containers/${stubborn}/stop`, { query: { t: 1 } });
+    expect((await inspect(d.client, stubborn)).State.ExitCode).toBe(137);
+    const again = await d.client.stream('POST', `/containers/${stubborn}/start`);
+    expect(again.statusCode).toBe(204);
+    await readAll(again);
+    const twice = await d.client.stream('POST', `/containers/${stubborn}/start`);
+    expect(twice.statusCode).toBe(304);
+    await readAll(twice);
+    await d.client.request('POST', `/containers/${stubborn}/kill`, { query: { signal: 'SIGKILL' } });
+    await pollUntil(async () => !(await inspect(d.client, stubborn)).State.Running, 'the kill');
+  });
+
+  it('refuses bad requests with 400s and clear messages, name conflicts with 409, unknown images with 404', async () => {
+    const bad = async (body: unknown): Promise<{ status: number; message: string }> => status(d.client.request('POST', '/containers/create', { body }));
+    expect(await bad({})).toMatchObject({ status: 400, message: expect.stringContaining('Image') });
+    expect(await bad({ Image: 'bb', Cmd: 5 })).toMatchObject({ status: 400, message: 'Config.Cmd must be a list of strings' });
+    expect(await bad({ Image: 'bb', HostConfig: { RestartPolicy: { Name: 'sometimes' } } })).toMatchObject({ status: 400, message: expect.stringContaining('restart policy') });
+    expect(await bad({ Image: 'bb', HostConfig: { Memory: 'lots' } })).toMatchObject({ status: 400, message: 'HostConfig.Memory must be a number' });
+    expect(await bad({ Image: 'bb', HostConfig: { Mounts: [{ Type: 'bind', Target: 'relative' }] } })).toMatchObject({ status: 400 });
+    expect(await bad({ Image: 'nope:latest' })).toMatchObject({ status: 404, message: 'No such image: nope:latest' });
+    const raw = await d.client.stream('POST', '/containers/create', { rawBody: Buffer.from('{not json'), contentType: 'application/json' }).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(BerthError);
+    expect((await status(d.client.request('POST', '/containers/create', { query: { name: 'bad name!' }, body: { Image: 'bb', Cmd: ['true'] } }))).status).toBe(400);
+    await d.client.request('POST', '/containers/create', { query: { name: 'dup' }, body: { Image: 'bb', Cmd: ['true'] } });
+    expect((await status(d.client.request('POST', '/containers/create', { query: { name: 'dup' }, body: { Image: 'bb', Cmd: ['true'] } }))).status).toBe(409);
+    expect((await status(d.client.request('POST', '/containers/dup/wait', { query: { condition: 'whenever' } }))).status).toBe(400);
+    await d.client.request('DELETE', '/containers/dup');
+  });
+
+  it('execs inside a running container, with output and exit code', async () => {
+    const id = await runContainer(d.client, { Cmd: ['sleep', '60'] }, 'execer');
+    const { Id: execId } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sh', '-c', 'echo $X; echo oops >&2; exit 3'], Env: ['X=hello'], AttachStdout: true, AttachStderr: true } });
+    const { socket, head } = await d.client.hijack('POST', `/exec/${execId}/start`, { body: { Detach: false, Tty: false } });
+    const out = Buffer.concat([head, await readAll(socket)]);
+    expect(demux(out)).toEqual({ stdout: 'hello\n', stderr: 'oops\n' });
+    const ins = await d.client.request<{ ExitCode: number; Running: boolean }>('GET', `/exec/${execId}/json`);
+    expect(ins).toMatchObject({ ExitCode: 3, Running: false });
+    const top = await d.client.request<{ Titles: string[]; Processes: string[][] }>('GET', `/containers/${id}/top`);
+    expect(top.Titles).toContain('PID');
+    expect(top.Processes.some((p) => p.join(' ').includes('sleep 60'))).toBe(true);
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+  });
+
+  it('pauses, unpauses, renames and updates a container', async () => {
+    const id = await runContainer(d.client, { Cmd: ['sleep', '60'] }, 'before');
+    await d.client.request('POST', `/containers/${id}/pause`);
+    expect((await inspect(d.client, id)).State).toMatchObject({ Status: 'paused', Paused: true });
+    await d.client.request('POST', `/containers/${id}/unpause`);
+    expect((await inspect(d.client, id)).State.Status).toBe('running');
+    await d.client.request('POST', `/containers/${id}/rename`, { query: { name: 'after' } });
+    expect((await inspect(d.client, 'after')).Id).toBe(id);
+    await d.client.request('POST', `/containers/${id}/update`, { body: { Memory: 64 * 1024 * 1024, PidsLimit: 50 } });
+    const hc = await d.client.request<{ HostConfig: { Memory: number; PidsLimit: number } }>('GET', `/containers/${id}/json`);
+    expect(hc.HostConfig).toMatchObject({ Memory: 64 * 1024 * 1024, PidsLimit: 50 });
+    expect((await status(d.client.request('DELETE', `/containers/${id}`))).status).toBe(409);
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+  });
+
+  it('copies files in and out through the archive endpoint, refusing escapes', async () => {
+    const id = await runContainer(d.client, { Cmd: ['sleep', '60'] });
+    const tarStream = await d.client.stream('GET', `/containers/${id}/archive`, { query: { path: '/etc/passwd' } });
+    const stat = JSON.parse(Buffer.from(String(tarStream.headers['x-docker-container-path-stat']), 'base64').toString('utf8')) as { name: string; size: number };
+    expect(stat.name).toBe('passwd');
+    const tar = await readAll(tarStream);
+    expect(tar.toString('latin1')).toContain('root:x:0:0');
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    p.entry({ name: 'hello.txt', mode: 0o644 }, 'copied in\n');
+    p.entry({ name: '../../escape.txt', mode: 0o644 }, 'nope\n');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+    const err = await status(d.client.request('PUT', `/containers/${id}/archive`, { query: { path: '/tmp' }, rawBody: Buffer.concat(chunks) }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('outside');
+    const { Id: execId } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['cat', '/tmp/hello.txt'], AttachStdout: true } });
+    const { socket, head } = await d.client.hijack('POST', `/exec/${execId}/start`, { body: {} });
+    expect(demux(Buffer.concat([head, await readAll(socket)])).stdout).toBe('copied in\n');
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+  });
+
+  it('creates volumes, fills a named volume from the image, refuses to remove one in use', async () => {
+    const vol = await d.client.request<{ Name: string; Mountpoint: string; Labels: Record<string, string> }>('POST', '/volumes/create', { body: { Name: 'data', Labels: { a: 'b' } } });
+    expect(vol).toMatchObject({ Name: 'data', Labels: { a: 'b' } });
+    const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'ls /etc > /etc/listing; sleep 60'], HostConfig: { Binds: ['data:/etc'] } });
+    await pollUntil(async () => {
+      const v = await d.client.request<{ Volumes: { Name: string }[] }>('GET', '/volumes', { query: { filters: JSON.stringify({ name: ['data'] }) } });
+      return v.Volumes.length === 1;
+    }, 'the volume in the list');
+    const { readFile } = await import('node:fs/promises');
+    // Docker copies the image's /etc into a fresh volume before the container runs.
+    const listing = await pollUntil(() => readFile(`${vol.Mountpoint}/listing`, 'utf8').catch(() => undefined), 'the listing');
+    expect(listing).toContain('passwd');
+    expect((await status(d.client.request('DELETE', '/volumes/data'))).status).toBe(409);
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+    await d.client.request('DELETE', '/volumes/data');
+    expect((await status(d.client.request('GET', '/volumes/data'))).status).toBe(404);
+  });
+
+  it('removes anonymous volumes with the container when asked (v=1)', async () => {
+    const { Id } = await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', Cmd: ['true'], HostConfig: { Mounts: [{ Type: 'volume', Target: '/scratch' }] } } });
+    const ins = await inspect(d.client, Id);
+    const anon = ins.Mounts.find((m) => m.Destination === '/scratch')?.Name ?? '';
+    expect(anon).toMatch(/^[0-9a-f]{64}$/);
+    await d.client.request('DELETE', `/containers/${Id}`, { query: { v: 1 } });
+    expect((await status(d.client.request('GET', `/volumes/${anon}`))).status).toBe(404);
+  });
+
+  it('streams events with filters and replays the past with since', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const id = await runContainer(d.client, { Cmd: ['true'] }, 'evented');
+    await d.client.request('POST', `/containers/${id}/wait`);
+    const res = await d.client.stream('GET', '/events', { query: { since: String(since), until: String(Math.ceil(Date.now() / 1000) + 1), filters: JSON.stringify({ container: ['evented'] }) } });
+    const lines = (await readAll(res)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> }; status: string });
+    const actions = lines.map((l) => l.Action);
+    expect(actions).toEqual(expect.arrayContaining(['create', 'start', 'die']));
+    expect(actions.indexOf('create')).toBeLessThan(actions.indexOf('start'));
+    expect(lines.find((l) => l.Action === 'die')?.Actor.Attributes.exitCode).toBe('0');
+    expect(lines[0]?.status).toBe(lines[0]?.Action);
+    await d.client.request('DELETE', `/containers/${id}`);
+  });
+});
