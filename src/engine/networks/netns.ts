@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { run } from './exec.js';
+import { Coalescer } from './coalescer.js';
+import { run, runRaw } from './exec.js';
 
 // A sandbox is a network namespace kept alive by a bind mount of its nsfs file on
 // <runDir>/netns/<containerId>. `unshare --net=<file> <cmd>` creates the namespace,
@@ -24,9 +25,17 @@ export function isMounted(file: string, mountinfo: string): boolean {
   return mountinfo.split('\n').some((line) => line.split(' ')[4] === file);
 }
 
+// Sandboxes removed together share one `umount a b c ...`; umount names each target
+// it could not unmount on stderr.
+const unmounter = new Coalescer<string>(async (files) => {
+  const r = await runRaw('umount', files);
+  if (r.code === 0) return files.map(() => undefined);
+  return files.map((f) => (r.stderr.includes(`${f}:`) ? new Error(r.stderr.trim()) : undefined));
+});
+
 export async function removeNetns(file: string): Promise<void> {
   try {
-    await run('umount', [file]);
+    await unmounter.submit(file);
   } catch {
     // not mounted (never created, or already removed); a busy mount goes lazily
     await run('umount', ['--lazy', file]).catch(() => undefined);

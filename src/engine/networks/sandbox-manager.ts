@@ -4,7 +4,7 @@ import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
 import { dnsNamesOf, endpointSettings } from './endpoint-settings.js';
-import { ipBatch } from './exec.js';
+import { hostIpBatch, ipBatch } from './exec.js';
 import { allocateAddress } from './ipam.js';
 import { macFromIpv4 } from './mac.js';
 import type { NetworkContext } from './network-context.js';
@@ -43,7 +43,7 @@ export class SandboxManager {
       await Promise.all(reserved.map(([n]) => this.ctx.ensureLive(n)));
       const links = this.linkPlans(reserved, true);
       await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
-      await ipBatch(hostLines(links));
+      await hostIpBatch(hostLines(links));
       await this.persist(sandbox, reserved.map(([n]) => n));
     } catch (err) {
       await this.undo(sandbox, reserved);
@@ -67,11 +67,11 @@ export class SandboxManager {
       await this.ctx.ensureLive(n);
       const links = this.linkPlans(reserved, !hadDefault);
       await inNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, false).join('\n') + '\n');
-      await ipBatch(hostLines(links));
+      await hostIpBatch(hostLines(links));
       sandbox.networks.push(n.id);
       await this.persist(sandbox, [n]);
     } catch (err) {
-      await ipBatch(reserved.map(([, e]) => `link del ${e.hostVeth}`), { force: true }).catch(() => undefined);
+      await deleteLinks(reserved.map(([, e]) => e.hostVeth));
       await this.undoEndpoints(reserved);
       throw err;
     }
@@ -86,7 +86,7 @@ export class SandboxManager {
     const e = n.endpoints[containerId];
     if (!e) throw notFound(`container ${containerId} is not connected to network ${n.name}`);
     const sandbox = this.ctx.sandboxes.get(containerId);
-    await ipBatch([`link del ${e.hostVeth}`], { force: true }).catch(() => undefined);
+    await deleteLinks([e.hostVeth]);
     this.ctx.records.delete(n.id, containerId);
     delete n.endpoints[containerId];
     if (sandbox) {
@@ -226,7 +226,7 @@ export class SandboxManager {
     const proxies = this.ctx.proxies.get(sandbox.containerId) ?? [];
     this.ctx.proxies.delete(sandbox.containerId);
     await Promise.all(proxies.map((p) => p.close()));
-    await ipBatch(reserved.map(([, e]) => `link del ${e.hostVeth}`), { force: true }).catch(() => undefined);
+    await deleteLinks(reserved.map(([, e]) => e.hostVeth));
     await removeNetns(sandbox.netnsPath);
     this.ctx.sandboxes.delete(sandbox.containerId);
     await this.ctx.saveSandbox(sandbox.containerId);
@@ -243,4 +243,11 @@ export class SandboxManager {
     await Promise.all(reserved.map(([n]) => this.ctx.saveNetwork(n)));
     await Promise.all(reserved.map(([n]) => this.ctx.releaseIfIdle(n)));
   }
+}
+
+// Deleting links is not batched across sandboxes: the kernel waits for a grace period
+// per unregistered device, which one process pays serially (30 veths ≈ 1 s) while
+// separate processes overlap their waits (≈ 0.2 s). Missing links are fine.
+async function deleteLinks(names: string[]): Promise<void> {
+  await ipBatch(names.map((n) => `link del ${n}`), { force: true }).catch(() => undefined);
 }
