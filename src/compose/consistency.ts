@@ -83,6 +83,11 @@ function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): vo
   if (svc.restart !== undefined && !/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(svc.restart)) {
     fail('invalid_value', `service "${name}" has an invalid restart policy "${svc.restart}" (no, always, on-failure[:max-retries] or unless-stopped)`, locator, at('restart'));
   }
+  (svc.volumes ?? []).forEach((v, i) => {
+    if (typeof v.target !== 'string' || v.target === '') fail('invalid_value', `service "${name}" mounts a ${v.type} without a target`, locator, at('volumes', i));
+    if ((v.type === 'bind' || v.type === 'npipe') && !v.source) fail('invalid_value', `service "${name}" mounts a ${v.type} at ${v.target} without a source`, locator, at('volumes', i));
+    if (v.type === 'tmpfs' && v.source !== undefined) fail('invalid_value', `service "${name}" gives a source to the tmpfs mount at ${v.target}`, locator, at('volumes', i));
+  });
   const kind = svc.healthcheck?.test?.[0];
   if (kind !== undefined && !HEALTHCHECK_KINDS.has(kind)) {
     fail('invalid_value', `service "${name}": healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${kind}"`, locator, at('healthcheck', 'test'));

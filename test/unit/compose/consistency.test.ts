@@ -59,6 +59,10 @@ describe('checkConsistency', () => {
     expect(failure({ services: { a: { environment: ['A=1'] } } }).message).toBe('service "a" has neither an image nor a build context specified');
     expect(failure({ services: { a: { image: 'x', healthcheck: { test: ['curl', 'localhost'] } } } }).message).toContain('healthcheck.test must start with "CMD"');
     expect(failure({ services: { a: { image: 'x', restart: 'sometimes' } } }).message).toContain('invalid restart policy "sometimes"');
+    expect(failure({ services: { a: { image: 'x', volumes: [{ type: 'bind', target: '/x' }] } } }).message).toBe('service "a" mounts a bind at /x without a source');
+    expect(failure({ services: { a: { image: 'x', volumes: [{ type: 'volume', source: 'v' }] } }, volumes: { v: {} } }).message).toBe(
+      'service "a" mounts a volume without a target',
+    );
     expect(() => checkConsistency(project({ services: { a: { image: 'x', restart: 'on-failure:3' } } }), nowhere)).not.toThrow();
   });
 
