@@ -47,6 +47,10 @@ export class ImagesClient {
     return this.engine.request<DeleteItem[]>('DELETE', `/images/${seg(ref)}`, { query: { force: opts.force ? 1 : undefined, noprune: opts.noPrune ? 1 : undefined } });
   }
 
+  prune(filters: Record<string, string[]> = {}): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
+    return this.engine.request('POST', '/images/prune', { query: { filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined } });
+  }
+
   /** docker import: returns the new image ID. */
   async import(tarball: Readable, opts: { ref?: string; changes?: string[]; message?: string } = {}): Promise<string> {
     const { repo, tag } = opts.ref ? splitRepoTag(opts.ref) : { repo: undefined, tag: undefined };

@@ -3,6 +3,7 @@ import { defineImagesList } from './images.js';
 import { defineImport } from './import.js';
 import { defineInspect } from './inspect.js';
 import { defineLoad } from './load.js';
+import { definePrune } from './prune.js';
 import { defineRmi } from './rmi.js';
 import { defineSave } from './save.js';
 import { defineTag } from './tag.js';
@@ -25,4 +26,5 @@ export function registerImageCommands(program: Command): void {
   defineImport(group, 'import');
   defineLoad(group, 'load');
   defineSave(group, 'save');
+  definePrune(group, 'prune');
 }

@@ -55,6 +55,7 @@ export function registerImageRoutes(router: Router, images: ImageService, opts: 
   router.post('/images/create', async (ctx) => createImage(images, ctx));
   router.post('/images/load', async (ctx) => loadImages(images, ctx));
   router.get('/images/get', async (ctx) => saveImages(images, ctx, ctx.query.getAll('names')));
+  router.post('/images/prune', async (ctx) => pruneImages(images, parseFilters(ctx.query.get('filters')), opts.inUse ?? (() => false)));
   router.get('/images/:name*/json', async (ctx) => inspectWireOf(images, await images.inspect(nameOf(ctx))));
   router.get('/images/:name*/get', async (ctx) => saveImages(images, ctx, [nameOf(ctx)]));
   router.post('/images/:name*/tag', async (ctx) => {
@@ -152,6 +153,25 @@ export function inspectWire(r: ImageRecord, layerDirs: string[] = []): ImageInsp
 
 async function inspectWireOf(images: ImageService, r: ImageRecord): Promise<ImageInspectWire> {
   return inspectWire(r, await images.layerDirs(r.id).catch(() => []));
+}
+
+/**
+ * POST /images/prune: delete dangling images (all unused ones with dangling=false) that no
+ * container uses. SpaceReclaimed counts the images whose layers no remaining image shares.
+ */
+async function pruneImages(images: ImageService, filters: Record<string, string[]>, inUse: (id: string) => boolean): Promise<{ ImagesDeleted: { Untagged?: string; Deleted?: string }[] | null; SpaceReclaimed: number }> {
+  for (const key of Object.keys(filters)) if (key !== 'dangling' && key !== 'label') throw invalid(`invalid filter '${key}'`);
+  const danglingOnly = !(filters.dangling ?? []).some((v) => v === 'false' || v === '0');
+  const all = await images.list();
+  const doomed = all.filter((r) => (!danglingOnly || r.repoTags.length === 0) && !inUse(r.id) && matches(r, { label: filters.label ?? [] }));
+  const kept = new Set(all.filter((r) => !doomed.includes(r)).flatMap((r) => r.layers));
+  const deleted: { Untagged?: string; Deleted?: string }[] = [];
+  let reclaimed = 0;
+  for (const r of doomed) {
+    deleted.push(...(await images.remove(r.id, { force: true, inUse })));
+    if (r.layers.every((l) => !kept.has(l))) reclaimed += r.size;
+  }
+  return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
 }
 
 /** POST /images/create: `fromSrc=-` imports the request body (docker import). */

@@ -106,6 +106,17 @@ describe('berth image commands', () => {
     expect((await berth('image', 'rm', '-f', id)).out).toContain(`Deleted: ${id}`);
   });
 
+  it('berth image prune removes dangling images, -a every unused one', async () => {
+    await berth('import', busyboxTarball(), 'prune/me:1', '-c', 'CMD ["a"]');
+    await berth('import', busyboxTarball(), 'prune/me:1', '-c', 'CMD ["b"]'); // the first becomes dangling
+    const dangling = await berth('image', 'prune', '-f');
+    expect(dangling.out).toMatch(/^Deleted Images:\ndeleted: sha256:[a-f0-9]{64}\n\nTotal reclaimed space: 0B\n$/);
+    expect((await berth('images', '--format', '{{.Repository}}:{{.Tag}}')).out).toBe('prune/me:1\n');
+    const all = await berth('image', 'prune', '-a', '-f');
+    expect(all.out).toMatch(/untagged: prune\/me:1\ndeleted: sha256:[a-f0-9]{64}\n\nTotal reclaimed space: 2\.\d+MB/);
+    expect((await berth('images', '-q')).out).toBe('');
+  });
+
   it('failures: unknown image, bad format, bad reference', async () => {
     const r = await berth('rmi', 'nope');
     expect(r.code).toBe(1);
