@@ -19,6 +19,12 @@ const SERVICE_FIELDS = [
   'user', 'userns_mode', 'uts', 'volume_driver', 'volumes', 'volumes_from', 'working_dir', 'post_start', 'pre_stop',
 ];
 
+const BUILD_FIELDS = [
+  'context', 'dockerfile', 'dockerfile_inline', 'entitlements', 'args', 'ssh', 'labels', 'cache_from', 'cache_to', 'no_cache',
+  'additional_contexts', 'network', 'provenance', 'sbom', 'pull', 'target', 'shm_size', 'extra_hosts', 'isolation', 'privileged',
+  'secrets', 'tags', 'ulimits', 'platforms',
+];
+
 /** Service keys whose values are maps (printed with sorted keys). */
 const SERVICE_MAPS = ['annotations', 'depends_on', 'environment', 'labels', 'networks', 'storage_opt', 'sysctls', 'ulimits'];
 
@@ -44,7 +50,7 @@ function orderService(svc: Tree): Tree {
   const out = ordered(svc, SERVICE_FIELDS);
   for (const key of SERVICE_MAPS) if (isTree(out[key])) out[key] = sortedKeys(out[key]);
   if (isTree(out.build)) {
-    const build = { ...out.build };
+    const build = ordered(out.build, BUILD_FIELDS);
     for (const key of ['args', 'labels', 'additional_contexts']) if (isTree(build[key])) build[key] = sortedKeys(build[key]);
     out.build = build;
   }
