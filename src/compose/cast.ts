@@ -66,7 +66,25 @@ const CASTS: readonly (readonly [string, Cast])[] = [
   ['configs.*.external', 'bool'],
 ];
 
-const PATTERNS = CASTS.map(([path, cast]) => ({ parts: path.split('.'), cast }));
+// The table as a trie, so the tree is walked once whatever the number of entries.
+interface Trie {
+  children: Map<string, Trie>;
+  cast?: Cast;
+}
+
+const TRIE: Trie = { children: new Map() };
+for (const [path, cast] of CASTS) {
+  let node = TRIE;
+  for (const part of path.split('.')) {
+    let next = node.children.get(part);
+    if (!next) {
+      next = { children: new Map() };
+      node.children.set(part, next);
+    }
+    node = next;
+  }
+  node.cast = cast;
+}
 
 const TRUE = new Set(['y', 'yes', 'true', 'on']);
 const FALSE = new Set(['n', 'no', 'false', 'off']);
@@ -85,23 +103,26 @@ function convert(value: string, cast: Cast): unknown {
 
 /** Cast strings in place wherever the schema wants a number or a boolean. */
 export function castTypes(tree: Record<string, unknown>): void {
-  for (const { parts, cast } of PATTERNS) apply(tree, parts, 0, cast);
+  walk(tree, TRIE);
 }
 
-function apply(node: unknown, parts: readonly string[], at: number, cast: Cast): void {
+function walk(node: unknown, trie: Trie): void {
   if (typeof node !== 'object' || node === null) return;
-  const part = parts[at] as string;
-  const last = at === parts.length - 1;
-  const keys: (string | number)[] =
-    part === '[]' ? (Array.isArray(node) ? node.map((_, i) => i) : []) : part === '*' ? (Array.isArray(node) ? [] : Object.keys(node)) : [part];
   const container = node as Record<string | number, unknown>;
-  for (const key of keys) {
-    if (Array.isArray(node) && typeof key !== 'number') continue;
+  const visit = (key: string | number, next: Trie | undefined): void => {
+    if (!next) return;
     const child = container[key];
-    if (last) {
-      if (typeof child === 'string') container[key] = convert(child, cast);
-    } else {
-      apply(child, parts, at + 1, cast);
-    }
+    if (next.cast && typeof child === 'string') container[key] = convert(child, next.cast);
+    else if (next.children.size > 0) walk(child, next);
+  };
+  if (Array.isArray(node)) {
+    const next = trie.children.get('[]');
+    for (let i = 0; i < node.length; i++) visit(i, next);
+    return;
+  }
+  const any = trie.children.get('*');
+  for (const key of Object.keys(container)) {
+    visit(key, trie.children.get(key));
+    visit(key, any);
   }
 }

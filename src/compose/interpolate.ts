@@ -1,4 +1,4 @@
-import { ComposeError, formatKeyPath, type KeyPath, type Locator } from './errors.js';
+import { ComposeError, formatKeyPath, type Locator } from './errors.js';
 import { castTypes } from './cast.js';
 import { treeLocator } from './positions.js';
 import { substitute, TemplateError, type Lookup } from './template.js';
@@ -22,27 +22,32 @@ export function interpolate(tree: Record<string, unknown>, options: InterpolateO
     warned.add(name);
     options.onWarning?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
   };
-  const visit = (node: Record<string | number, unknown> | unknown[], path: KeyPath): void => {
-    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [key, value] of entries) {
-      const childPath = [...path, key];
-      if (typeof value === 'string') {
-        try {
-          (node as Record<string | number, unknown>)[key] = substitute(value, lookup, { onUnset });
-        } catch (err) {
-          if (!(err instanceof TemplateError)) throw err;
-          throw new ComposeError('interpolation', `${formatKeyPath(childPath)}: ${err.message}`, {
-            position: options.locator.locate(childPath),
-            keyPath: childPath,
-            cause: err,
-          });
-        }
-      } else if (typeof value === 'object' && value !== null) {
-        visit(value as Record<string, unknown>, childPath);
-      }
+  // One mutable path stack: key paths are only copied when an error needs one.
+  const path: (string | number)[] = [];
+  const substituteAt = (container: Record<string | number, unknown>, key: string | number, value: string): void => {
+    try {
+      container[key] = substitute(value, lookup, { onUnset });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const at = [...path, key];
+      throw new ComposeError('interpolation', `${formatKeyPath(at)}: ${err.message}`, { position: options.locator.locate(at), keyPath: at, cause: err });
     }
   };
-  visit(tree, []);
+  const visitEntry = (container: Record<string | number, unknown>, key: string | number): void => {
+    const value = container[key];
+    if (typeof value === 'string') {
+      if (value.includes('$')) substituteAt(container, key, value);
+    } else if (typeof value === 'object' && value !== null) {
+      path.push(key);
+      visit(value as Record<string | number, unknown>);
+      path.pop();
+    }
+  };
+  const visit = (node: Record<string | number, unknown>): void => {
+    if (Array.isArray(node)) for (let i = 0; i < node.length; i++) visitEntry(node, i);
+    else for (const key of Object.keys(node)) visitEntry(node, key);
+  };
+  visit(tree);
 }
 
 /** Interpolate one parsed document and cast the results to the schema's types. */

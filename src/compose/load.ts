@@ -29,6 +29,8 @@ class Walker {
   readonly tags: TaggedPath[] = [];
   private produced = 0;
   private readonly expanding = new Set<YamlNode>();
+  /** Key path of the node being read; one mutable stack, copied only when kept. */
+  private readonly path: (string | number)[] = [];
 
   constructor(
     private readonly file: string,
@@ -43,21 +45,21 @@ class Walker {
     return { file: this.file, line, col };
   }
 
-  fail(kind: 'yaml_syntax' | 'duplicate_key', message: string, node: YamlNode | null | undefined, path: KeyPath): never {
+  fail(kind: 'yaml_syntax' | 'duplicate_key', message: string, node: YamlNode | null | undefined, path: KeyPath = [...this.path]): never {
     const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
     throw new ComposeError(kind, `${where}${message}`, { position: this.pos(node) ?? { file: this.file, line: 1, col: 1 }, keyPath: path });
   }
 
-  value(node: YamlNode | null | undefined, path: KeyPath): unknown {
+  value(node: YamlNode | null | undefined): unknown {
     if (node === null || node === undefined) return null;
-    if (++this.produced > MAX_NODES) this.fail('yaml_syntax', 'document expands to too many nodes (alias bomb?)', node, path);
+    if (++this.produced > MAX_NODES) this.fail('yaml_syntax', 'document expands to too many nodes (alias bomb?)', node);
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
-      if (!target) this.fail('yaml_syntax', `unknown alias *${node.source}`, node, path);
-      if (this.expanding.has(target)) this.fail('yaml_syntax', `alias *${node.source} refers to itself`, node, path);
+      if (!target) this.fail('yaml_syntax', `unknown alias *${node.source}`, node);
+      if (this.expanding.has(target)) this.fail('yaml_syntax', `alias *${node.source} refers to itself`, node);
       this.expanding.add(target);
       try {
-        return this.value(target, path);
+        return this.value(target);
       } finally {
         this.expanding.delete(target);
       }
@@ -67,16 +69,18 @@ class Walker {
       const out: unknown[] = [];
       node.items.forEach((item, i) => {
         const child = item as YamlNode | null;
-        out.push(this.value(child, [...path, i]));
+        this.path.push(i);
+        out.push(this.value(child));
+        this.path.pop();
         setPosition(out, i, this.pos(child) ?? this.pos(node));
       });
       return out;
     }
-    if (isMap(node)) return this.mapping(node, path);
-    return this.fail('yaml_syntax', 'unsupported YAML node', node, path);
+    if (isMap(node)) return this.mapping(node);
+    return this.fail('yaml_syntax', 'unsupported YAML node', node);
   }
 
-  private mapping(node: YamlNode, path: KeyPath): Record<string, unknown> {
+  private mapping(node: YamlNode): Record<string, unknown> {
     if (!isMap(node)) return {};
     const out: Record<string, unknown> = {};
     const merges: YamlNode[] = [];
@@ -88,37 +92,38 @@ class Walker {
         continue;
       }
       if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-        this.fail('yaml_syntax', 'mapping keys must be plain scalars', (pair.key as YamlNode | null) ?? node, path);
+        this.fail('yaml_syntax', 'mapping keys must be plain scalars', (pair.key as YamlNode | null) ?? node);
       }
       const key = String(keyNode.value);
-      const childPath = [...path, key];
-      if (Object.prototype.hasOwnProperty.call(out, key) || this.tagged(childPath)) {
-        this.fail('duplicate_key', `duplicate key "${key}"`, pair.key as YamlNode, path);
+      if (Object.prototype.hasOwnProperty.call(out, key) || this.resetHere(key)) {
+        this.fail('duplicate_key', `duplicate key "${key}"`, pair.key as YamlNode);
       }
       const tag = valueNode?.tag;
       if (tag === '!reset') {
-        this.tags.push({ path: childPath, tag: 'reset' });
+        this.tags.push({ path: [...this.path, key], tag: 'reset' });
         continue;
       }
-      if (tag === '!override') this.tags.push({ path: childPath, tag: 'override' });
+      if (tag === '!override') this.tags.push({ path: [...this.path, key], tag: 'override' });
       const scalarValue = valueNode === null || isScalar(valueNode);
       const where = scalarValue && valueNode ? this.pos(valueNode) : this.pos(pair.key as YamlNode);
-      out[key] = this.value(valueNode, childPath);
+      this.path.push(key);
+      out[key] = this.value(valueNode);
+      this.path.pop();
       setPosition(out, key, where);
     }
     // `<<` merge: keys written in the mapping win; among several sources the first wins.
-    for (const source of merges) this.merge(out, source, path);
+    for (const source of merges) this.merge(out, source);
     return out;
   }
 
-  private merge(out: Record<string, unknown>, source: YamlNode, path: KeyPath): void {
+  private merge(out: Record<string, unknown>, source: YamlNode): void {
     const resolved = isAlias(source) ? source.resolve(this.doc) : source;
     if (isSeq(resolved)) {
-      for (const item of resolved.items) this.merge(out, item as YamlNode, path);
+      for (const item of resolved.items) this.merge(out, item as YamlNode);
       return;
     }
-    if (!isMap(resolved)) this.fail('yaml_syntax', 'merge key "<<" needs a mapping or a list of mappings', source, path);
-    const value = this.value(source, path) as Record<string, unknown>;
+    if (!isMap(resolved)) this.fail('yaml_syntax', 'merge key "<<" needs a mapping or a list of mappings', source);
+    const value = this.value(source) as Record<string, unknown>;
     for (const [k, v] of Object.entries(value)) {
       if (Object.prototype.hasOwnProperty.call(out, k)) continue;
       out[k] = v;
@@ -126,8 +131,10 @@ class Walker {
     }
   }
 
-  private tagged(path: KeyPath): boolean {
-    const wanted = formatKeyPath(path);
+  /** A key written with !reset earlier in this same mapping (so absent from it) is still a duplicate. */
+  private resetHere(key: string): boolean {
+    if (this.tags.length === 0) return false;
+    const wanted = formatKeyPath([...this.path, key]);
     return this.tags.some((t) => t.tag === 'reset' && formatKeyPath(t.path) === wanted);
   }
 }
@@ -162,7 +169,7 @@ export function parseCompose(text: string, file: string): ParsedDocument[] {
     if (!isMap(contents) && !isAlias(contents)) {
       throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
     }
-    const tree = walker.value(contents, []);
+    const tree = walker.value(contents);
     if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
       throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
     }
