@@ -62,7 +62,12 @@ export async function startBerthd(opts: { runtime?: string } = {}): Promise<Bert
     process: undefined as unknown as ChildProcess,
     async start() {
       d.process = spawn(process.execPath, [DAEMON_MAIN, '--host', `unix://${socket}`, '--root', root, '--run', run], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-      await pollUntil(() => client.ping(), 'berthd to answer /_ping', 10_000);
+      const proc = d.process;
+      await pollUntil(() => {
+        // A berthd that died (missing binaries, bad state) fails the start at once.
+        if (proc.exitCode !== null) throw new Error(`berthd exited with ${proc.exitCode}; see stderr above`);
+        return client.ping();
+      }, 'berthd to answer /_ping', 10_000);
     },
     async stop() {
       const p = d.process;
