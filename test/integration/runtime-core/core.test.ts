@@ -347,6 +347,19 @@ describe('berth-core lifecycle', () => {
     expect(alive(execPid)).toBe(false);
   });
 
+  it('releases a non-root init through exec.fifo; ps lists the container processes', async () => {
+    const b = bundle(['/bin/sh', '-c', 'id > /dev/shm/id; exec sleep 60'], (s) => {
+      s.process.user = { uid: 1000, gid: 1000 };
+    });
+    const id = startDetached('core', b);
+    const pid = state('core', id).pid;
+    await until('sleep to exec', () => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'));
+    expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/Uid:\s+1000\s+1000\s+1000\s+1000/);
+    expect(rt('core', ['exec', id, 'cat', '/dev/shm/id']).stdout).toBe('uid=1000(app) gid=1000(app)\n');
+    expect(JSON.parse(rt('core', ['ps', '--format', 'json', id]).stdout)).toEqual([pid]);
+    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+  });
+
   it('pauses and resumes with the freezer', async () => {
     const b = bundle(['/bin/sh', '-c', 'while :; do echo tick > /dev/null; done']);
     const id = startDetached('core', b);
