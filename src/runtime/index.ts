@@ -7,4 +7,6 @@ export { createRuntimeDriver, runtimeNameFromEnv, type RuntimeDriverOptions } fr
 export { OciRuntimeDriver } from './drivers/oci-driver.js';
 export { RUNTIME_NAMES, type RuntimeName } from './drivers/runtime-invocation.js';
 export { readExitRecord, waitForExit, EXIT_FILE } from './exit-record.js';
-export { readJsonLog, parseJsonLog, logText, type JsonLogEntry } from './json-log.js';
+export { readJsonLog, parseJsonLog, logText, followJsonLog, type JsonLogEntry } from './json-log.js';
+export { execProcess, mergeEnv, type ExecRequest } from './exec-process.js';
+export { isShimAlive, readShimPid } from './shim-state.js';

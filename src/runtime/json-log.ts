@@ -1,6 +1,7 @@
 // Reader for the shim's container log, Docker's json-file format: one JSON object per
 // line, {"log": "...\n", "stream": "stdout"|"stderr", "time": RFC 3339 nanoseconds}.
-import { readFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { internal } from '../errors.js';
 
 export interface JsonLogEntry {
@@ -45,4 +46,47 @@ export async function readJsonLog(file: string): Promise<JsonLogEntry[]> {
 /** The concatenated text of one stream (or both, in order). */
 export function logText(entries: JsonLogEntry[], stream?: 'stdout' | 'stderr'): string {
   return entries.filter((e) => stream === undefined || e.stream === stream).map((e) => e.log).join('');
+}
+
+/**
+ * Calls onEntry for every entry already in the log and then for each one appended (like
+ * `docker logs -f`), until the signal aborts. Driven by fs.watch on the file; a partial
+ * last line waits for the rest of it.
+ */
+export async function followJsonLog(file: string, onEntry: (e: JsonLogEntry) => void, signal: AbortSignal): Promise<void> {
+  const fh = await open(file, 'r');
+  let offset = 0;
+  let pending = '';
+  let reading: Promise<void> = Promise.resolve();
+  const drain = async (): Promise<void> => {
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      pending += buf.subarray(0, bytesRead).toString('utf8');
+      const cut = pending.lastIndexOf('\n');
+      if (cut < 0) continue;
+      const complete = pending.slice(0, cut + 1);
+      pending = pending.slice(cut + 1);
+      for (const e of parseJsonLog(complete, file)) onEntry(e);
+    }
+  };
+  const watcher = watch(file);
+  try {
+    // Serialise reads: a change event during a read queues one more pass.
+    watcher.on('change', () => {
+      reading = reading.then(drain);
+    });
+    reading = reading.then(drain);
+    await new Promise<void>((resolve, reject) => {
+      watcher.on('error', reject);
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await reading;
+  } finally {
+    watcher.close();
+    await fh.close();
+  }
 }

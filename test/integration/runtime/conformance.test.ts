@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/errors.js';
 import type { RuntimeName } from '../../../src/runtime/drivers/runtime-invocation.js';
 import { runCli } from '../../../src/runtime/drivers/run-runtime.js';
+import { isShimAlive } from '../../../src/runtime/shim-state.js';
 import { execProcess } from '../../../src/runtime/exec-process.js';
 import { waitForExit } from '../../../src/runtime/exit-record.js';
 import { buildSpec } from '../../../src/runtime/spec.js';
@@ -264,11 +265,12 @@ for (const runtime of RUNTIMES) {
     it('goes through created → running → paused → running → stopped, then is gone', async () => {
       const def = h.definition({ args: ['sleep', '1000'] });
       try {
-        const { initPid } = await h.create(def);
+        const { initPid, shimPid } = await h.create(def);
         const created = await h.driver.state(def.id);
         expect(created).toMatchObject({ id: def.id, status: 'created', pid: initPid, bundle: h.paths(def.id).bundle });
         await h.driver.start(def.id);
         expect((await h.driver.state(def.id)).status).toBe('running');
+        expect(await isShimAlive(h.paths(def.id).stateDir)).toBe(true);
         await h.driver.pause(def.id);
         expect((await h.driver.state(def.id)).status).toBe('paused');
         await h.driver.resume(def.id);
@@ -277,6 +279,9 @@ for (const runtime of RUNTIMES) {
         const exit = await waitForExit(h.paths(def.id).stateDir);
         expect(exit).toMatchObject({ exitCode: 137 });
         expect((await h.driver.state(def.id)).status).toBe('stopped');
+        // The shim leaves once it has recorded the exit.
+        await until('the shim to exit', () => !existsSync(`/proc/${shimPid}`));
+        expect(await isShimAlive(h.paths(def.id).stateDir)).toBe(false);
         await h.driver.delete(def.id);
         await expect(h.driver.state(def.id)).rejects.toSatisfy(isNotFound);
         await expect(h.driver.kill(def.id, 'KILL')).rejects.toSatisfy(isNotFound);

@@ -54,8 +54,9 @@ describe('exit record', () => {
 describe('exit record, state dir removed', () => {
   it('waitForExit rejects not_found when the state dir is removed while waiting', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-exit-'));
-    const waiting = waitForExit(dir);
+    // The handler is attached before the removal: the rejection comes during it.
+    const rejected = expect(waitForExit(dir)).rejects.toMatchObject({ code: 'not_found' });
     await rm(dir, { recursive: true });
-    await expect(waiting).rejects.toMatchObject({ code: 'not_found' });
+    await rejected;
   });
 });

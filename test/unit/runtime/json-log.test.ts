@@ -17,3 +17,39 @@ describe('json-file log parsing', () => {
     expect(() => parseJsonLog(`${JSON.stringify({ log: 'x', stream: 'other', time: 't' })}\n`)).toThrow(/expected \{log, stream, time\}/);
   });
 });
+
+describe('following a json-file log', () => {
+  it('delivers existing entries, then appended ones, and completes a split line', async () => {
+    const { appendFile, mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { followJsonLog } = await import('../../../src/runtime/json-log.js');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-follow-'));
+    const file = path.join(dir, 'c.log');
+    const entry = (log: string) => `${JSON.stringify({ log, stream: 'stdout', time: '2026-11-22T23:00:00.1Z' })}\n`;
+    try {
+      await writeFile(file, entry('one\n'));
+      const seen: string[] = [];
+      const ac = new AbortController();
+      let notify: () => void = () => undefined;
+      const following = followJsonLog(file, (e) => {
+        seen.push(e.log);
+        notify();
+      }, ac.signal);
+      const until = (n: number) => new Promise<void>((resolve) => {
+        notify = () => seen.length >= n && resolve();
+        notify();
+      });
+      await until(1);
+      const two = entry('two\n');
+      await appendFile(file, two.slice(0, 10));
+      await appendFile(file, two.slice(10) + entry('three\n'));
+      await until(3);
+      ac.abort();
+      await following;
+      expect(seen).toEqual(['one\n', 'two\n', 'three\n']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
