@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus, matchesEventFilters, parseEventTime } from '../../../src/engine/events.js';
+import { humanDuration } from '../../../src/engine/containers/status-text.js';
+import { parseFilters } from '../../../src/daemon/filters.js';
+
+describe('event bus', () => {
+  it("fills Docker's legacy fields and replays from the ring buffer", () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.subscribe((e) => seen.push(e.Action));
+    const e = bus.emit('container', 'start', 'abc', { name: 'web', image: 'bb', 'com.docker.compose.project': 'p' });
+    expect(e).toMatchObject({ Type: 'container', Action: 'start', status: 'start', id: 'abc', from: 'bb', scope: 'local' });
+    bus.emit('network', 'create', 'n1', { name: 'net' });
+    expect(seen).toEqual(['start', 'create']);
+    expect(bus.past(e.timeNano).map((x) => x.Action)).toEqual(['start', 'create']);
+  });
+
+  it('filters by type, container name, label and event prefix', () => {
+    const bus = new EventBus();
+    const e = bus.emit('container', 'health_status: healthy', 'abc123', { name: 'web', 'com.docker.compose.project': 'p' });
+    expect(matchesEventFilters(e, { type: ['container'], container: ['web'] })).toBe(true);
+    expect(matchesEventFilters(e, { container: ['abc'] })).toBe(true);
+    expect(matchesEventFilters(e, { label: ['com.docker.compose.project=p'] })).toBe(true);
+    expect(matchesEventFilters(e, { label: ['com.docker.compose.project=q'] })).toBe(false);
+    expect(matchesEventFilters(e, { event: ['health_status'] })).toBe(true);
+    expect(matchesEventFilters(e, { type: ['network'] })).toBe(false);
+  });
+
+  it('parses since/until as seconds or RFC 3339', () => {
+    expect(parseEventTime('10.5')).toBe(10_500_000_000);
+    expect(parseEventTime('1970-01-01T00:00:01Z')).toBe(1_000_000_000);
+    expect(parseEventTime('soon')).toBeUndefined();
+  });
+});
+
+describe('wire helpers', () => {
+  it('reads both filter forms', () => {
+    expect(parseFilters('{"label":["a=b"],"status":{"running":true}}')).toEqual({ label: ['a=b'], status: ['running'] });
+    expect(() => parseFilters('{bad')).toThrow(/invalid filters/);
+  });
+
+  it('words durations as Docker does', () => {
+    expect(humanDuration(500)).toBe('Less than a second');
+    expect(humanDuration(3000)).toBe('3 seconds');
+    expect(humanDuration(90_000)).toBe('About a minute');
+    expect(humanDuration(3 * 3600_000)).toBe('3 hours');
+  });
+});
