@@ -218,6 +218,14 @@ static int apply_v1(const cg_layout_t *l, const char *path, const resources_t *r
     snprintf(f, sizeof f, "%s/blkio.weight", dir);
     if (access(f, F_OK) == 0 && wr(dir, "blkio.weight", v, e) < 0) return -1;
   }
+  return 0;
+}
+
+/* Device rules are applied once the container's root is set up (as runc does): the init
+   creates its device nodes first, which a deny-all rule would otherwise forbid (mknod). */
+int cg_apply_devices(const cg_layout_t *l, const char *path, const resources_t *r, berr_t *e) {
+  char dir[1024];
+  int i;
   if ((i = cg_v1_find(l, "devices")) >= 0 && r->ndevrules > 0) {
     join(dir, sizeof dir, l->v1[i].mnt, path, NULL);
     for (int k = 0; k < r->ndevrules; k++) {

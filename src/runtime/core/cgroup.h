@@ -24,6 +24,8 @@ int cg_detect(cg_layout_t *l, berr_t *e);
 int cg_v1_find(const cg_layout_t *l, const char *ctl);
 /* Create the container's cgroup in every hierarchy and apply resources. */
 int cg_create(const cg_layout_t *l, const char *path, const resources_t *res, berr_t *e);
+/* linux.resources.devices (v1 devices controller; v2: an eBPF device program). */
+int cg_apply_devices(const cg_layout_t *l, const char *path, const resources_t *res, berr_t *e);
 /* Move the calling process (pid 0) or pid into the cgroup in every hierarchy. */
 int cg_enter(const cg_layout_t *l, const char *path, pid_t pid, berr_t *e);
 /* Kill everything left in the cgroup and remove its directories. Best effort; -1 if a dir stays. */

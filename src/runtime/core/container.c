@@ -291,6 +291,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
     }
     goto fail;
   }
+  if (cg_apply_devices(&cg, cgpath, &spec.res, e) < 0) goto fail;
   unsigned long long starttime = 0;
   proc_alive(pid, &starttime);
   {

@@ -229,6 +229,20 @@ describe('berth-core run (compared with runc)', () => {
     expect(r.stdout).toBe('80\n123\n');
   });
 
+  it('creates linux.devices nodes and enforces the device cgroup rules', () => {
+    // major 250 has no driver: an allowed node opens with ENXIO, a denied one fails with EPERM
+    const r = runBoth(
+      bundle(['/bin/sh', '-c', 'for d in allowed denied; do [ -c /dev/$d ] && echo $d-node; head -c 1 /dev/$d 2>&1 | sed "s/^head: //"; done; echo x > /dev/null && echo null-ok'], (s) => {
+        s.linux.devices = [
+          { path: '/dev/allowed', type: 'c', major: 250, minor: 1, fileMode: 0o666 },
+          { path: '/dev/denied', type: 'c', major: 250, minor: 2, fileMode: 0o666 },
+        ];
+        s.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 250, minor: 1, access: 'rw' }] };
+      }),
+    );
+    expect(r.stdout).toBe('allowed-node\n/dev/allowed: No such device or address\ndenied-node\n/dev/denied: Operation not permitted\nnull-ok\n');
+  });
+
   it('kills a process over the memory limit (exit 137)', () => {
     const b = bundle(['/bin/sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived ${#x}'], (s) => {
       s.linux.resources = { memory: { limit: 32 * 1024 * 1024, swap: 32 * 1024 * 1024 } };
