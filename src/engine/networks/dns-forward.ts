@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import net, { isIP } from 'node:net';
 
 // Upstream forwarding from the host side: berthd itself sends the query, so resolvers
 // on the host's loopback (systemd-resolved, dnsmasq) work for containers too.
@@ -35,6 +35,39 @@ export async function forwardUdp(query: Buffer, upstreams: Upstream[], timeoutMs
     if (reply) return reply;
   }
   return undefined;
+}
+
+/** The same over TCP, for TCP clients: their answers may exceed what UDP carries. */
+export async function forwardTcp(query: Buffer, upstreams: Upstream[], timeoutMs = 2000): Promise<Buffer | undefined> {
+  for (const up of upstreams) {
+    const reply = await askOneTcp(query, up, timeoutMs);
+    if (reply) return reply;
+  }
+  return undefined;
+}
+
+function askOneTcp(query: Buffer, up: Upstream, timeoutMs: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: up.address, port: up.port });
+    let data = Buffer.alloc(0);
+    const done = (reply: Buffer | undefined) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    sock.on('error', () => done(undefined));
+    sock.on('close', () => done(undefined));
+    sock.on('connect', () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length, 0);
+      sock.write(Buffer.concat([prefix, query]));
+    });
+    sock.on('data', (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) done(data.subarray(2, 2 + data.readUInt16BE(0)));
+    });
+  });
 }
 
 function askOne(query: Buffer, up: Upstream, timeoutMs: number): Promise<Buffer | undefined> {

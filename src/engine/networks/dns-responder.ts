@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { decide } from './dns-answer.js';
-import { forwardUdp, type Upstream } from './dns-forward.js';
+import { forwardTcp, forwardUdp, type Upstream } from './dns-forward.js';
 import type { DnsRecords } from './dns-records.js';
 import { buildResponse, parseQuery, RCODE_FORMERR, RCODE_SERVFAIL } from './dns-wire.js';
 
@@ -24,7 +24,7 @@ export class DnsResponder {
   async start(): Promise<void> {
     const udp = dgram.createSocket('udp4');
     udp.on('message', (msg, rinfo) => {
-      void this.answer(msg, rinfo.address).then((reply) => {
+      void this.answer(msg, rinfo.address, 'udp').then((reply) => {
         // The socket may have been closed while an upstream was being asked.
         if (reply && this.udp === udp) udp.send(reply, rinfo.port, rinfo.address, () => undefined);
       });
@@ -64,7 +64,7 @@ export class DnsResponder {
     if (tcp) await new Promise<void>((r) => tcp.close(() => r()));
   }
 
-  private async answer(msg: Buffer, sourceIp: string): Promise<Buffer | undefined> {
+  private async answer(msg: Buffer, sourceIp: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
     let query;
     try {
       query = parseQuery(msg);
@@ -74,7 +74,7 @@ export class DnsResponder {
     }
     const decision = decide(query, this.records, this.networkId, sourceIp);
     if (decision.kind === 'answer') return buildResponse(query, decision.rcode, decision.records);
-    const reply = await forwardUdp(msg, this.upstreams());
+    const reply = await (transport === 'udp' ? forwardUdp : forwardTcp)(msg, this.upstreams());
     return reply ?? buildResponse(query, RCODE_SERVFAIL, []);
   }
 
@@ -91,7 +91,7 @@ export class DnsResponder {
         if (pending.length < 2 + len) break;
         const msg = pending.subarray(2, 2 + len);
         pending = pending.subarray(2 + len);
-        void this.answer(msg, sock.remoteAddress?.replace(/^::ffff:/, '') ?? '').then((reply) => {
+        void this.answer(msg, sock.remoteAddress?.replace(/^::ffff:/, '') ?? '', 'tcp').then((reply) => {
           if (!reply || sock.destroyed) return;
           const prefix = Buffer.alloc(2);
           prefix.writeUInt16BE(reply.length, 0);

@@ -21,6 +21,7 @@ export class SandboxManager {
   constructor(private readonly ctx: NetworkContext) {}
 
   async create(containerId: string, containerName: string, requests: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
+    checkContainerId(containerId);
     if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
     const targets = this.resolveTargets(requests);
     const sandbox: SandboxState = {
@@ -128,6 +129,7 @@ export class SandboxManager {
   }
 
   async remove(containerId: string): Promise<void> {
+    checkContainerId(containerId);
     const sandbox = this.ctx.sandboxes.get(containerId);
     if (!sandbox) {
       // Nothing recorded: still clear a namespace file a crashed create may have left.
@@ -250,4 +252,9 @@ export class SandboxManager {
 // separate processes overlap their waits (≈ 0.2 s). Missing links are fine.
 async function deleteLinks(names: string[]): Promise<void> {
   await ipBatch(names.map((n) => `link del ${n}`), { force: true }).catch(() => undefined);
+}
+
+// The ID names the netns file: it must stay a plain file name inside <runDir>/netns.
+function checkContainerId(id: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id)) throw invalid(`invalid container ID for a network sandbox: ${JSON.stringify(id)}`);
 }

@@ -15,6 +15,7 @@ useLeakCheck();
 const dirs = testDirs();
 // A stub upstream resolver on loopback: the only place forwarded queries may go.
 const upstream = dgram.createSocket('udp4');
+const upstreamTcp = net.createServer();
 let svc: BridgeNetworkService;
 const ids = { a: 'a'.repeat(64), b: 'b'.repeat(64), c: 'c'.repeat(64), d: 'd'.repeat(64) };
 const sandboxes: Record<string, Sandbox> = {};
@@ -26,8 +27,20 @@ beforeAll(async () => {
     const answers = name === 'upstream.test' && q.questions[0]?.type === 1 ? [aRecord(name, '203.0.113.7')] : [];
     upstream.send(buildResponse(q, answers.length > 0 ? 0 : 3, answers), rinfo.port, rinfo.address);
   });
-  await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', () => r()));
-  svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [{ address: '127.0.0.1', port: upstream.address().port }] });
+  // The same stub over TCP (answering another address, to tell the paths apart).
+  upstreamTcp.on('connection', (sock) => {
+    sock.once('data', (b: Buffer) => {
+      const q = parseQuery(b.subarray(2));
+      const reply = buildResponse(q, 0, [aRecord(q.questions[0]?.name ?? '', '203.0.113.8')]);
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(reply.length, 0);
+      sock.end(Buffer.concat([prefix, reply]));
+    });
+  });
+  await new Promise<void>((r) => upstreamTcp.listen(0, '127.0.0.1', () => r()));
+  const port = (upstreamTcp.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => upstream.bind(port, '127.0.0.1', () => r()));
+  svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [{ address: '127.0.0.1', port }] });
   await svc.create({ Name: 'front' });
   await svc.create({ Name: 'back' });
   sandboxes.a = await svc.createSandbox(ids.a, '/proj-web-1', [{ networkId: 'front', aliases: ['web'] }], []);
@@ -40,10 +53,30 @@ afterAll(async () => {
   for (const name of ['front', 'back']) await svc.remove(name).catch(() => undefined);
   await svc.close();
   upstream.close();
+  await new Promise<void>((r) => upstreamTcp.close(() => r()));
   dirs.cleanup();
 });
 
 const ip = (s: Sandbox | undefined, net: string) => s?.endpoints[net]?.IPAddress ?? '';
+
+function tcpQuery(server: string, name: string): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const sock = net.connect({ host: server, port: 53 });
+    const query = buildQuery(42, name, TYPE_A);
+    const prefix = Buffer.alloc(2);
+    prefix.writeUInt16BE(query.length, 0);
+    let data = Buffer.alloc(0);
+    sock.on('connect', () => sock.write(Buffer.concat([prefix, query])));
+    sock.on('data', (b: Buffer) => {
+      data = Buffer.concat([data, b]);
+      if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
+        sock.end();
+        resolve(data.subarray(2));
+      }
+    });
+    sock.on('error', reject);
+  });
+}
 
 describe('sandboxes on a bridge network', () => {
   it('get a namespace with lo and eth0, a Docker-style MAC and a default route', async () => {
@@ -94,27 +127,12 @@ describe('sandboxes on a bridge network', () => {
     expect(await lookup(a, 'upstream.test', gw)).toEqual(['203.0.113.7']);
   });
 
-  it('answer over TCP too (length-prefixed messages)', async () => {
+  it('answer over TCP too (length-prefixed messages), forwarding over TCP', async () => {
     const gw = sandboxes.a?.endpoints.front?.Gateway ?? '';
-    const reply = await new Promise<Buffer>((resolve, reject) => {
-      const sock = net.connect({ host: gw, port: 53 });
-      const query = buildQuery(42, 'proj-web-2', TYPE_A);
-      const prefix = Buffer.alloc(2);
-      prefix.writeUInt16BE(query.length, 0);
-      let data = Buffer.alloc(0);
-      sock.on('connect', () => sock.write(Buffer.concat([prefix, query])));
-      sock.on('data', (b: Buffer) => {
-        data = Buffer.concat([data, b]);
-        if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
-          sock.end();
-          resolve(data.subarray(2));
-        }
-      });
-      sock.on('error', reject);
-    });
-    const parsed = parseResponse(reply);
+    const parsed = parseResponse(await tcpQuery(gw, 'proj-web-2'));
     expect(parsed.id).toBe(42);
     expect(parsed.answers.map(aRecordAddress)).toEqual([ip(sandboxes.b, 'front')]);
+    expect(parseResponse(await tcpQuery(gw, 'upstream.test')).answers.map(aRecordAddress)).toEqual(['203.0.113.8']);
   });
 
   it('isolate networks from each other', async () => {
