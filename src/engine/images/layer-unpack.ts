@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { constants, type Stats } from 'node:fs';
-import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink, unlink, utimes } from 'node:fs/promises';
+import { closeSync, constants, fchmodSync, fchownSync, futimesSync, openSync, writeSync, type Stats } from 'node:fs';
+import { chmod, lchown, link, lstat, lutimes, mkdir, rm, symlink, unlink, utimes } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -72,6 +72,8 @@ export async function unpackLayer(src: Readable, target: string, opts: UnpackOpt
 class LayerUnpacker {
   private readonly dirs = new Map<string, Deferred>();
   private readonly opaque = new Set<string>();
+  /** Host paths verified (or made) as real directories of this layer; saves lstat calls. */
+  private readonly knownDirs = new Set<string>();
 
   constructor(private readonly root: string, private readonly lowers: readonly string[]) {}
 
@@ -87,7 +89,7 @@ class LayerUnpacker {
     if (cls.kind === 'whiteout') {
       await this.ensureParents(cls.path, header.name);
       const host = under(this.root, cls.path);
-      await removeExisting(host);
+      await this.removeExisting(host);
       await mknod(host, 'c', OVERLAY_WHITEOUT.major, OVERLAY_WHITEOUT.minor, 0o600);
       return;
     }
@@ -106,7 +108,7 @@ class LayerUnpacker {
         await this.file(host, header, body);
         return;
       case 'symlink':
-        await removeExisting(host);
+        await this.removeExisting(host);
         await symlink(header.linkname ?? '', host);
         await lchown(host, header.uid ?? 0, header.gid ?? 0);
         await lutimes(host, mtimeOf(header), mtimeOf(header));
@@ -117,7 +119,7 @@ class LayerUnpacker {
       case 'character-device':
       case 'block-device':
       case 'fifo':
-        await removeExisting(host);
+        await this.removeExisting(host);
         await mknod(host, header.type === 'fifo' ? 'p' : header.type === 'block-device' ? 'b' : 'c', header.devmajor ?? 0, header.devminor ?? 0, modeOf(header));
         await this.finishNode(host, header);
         return;
@@ -146,14 +148,27 @@ class LayerUnpacker {
   }
 
   private async file(host: string, header: Header, body: EntryBody): Promise<void> {
-    await removeExisting(host);
-    const fh = await open(host, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    // Synchronous calls on one descriptor: a few microseconds each, where a round trip
+    // through libuv's thread pool per call made unpacking several times slower.
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    let fd: number;
     try {
-      for await (const chunk of body) await fh.write(chunk);
-    } finally {
-      await fh.close();
+      fd = openSync(host, flags, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A name already taken (by a file, link or dir) is replaced, never written through.
+      await this.removeExisting(host);
+      fd = openSync(host, flags, 0o600);
     }
-    await this.finishNode(host, header);
+    try {
+      for await (const chunk of body) writeAll(fd, chunk);
+      fchownSync(fd, header.uid, header.gid);
+      // chmod after chown: chown clears the set-id bits.
+      fchmodSync(fd, modeOf(header));
+      futimesSync(fd, mtimeOf(header), mtimeOf(header));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private async hardLink(host: string, header: Header): Promise<void> {
@@ -169,9 +184,22 @@ class LayerUnpacker {
     if (!st) throw invalid(`archive entry "${header.name}": hard link target "${header.linkname}" is not in this layer`);
     if (st.isDirectory()) throw invalid(`archive entry "${header.name}": hard link to a directory`);
     if (targetHost === host) return;
-    await removeExisting(host);
+    await this.removeExisting(host);
     // link(2) does not follow a symlink target: the new name shares the symlink's inode.
     await link(targetHost, host);
+  }
+
+  /** Remove whatever is at `host` (never following a symlink) and forget it as a directory. */
+  private async removeExisting(host: string): Promise<void> {
+    const st = await lstatOrNull(host);
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const dir of this.knownDirs) if (dir === host || dir.startsWith(`${host}/`)) this.knownDirs.delete(dir);
+      // rm does not follow symlinks: it removes the real directory tree.
+      await rm(host, { recursive: true, force: true });
+    } else {
+      await unlink(host);
+    }
   }
 
   private async finishNode(host: string, header: Header): Promise<void> {
@@ -195,11 +223,16 @@ class LayerUnpacker {
   private async ensureParents(rel: string, entryName: string): Promise<void> {
     for (const p of parentChain(rel)) {
       const host = under(this.root, p);
+      if (this.knownDirs.has(host)) continue;
       const st = await lstatOrNull(host);
-      if (st?.isDirectory()) continue;
+      if (st?.isDirectory()) {
+        this.knownDirs.add(host);
+        continue;
+      }
       if (st?.isSymbolicLink()) throw invalid(`archive entry "${entryName}" would be written through the symlink "${p}"`);
       if (st) throw invalid(`archive entry "${entryName}": "${p}" is not a directory`);
       await this.makeImplicitDir(p, entryName);
+      this.knownDirs.add(host);
     }
   }
 
@@ -236,6 +269,11 @@ function deferred(host: string, header: Header): Deferred {
   return { host, mode: modeOf(header), uid: header.uid ?? 0, gid: header.gid ?? 0, mtime: mtimeOf(header) };
 }
 
+function writeAll(fd: number, chunk: Buffer): void {
+  let offset = 0;
+  while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+}
+
 const modeOf = (header: Header): number => (header.mode ?? 0o644) & 0o7777;
 const mtimeOf = (header: Header): Date => header.mtime ?? new Date(0);
 
@@ -248,13 +286,6 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
   }
 }
 
-async function removeExisting(host: string): Promise<void> {
-  const st = await lstatOrNull(host);
-  if (!st) return;
-  // rm does not follow symlinks: it removes the link (or the real directory tree).
-  if (st.isDirectory()) await rm(host, { recursive: true, force: true });
-  else await unlink(host);
-}
 
 async function mknod(host: string, type: 'c' | 'b' | 'p', major: number, minor: number, mode: number): Promise<void> {
   const args = ['-m', mode.toString(8), host, type];
