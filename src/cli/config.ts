@@ -79,7 +79,7 @@ async function renderFor(project: import('../compose/model.js').Project, service
   if (flags.hash !== undefined) {
     const { serviceConfigHash } = await import('../compose/hash.js');
     const { ComposeError } = await import('../compose/errors.js');
-    const wanted = flags.hash === '*' ? Object.keys(selected.services) : flags.hash.split(',').map((s) => s.trim());
+    const wanted = flags.hash === '*' ? Object.keys(selected.services).sort() : flags.hash.split(',').map((s) => s.trim());
     return lines(
       wanted.map((name) => {
         const service = selected.services[name];

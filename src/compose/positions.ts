@@ -48,6 +48,15 @@ export function cloneTree<T>(value: T): T {
 }
 
 /**
+ * The index a key path part names in a sequence: a number, or for list-shaped mappings
+ * (depends_on: [db], networks: [front], environment: [A=1]) the entry that names it.
+ */
+function indexIn(list: unknown[], part: string | number): number {
+  if (typeof part === 'number') return part;
+  return list.findIndex((e) => typeof e === 'string' && (e === part || e.startsWith(`${part}=`)));
+}
+
+/**
  * A Locator over a tree: follows the key path from the root and answers the deepest
  * position known on the way, so a path that a later phase invented (ports[0].target for
  * a short "8080:80") still lands on the node it came from.
@@ -59,7 +68,7 @@ export function treeLocator(root: Record<string, unknown>, fallback?: SourcePosi
       let node: unknown = root;
       for (const part of path) {
         if (!isContainer(node)) break;
-        const key = Array.isArray(node) ? Number(part) : String(part);
+        const key = Array.isArray(node) ? indexIn(node, part) : String(part);
         const pos = positionOf(node, key);
         if (pos) best = pos;
         node = (node as Record<string | number, unknown>)[key];
