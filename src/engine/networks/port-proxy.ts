@@ -15,9 +15,14 @@ export interface PortProxy {
   close(): Promise<void>;
 }
 
-function listenAddress(hostIp: string): string {
-  return hostIp === '' || hostIp === '0.0.0.0' ? '0.0.0.0' : hostIp;
+/** Where a listener binds: an address, and whether an IPv6 socket takes IPv6 only. */
+interface Listen {
+  host: string;
+  ipv6Only: boolean;
 }
+
+const ALL_V4: Listen = { host: '0.0.0.0', ipv6Only: false };
+const ALL_V6: Listen = { host: '::', ipv6Only: true };
 
 function describe(b: PortBinding): string {
   return `${b.hostIp || '0.0.0.0'}:${b.hostPort}/${b.protocol}`;
@@ -30,12 +35,32 @@ function bindError(b: PortBinding, err: NodeJS.ErrnoException): Error {
 }
 
 export async function openPortProxy(b: PortBinding, targetIp: string): Promise<PortProxy> {
-  if (b.protocol === 'tcp') return openTcp(b, targetIp);
-  if (b.protocol === 'udp') return openUdp(b, targetIp);
-  throw invalid(`publishing ${b.protocol} ports is not supported (tcp and udp are)`);
+  if (b.protocol !== 'tcp' && b.protocol !== 'udp') throw invalid(`publishing ${b.protocol} ports is not supported (tcp and udp are)`);
+  const open = b.protocol === 'tcp' ? openTcp : openUdp;
+  if (b.hostIp !== '' && b.hostIp !== '0.0.0.0' && b.hostIp !== '::') return open(b, targetIp, { host: b.hostIp, ipv6Only: false });
+  return openAllAddresses(b, targetIp, open);
 }
 
-async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
+type Opener = (b: PortBinding, targetIp: string, at: Listen) => Promise<PortProxy>;
+
+// All addresses, as Docker: 0.0.0.0 and [::] on the same port. A host without IPv6
+// keeps the IPv4 listener alone; a picked port whose IPv6 twin is taken is picked again.
+async function openAllAddresses(b: PortBinding, targetIp: string, open: Opener): Promise<PortProxy> {
+  for (let attempt = 0; ; attempt++) {
+    const v4 = await open(b, targetIp, ALL_V4);
+    try {
+      const v6 = await open({ ...v4.binding, hostIp: '::' }, targetIp, ALL_V6);
+      return { binding: v4.binding, close: async () => void (await Promise.all([v4.close(), v6.close()])) };
+    } catch (err) {
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL') return v4;
+      await v4.close();
+      if (b.hostPort !== 0 || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function openTcp(b: PortBinding, targetIp: string, at: Listen): Promise<PortProxy> {
   const conns = new Set<net.Socket>();
   // Half-open allowed both ways: a client may send its request, shut its side and still
   // wait for the answer (nc, HTTP/1.0 tools); each side's FIN is passed on by pipe().
@@ -56,7 +81,7 @@ async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(b, err)));
-    server.listen({ host: listenAddress(b.hostIp), port: b.hostPort, exclusive: true }, () => resolve());
+    server.listen({ host: at.host, port: b.hostPort, exclusive: true, ipv6Only: at.ipv6Only }, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
   return {
@@ -69,9 +94,9 @@ async function openTcp(b: PortBinding, targetIp: string): Promise<PortProxy> {
   };
 }
 
-async function openUdp(b: PortBinding, targetIp: string): Promise<PortProxy> {
-  const address = listenAddress(b.hostIp);
-  const listener = dgram.createSocket(net.isIP(address) === 6 ? 'udp6' : 'udp4');
+async function openUdp(b: PortBinding, targetIp: string, at: Listen): Promise<PortProxy> {
+  const address = at.host;
+  const listener = dgram.createSocket({ type: net.isIP(address) === 6 ? 'udp6' : 'udp4', ipv6Only: at.ipv6Only });
   let open = true;
   // One connected socket per client address, so replies find their way back.
   const flows = new Map<string, { socket: dgram.Socket; timer: NodeJS.Timeout }>();

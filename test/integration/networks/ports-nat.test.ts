@@ -66,7 +66,7 @@ function udpAsk(host: string, port: number, text: string): Promise<string | unde
 }
 
 describe('published ports', () => {
-  it('reach a busybox httpd in the sandbox over TCP on 127.0.0.1 and on the eth0 address', async () => {
+  it('reach a busybox httpd in the sandbox over TCP on 127.0.0.1, the eth0 address and ::1', async () => {
     web = await svc.createSandbox(WEB, 'web', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: 0 }]);
     const port = web.ports[0]?.hostPort ?? 0;
     expect(port).toBeGreaterThan(0);
@@ -78,6 +78,8 @@ describe('published ports', () => {
     const body = await until('httpd answering through the proxy', () => httpGet('127.0.0.1', port).catch(() => undefined).then((b) => (b?.includes('hello') ? b : undefined)));
     expect(body).toContain('200 OK');
     expect(await httpGet(eth0Address(), port)).toContain('hello from the sandbox');
+    // All addresses means IPv6 too, as with Docker.
+    expect(await httpGet('::1', port)).toContain('hello from the sandbox');
   });
 
   it('keep the client address for other hosts (DNAT) and use the proxy for local clients', async () => {
