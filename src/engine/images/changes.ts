@@ -5,11 +5,14 @@ import type { ImageRunConfig } from '../types.js';
 // `docker import --change` / `changes=`: the Dockerfile instructions that only touch the
 // image config. Each change is one instruction line; they apply in order.
 
-const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'] as const;
+const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'] as const;
 type Instruction = (typeof ALLOWED)[number];
 
-export function applyChanges(base: ImageRunConfig, changes: readonly string[]): ImageRunConfig {
-  const config: ImageRunConfig = structuredClone(base);
+/** The image config an import writes: the run config plus Docker's OnBuild triggers. */
+export type ImportConfig = ImageRunConfig & { OnBuild?: string[] };
+
+export function applyChanges(base: ImportConfig, changes: readonly string[]): ImportConfig {
+  const config: ImportConfig = structuredClone(base);
   for (const line of changes) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
@@ -24,7 +27,7 @@ export function applyChanges(base: ImageRunConfig, changes: readonly string[]): 
   return config;
 }
 
-function applyOne(config: ImageRunConfig, keyword: Instruction, args: string, line: string): void {
+function applyOne(config: ImportConfig, keyword: Instruction, args: string, line: string): void {
   const need = (): void => {
     if (args === '') throw invalid(`${keyword} requires at least one argument: "${line}"`);
   };
@@ -75,10 +78,65 @@ function applyOne(config: ImageRunConfig, keyword: Instruction, args: string, li
       if (!/^(SIG)?[A-Z0-9+-]+$|^\d+$/.test(args)) throw invalid(`invalid STOPSIGNAL "${args}"`);
       config.StopSignal = args;
       return;
-    case 'ONBUILD':
-      // Kept by Docker only for later builds; berth has no use for it, and Docker accepts it.
+    case 'ONBUILD': {
+      need();
+      const trigger = args.split(/\s+/, 1)[0]?.toUpperCase() ?? '';
+      if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(trigger)) throw invalid(`${trigger} isn't allowed as an ONBUILD trigger`);
+      // Stored for images built FROM this one, as Docker does.
+      config.OnBuild = [...(config.OnBuild ?? []), args];
+      return;
+    }
+    case 'HEALTHCHECK':
+      need();
+      config.Healthcheck = healthcheck(args);
       return;
   }
+}
+
+/** HEALTHCHECK NONE | HEALTHCHECK [--interval=D --timeout=D --start-period=D --start-interval=D --retries=N] CMD ... */
+function healthcheck(args: string): NonNullable<ImageRunConfig['Healthcheck']> {
+  if (/^NONE$/i.test(args)) return { Test: ['NONE'] };
+  const check: NonNullable<ImageRunConfig['Healthcheck']> = {};
+  let rest = args;
+  for (;;) {
+    const m = /^--([a-z-]+)=(\S+)\s+/.exec(rest);
+    if (!m) break;
+    rest = rest.slice(m[0].length);
+    const [, flag = '', value = ''] = m;
+    if (flag === 'retries') {
+      if (!/^\d+$/.test(value)) throw invalid(`HEALTHCHECK --retries must be a whole number, not ${value}`);
+      check.Retries = Number(value);
+    } else if (flag === 'interval') check.Interval = goDuration(value);
+    else if (flag === 'timeout') check.Timeout = goDuration(value);
+    else if (flag === 'start-period') check.StartPeriod = goDuration(value);
+    else if (flag === 'start-interval') check.StartInterval = goDuration(value);
+    else throw invalid(`HEALTHCHECK: unknown flag --${flag}`);
+  }
+  const m = /^CMD\s+([\s\S]+)$/i.exec(rest);
+  if (!m?.[1]) throw invalid(`HEALTHCHECK: expected CMD or NONE, got "${rest}"`);
+  const command = m[1].trim();
+  if (command.startsWith('[')) {
+    try {
+      return { ...check, Test: ['CMD', ...jsonArray(command, 'HEALTHCHECK')] };
+    } catch {
+      // not JSON: shell form
+    }
+  }
+  return { ...check, Test: ['CMD-SHELL', command] };
+}
+
+/** A Go duration ("1m30s", "500ms") in nanoseconds, the unit of Docker's health settings. */
+export function goDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
+    consumed = re.lastIndex;
+  }
+  if (text === '' || consumed !== text.length) throw invalid(`invalid duration "${text}"`);
+  return Math.round(total);
 }
 
 /** JSON (exec) form or shell form, as a Dockerfile has them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChanges, splitWords } from '../../../src/engine/images/changes.js';
+import { applyChanges, goDuration, splitWords } from '../../../src/engine/images/changes.js';
 
 describe('docker import --change', () => {
   it('applies CMD/ENTRYPOINT in exec and shell form', () => {
@@ -29,7 +29,17 @@ describe('docker import --change', () => {
     expect(base.Env).toEqual(['A=1']);
   });
 
-  it.each(['RUN echo hi', 'FROM x', 'CMD', 'EXPOSE http', 'ENV A="unterminated', 'VOLUME [1]', 'LABEL =x'])('refuses %j', (change) => {
+  it('parses HEALTHCHECK and keeps ONBUILD triggers', () => {
+    const c = applyChanges({}, ['HEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD wget -q localhost', 'ONBUILD RUN make']);
+    expect(c.Healthcheck).toEqual({ Interval: 90e9, Timeout: 500e6, Retries: 3, Test: ['CMD-SHELL', 'wget -q localhost'] });
+    expect(applyChanges({}, ['HEALTHCHECK CMD ["true"]']).Healthcheck).toEqual({ Test: ['CMD', 'true'] });
+    expect(applyChanges({}, ['HEALTHCHECK NONE']).Healthcheck).toEqual({ Test: ['NONE'] });
+    expect(c.OnBuild).toEqual(['RUN make']);
+    expect(goDuration('2h1.5s')).toBe(7201.5e9);
+    expect(() => goDuration('10')).toThrow(/duration/);
+  });
+
+  it.each(['RUN echo hi', 'FROM x', 'HEALTHCHECK --interval=x CMD true', 'HEALTHCHECK --bogus=1 CMD true', 'HEALTHCHECK echo', 'ONBUILD FROM x', 'CMD', 'EXPOSE http', 'ENV A="unterminated', 'VOLUME [1]', 'LABEL =x'])('refuses %j', (change) => {
     expect(() => applyChanges({}, [change])).toThrow(expect.objectContaining({ code: 'invalid' }) as Error);
   });
 
