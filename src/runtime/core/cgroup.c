@@ -8,11 +8,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,9 +225,118 @@ static int apply_v1(const cg_layout_t *l, const char *path, const resources_t *r
 
 /* Device rules are applied once the container's root is set up (as runc does): the init
    creates its device nodes first, which a deny-all rule would otherwise forbid (mknod). */
+/* cgroup v2 has no devices controller: the rules become an eBPF program (BPF_PROG_TYPE_CGROUP_DEVICE)
+   attached to the container's cgroup. Rules are checked last to first; the first match decides
+   (the last matching rule wins, as when writing them in order to v1 devices.allow/deny);
+   no match denies. The runtime's default devices are appended as allow rules. */
+static const devrule_t default_devices[] = {
+    {1, 'c', 1, 3, "rwm"}, {1, 'c', 1, 5, "rwm"}, {1, 'c', 1, 7, "rwm"}, {1, 'c', 1, 8, "rwm"}, {1, 'c', 1, 9, "rwm"},
+    {1, 'c', 5, 0, "rwm"}, {1, 'c', 5, 1, "rwm"}, {1, 'c', 5, 2, "rwm"}, {1, 'c', 136, -1, "rwm"}};
+
+static void emit(struct bpf_insn *prog, size_t *n, int code, int dst, int src, short off, int imm) {
+  prog[*n] = (struct bpf_insn){.code = (unsigned char)code, .dst_reg = (unsigned char)dst, .src_reg = (unsigned char)src, .off = off, .imm = imm};
+  (*n)++;
+}
+
+static int bpf_devices(const char *dir, const resources_t *r, berr_t *e) {
+  int nd = (int)(sizeof default_devices / sizeof default_devices[0]);
+  int total = r->ndevrules + nd;
+  size_t cap = 8 + (size_t)total * 7;
+  struct bpf_insn *prog = xcalloc(cap, sizeof *prog);
+  size_t n = 0;
+#define INS(c, d, s_, o, i) emit(prog, &n, (c), (d), (s_), (o), (i))
+  INS(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0);         /* r2 = ctx->access_type */
+  INS(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0);       /* r3 = r2 */
+  INS(BPF_ALU64 | BPF_RSH | BPF_K, 3, 0, 0, 16);      /* r3 = access (mknod 1, read 2, write 4) */
+  INS(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0xFFFF);  /* r2 = type (block 1, char 2) */
+  INS(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0);         /* r4 = major */
+  INS(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0);         /* r5 = minor */
+  int unconditional = 0;
+  for (int k = total - 1; k >= 0; k--) {
+    const devrule_t *d = k >= r->ndevrules ? &default_devices[k - r->ndevrules] : &r->devrules[k];
+    int mask = 0;
+    for (const char *a = d->access; *a; a++) mask |= *a == 'm' ? BPF_DEVCG_ACC_MKNOD : *a == 'r' ? BPF_DEVCG_ACC_READ : BPF_DEVCG_ACC_WRITE;
+    /* block: [type check] [access check: 3 insns] [major check] [minor check] mov r0, exit.
+       A failed check jumps to the first instruction after the block. */
+    int len = (d->type != 'a') + (mask != 7 ? 3 : 0) + (d->major >= 0) + (d->minor >= 0) + 2;
+    size_t start = n;
+#define SKIP() ((short)(len - 1 - (int)(n - start)))
+    if (d->type != 'a') INS(BPF_JMP | BPF_JNE | BPF_K, 2, 0, SKIP(), d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+    if (mask != 7) {
+      INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 3, 0, 0);     /* r1 = access */
+      INS(BPF_ALU64 | BPF_AND | BPF_K, 1, 0, 0, ~mask); /* r1 &= ~allowed: nonzero = asks for more */
+      INS(BPF_JMP | BPF_JNE | BPF_K, 1, 0, SKIP(), 0);
+    }
+    if (d->major >= 0) INS(BPF_JMP | BPF_JNE | BPF_K, 4, 0, SKIP(), (int)d->major);
+    if (d->minor >= 0) INS(BPF_JMP | BPF_JNE | BPF_K, 5, 0, SKIP(), (int)d->minor);
+#undef SKIP
+    INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, d->allow ? 1 : 0);
+    INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    if (len == 2) { /* matches everything: earlier rules and the default are unreachable */
+      unconditional = 1;
+      break;
+    }
+  }
+  if (!unconditional) {
+    INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+    INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  }
+#undef INS
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  attr.insns = (unsigned long)prog;
+  attr.insn_cnt = (unsigned)n;
+  attr.license = (unsigned long)"Apache-2.0";
+  int pfd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+  int err = errno;
+  if (pfd < 0 && err == EINVAL) {
+    /* load again with the verifier's log, and report its last line */
+    static char log[8192];
+    attr.log_buf = (unsigned long)log;
+    attr.log_size = sizeof log;
+    attr.log_level = 1;
+    log[0] = 0;
+    syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+    size_t ll = strlen(log);
+    while (ll > 0 && log[ll - 1] == '\n') log[--ll] = 0;
+    char *last = strrchr(log, '\n');
+    if (last) { /* the last line is the verifier's statistics: report the one before it */
+      *last = 0;
+      char *prev = strrchr(log, '\n');
+      last = prev ? prev : NULL;
+    }
+    free(prog);
+    return berr_set(e, 0, "bpf `device filter`: rejected by the verifier: %s", last ? last + 1 : log);
+  }
+  free(prog);
+  if (pfd < 0) return berr_set(e, err, "bpf `device filter`");
+  int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (dfd < 0) {
+    err = errno;
+    close(pfd);
+    return berr_set(e, err, "open `%s`", dir);
+  }
+  memset(&attr, 0, sizeof attr);
+  attr.target_fd = (unsigned)dfd;
+  attr.attach_bpf_fd = (unsigned)pfd;
+  attr.attach_type = BPF_CGROUP_DEVICE;
+  attr.attach_flags = BPF_F_ALLOW_MULTI;
+  int rc = (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr);
+  err = errno;
+  close(dfd);
+  close(pfd);
+  if (rc < 0) return berr_set(e, err, "bpf attach `device filter` to `%s`", dir);
+  return 0;
+}
+
 int cg_apply_devices(const cg_layout_t *l, const char *path, const resources_t *r, berr_t *e) {
   char dir[1024];
   int i;
+  if (cg_v1_find(l, "devices") < 0 && l->unified[0] && r->ndevrules > 0) {
+    join(dir, sizeof dir, l->unified, path, NULL);
+    return bpf_devices(dir, r, e);
+  }
   if ((i = cg_v1_find(l, "devices")) >= 0 && r->ndevrules > 0) {
     join(dir, sizeof dir, l->v1[i].mnt, path, NULL);
     for (int k = 0; k < r->ndevrules; k++) {

@@ -423,6 +423,18 @@ describe('berth-core on a pure cgroup v2 view', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('0::/\ncgroup2-mounted\n');
 
+    // device rules become an eBPF program on the v2 cgroup
+    const d = bundle(['/bin/sh', '-c', 'for d in allowed denied; do head -c 1 /dev/$d 2>&1 | sed "s/^head: //"; done; echo x > /dev/null && head -c 2 /dev/zero | wc -c'], (sp) => {
+      sp.linux.devices = [
+        { path: '/dev/allowed', type: 'c', major: 250, minor: 1, fileMode: 0o666 },
+        { path: '/dev/denied', type: 'c', major: 250, minor: 2, fileMode: 0o666 },
+      ];
+      sp.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 250, minor: 1, access: 'rw' }] };
+    });
+    const dr = v2(['run', '--bundle', d.dir, `${d.id}-v2`]);
+    expect(dr.stderr).toBe('');
+    expect(dr.stdout).toBe('/dev/allowed: No such device or address\n/dev/denied: Operation not permitted\n2\n');
+
     const s = bundle(['/bin/sleep', '60']);
     const id = `${s.id}-v2`;
     expect(v2(['create', '--bundle', s.dir, id], true).status).toBe(0);
