@@ -374,6 +374,30 @@ describe('berth-core lifecycle', () => {
     expect(rt('core', ['delete', '--force', id]).status).toBe(0);
   });
 
+  it.skipIf(spawnSync('python3', ['-c', 'import socket; socket.recv_fds']).status !== 0)('exec --tty sends a pty master over --console-socket', () => {
+    // python receives the SCM_RIGHTS fd (node cannot) and copies the pty output to its stdout
+    const helper = [
+      'import os, socket, subprocess, sys',
+      'srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(sys.argv[1]); srv.listen(1)',
+      'p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL)',
+      'conn, _ = srv.accept(); _, fds, _, _ = socket.recv_fds(conn, 64, 1)',
+      'out = b""',
+      'while True:',
+      '    try: d = os.read(fds[0], 4096)',
+      '    except OSError: break',
+      '    if not d: break',
+      '    out += d',
+      'sys.stdout.write(out.decode()); sys.exit(p.wait())',
+    ].join('\n');
+    const b = bundle(['/bin/sleep', '60']);
+    const id = startDetached('core', b);
+    const sock = path.join(work, `${id}.console`);
+    const r = spawnSync('python3', ['-c', helper, sock, CORE, '--root', path.join(work, 'core-state'), 'exec', '--tty', '--console-socket', sock, id, '/bin/sh', '-c', 'tty; [ -t 1 ] && echo tty-out; exit 5'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout).toMatch(/^\/dev\/pts\/\d+\r\ntty-out\r\n$/);
+    expect(r.status).toBe(5);
+    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+  });
+
   it('pauses and resumes with the freezer', async () => {
     const b = bundle(['/bin/sh', '-c', 'while :; do echo tick > /dev/null; done']);
     const id = startDetached('core', b);
