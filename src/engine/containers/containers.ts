@@ -111,8 +111,7 @@ export class Containers {
     if (c.State.Status === 'removing') throw conflict(`removal of container ${c.Id} is already in progress`);
     await this.lifecycle.prepareRemove(c, opts.force ?? false);
     const paths = this.registry.paths(c.Id);
-    await this.opts.images.unmountRootfs(paths.dir);
-    await rm(paths.stateDir, { recursive: true, force: true });
+    await Promise.all([this.opts.images.unmountRootfs(paths.dir), rm(paths.stateDir, { recursive: true, force: true })]);
     this.registry.delete(c);
     await new ContainerStore(this.opts.root).remove(c.Id);
     if (opts.volumes) {

@@ -27,6 +27,8 @@ export class Lifecycle {
   private readonly backoff = new Map<string, number>();
   /** Bumped at each run so a late exit of an earlier run is not taken for this one's. */
   private readonly generation = new Map<string, number>();
+  /** Containers whose runtime state and sandbox are gone (until the next run). */
+  private readonly tornDown = new Set<string>();
   readonly waiters = new Waiters();
   /** Hook for AutoRemove (set by the engine: removal lives with the queries). */
   autoRemove: (c: ContainerRecord) => Promise<void> = async () => undefined;
@@ -62,6 +64,7 @@ export class Lifecycle {
 
   private async run(c: ContainerRecord): Promise<void> {
     this.generation.set(c.Id, (this.generation.get(c.Id) ?? 0) + 1);
+    this.tornDown.delete(c.Id);
     const paths = this.deps.registry.paths(c.Id);
     try {
       const started = await startContainer(c, paths, {
@@ -96,8 +99,13 @@ export class Lifecycle {
   /** Undo a start: runtime state, network sandbox; idempotent and quiet. */
   private async teardown(c: ContainerRecord): Promise<void> {
     this.stopHealth(c.Id);
-    await this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined);
-    if (networkKind(c).kind === 'bridge') await this.deps.networks.removeSandbox(c.Id).catch(() => undefined);
+    // Each teardown costs a runtime process: once per run is enough.
+    if (this.tornDown.has(c.Id)) return;
+    await Promise.all([
+      this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined),
+      networkKind(c).kind === 'bridge' ? this.deps.networks.removeSandbox(c.Id).catch(() => undefined) : undefined,
+    ]);
+    this.tornDown.add(c.Id);
     c.Network = { SandboxKey: '', Networks: {}, Ports: [] };
   }
 
@@ -272,7 +280,8 @@ export class Lifecycle {
       this.cancelRestart(c.Id);
       this.exitWatch.get(c.Id)?.abort();
       this.exitWatch.delete(c.Id);
-      await this.teardown(c);
+      // A container never started has no runtime state or sandbox to release.
+      if (c.HasBeenStarted || c.State.Error !== '') await this.teardown(c);
       c.State.Status = 'removing';
     });
   }

@@ -32,12 +32,14 @@ export interface Started {
 }
 
 export async function startContainer(c: ContainerRecord, paths: ContainerPaths, deps: StartDeps): Promise<Started> {
-  const rootfs = await deps.images.mountRootfs(c.ImageId, paths.dir);
   const kind = networkKind(c);
-  const sandbox = kind.kind === 'bridge' ? await createSandbox(deps.networks, c, kind.networks) : undefined;
   const otherPid = kind.kind === 'container' ? deps.pidOf(kind.ref) : undefined;
-  const etc = await writeEtcFiles(paths.dir, c, sandbox, kind);
-  const user = await resolveUser(rootfs, c.Config.User);
+  // The root filesystem and the network sandbox do not depend on each other: in parallel.
+  const [rootfs, sandbox] = await Promise.all([
+    deps.images.mountRootfs(c.ImageId, paths.dir),
+    kind.kind === 'bridge' ? createSandbox(deps.networks, c, kind.networks) : Promise.resolve(undefined),
+  ]);
+  const [etc, user] = await Promise.all([writeEtcFiles(paths.dir, c, sandbox, kind), resolveUser(rootfs, c.Config.User)]);
   const cwd = c.Config.WorkingDir || '/';
   // Docker creates a missing working directory (owned by the container's user).
   await mkdir(await scopedPath(rootfs, cwd), { recursive: true }).catch(() => undefined);
