@@ -93,7 +93,12 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
     body.OpenStdin = true;
     body.AttachStdin = true;
   }
-  if (networking.primary) body.NetworkingConfig = { EndpointsConfig: { [networking.primary.network]: networking.primary.endpoint } };
+  // Every endpoint at create (Engine API 1.44 semantics, which berthd follows): the
+  // container is on all its networks before its process starts.
+  if (networking.primary) {
+    const all = [networking.primary, ...networking.extra];
+    body.NetworkingConfig = { EndpointsConfig: Object.fromEntries(all.map((e) => [e.network, e.endpoint])) };
+  }
   return { name: ctx.name, body, networking };
 }
 

@@ -131,8 +131,7 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         workingDir: options.workingDir, configFiles: options.configFiles,
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
-      const created = b.add({ kind: 'CreateContainer', service: name, container: options.oneoff.name, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...conditions()], 'one-off');
-      for (const e of spec.networking.extra) b.add({ kind: 'ConnectNetwork', service: name, container: options.oneoff.name, network: e.network, endpoint: e.endpoint }, [created, networkNodes.get(keyOfNetwork(project, e.network))]);
+      b.add({ kind: 'CreateContainer', service: name, container: options.oneoff.name, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...conditions()], 'one-off');
       continue;
     }
 
@@ -144,10 +143,9 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
       const created = b.add({ kind: 'CreateContainer', service: name, container: cname, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...after], reason);
-      const connects = spec.networking.extra.map((e) => b.add({ kind: 'ConnectNetwork', service: name, container: cname, network: e.network, endpoint: e.endpoint }, [created, networkNodes.get(keyOfNetwork(project, e.network))]));
       own.created ??= created;
       own.containers.push(cname);
-      own.starts.set(cname, start ? b.add({ kind: 'StartContainer', service: name, container: cname }, [created, ...connects, ...conditions()]) : undefined);
+      own.starts.set(cname, start ? b.add({ kind: 'StartContainer', service: name, container: cname }, [created, ...conditions()]) : undefined);
       return created;
     };
 
@@ -268,11 +266,6 @@ function referencedServices(svc: ServiceConfig): string[] {
   if (svc.network_mode?.startsWith('service:')) out.push(svc.network_mode.slice('service:'.length));
   for (const dep of dependenciesOf(svc)) if (dep.condition === 'service_started' && (svc.volumes_from ?? []).some((v) => v.includes(dep.service))) out.push(dep.service);
   return out;
-}
-
-function keyOfNetwork(project: Project, engineName: string): string {
-  for (const key of Object.keys(project.networks ?? {})) if (networkName(project, key) === engineName) return key;
-  return 'default';
 }
 
 /** Services others wait on with service_completed_successfully (one-shot jobs). */

@@ -70,14 +70,17 @@ describe('containerSpec', () => {
     expect(body.HostConfig.Tmpfs).toEqual({ '/run': 'size=64k' });
   });
 
-  test('networks: the first endpoint at create with service name, aliases and container name; fixed address', () => {
+  test('networks: every endpoint at create, primary first, with service name, aliases and container name; fixed address', () => {
     const p = project(
       { web: service({ networks: { front: { aliases: ['www'], ipv4_address: '10.5.0.5' }, back: null } }) },
       { networks: { front: { name: 'p_front', ipam: {} }, back: { name: 'p_back', ipam: {} } } },
     );
     const spec = containerSpec(ctx(p, 'web'));
     expect(spec.body.HostConfig.NetworkMode).toBe('p_back');
-    expect(spec.body.NetworkingConfig?.EndpointsConfig).toEqual({ p_back: { Aliases: ['web', 'p-web-1'] } });
+    expect(spec.body.NetworkingConfig?.EndpointsConfig).toEqual({
+      p_back: { Aliases: ['web', 'p-web-1'] },
+      p_front: { Aliases: ['web', 'www', 'p-web-1'], IPAMConfig: { IPv4Address: '10.5.0.5' } },
+    });
     expect(spec.networking.extra).toEqual([{ network: 'p_front', endpoint: { Aliases: ['web', 'www', 'p-web-1'], IPAMConfig: { IPv4Address: '10.5.0.5' } } }]);
   });
 
