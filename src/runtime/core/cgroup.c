@@ -129,26 +129,31 @@ static int make_dirs(const char *mnt, const char *path, int cpuset, int v2, berr
         }
       }
     }
-    if (mkdir(buf, 0755) == 0) {
-      if (cpuset) {
-        char parent[1024], f[1100], val[256];
-        snprintf(parent, sizeof parent, "%s", buf);
-        *strrchr(parent, '/') = 0;
-        static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-        for (int i = 0; i < 2; i++) {
-          snprintf(f, sizeof f, "%s/%s", parent, files[i]);
-          int fd = open(f, O_RDONLY | O_CLOEXEC);
-          if (fd < 0) continue;
-          ssize_t r = read(fd, val, sizeof val - 1);
-          close(fd);
-          if (r <= 0) continue;
-          val[r] = 0;
-          snprintf(f, sizeof f, "%s/%s", buf, files[i]);
-          if (write_str(f, val, e) < 0) return -1;
-        }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST) return berr_set(e, errno, "mkdir `%s`", buf);
+    if (cpuset) {
+      /* a new cpuset level starts empty and nothing can join it: copy the parent's cpus/mems.
+         Checked on existing levels too - another create may have made the dir a moment ago. */
+      char parent[1024], f[1100], val[256];
+      snprintf(parent, sizeof parent, "%s", buf);
+      *strrchr(parent, '/') = 0;
+      static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+      for (int i = 0; i < 2; i++) {
+        snprintf(f, sizeof f, "%s/%s", buf, files[i]);
+        int fd = open(f, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t r = read(fd, val, sizeof val - 1);
+        close(fd);
+        if (r > 1) continue; /* already set */
+        snprintf(f, sizeof f, "%s/%s", parent, files[i]);
+        fd = open(f, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        r = read(fd, val, sizeof val - 1);
+        close(fd);
+        if (r <= 0) continue;
+        val[r] = 0;
+        snprintf(f, sizeof f, "%s/%s", buf, files[i]);
+        if (write_str(f, val, e) < 0) return -1;
       }
-    } else if (errno != EEXIST) {
-      return berr_set(e, errno, "mkdir `%s`", buf);
     }
     *p = save;
     if (save == 0) break;
