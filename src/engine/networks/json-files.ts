@@ -9,18 +9,30 @@ let counter = 0;
 
 export class JsonFiles<T> {
   private readonly chains = new Map<string, Promise<void>>();
+  /** A write queued behind a running one, not started yet: later saves join it. */
+  private readonly waiting = new Map<string, Promise<void>>();
 
   constructor(readonly dir: string) {}
 
   /** Persist `snapshot()` (or delete the file when it returns undefined). */
   save(name: string, snapshot: () => T | undefined): Promise<void> {
     const file = path.join(this.dir, `${name}.json`);
+    const queued = this.waiting.get(file);
+    if (queued) return queued; // it snapshots when it starts, so it carries this change too
     const prev = this.chains.get(file) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.write(file, snapshot()));
+    const next = prev
+      .catch(() => undefined)
+      .then(() => {
+        this.waiting.delete(file);
+        return this.write(file, snapshot());
+      });
+    this.waiting.set(file, next);
     this.chains.set(file, next);
-    void next.finally(() => {
-      if (this.chains.get(file) === next) this.chains.delete(file);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(file) === next) this.chains.delete(file);
+      })
+      .catch(() => undefined);
     return next;
   }
 
