@@ -147,7 +147,8 @@ export function inspectWire(r: ImageRecord, layerDirs: string[] = []): ImageInsp
     VirtualSize: r.size,
     GraphDriver: { Name: 'overlay2', Data: top === undefined ? null : { UpperDir: top, ...(lower.length > 0 ? { LowerDir: lower.join(':') } : {}) } },
     RootFS: { Type: 'layers', Layers: r.layers },
-    Metadata: { LastTagTime: '' },
+    // Go clients parse this as a time: Docker's zero time means "never tagged here".
+    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
   };
 }
 

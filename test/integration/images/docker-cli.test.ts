@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANDLED, Router } from '../../../src/daemon/router.js';
+import { registerImageRoutes } from '../../../src/daemon/routes/images.js';
+import { ImageStore } from '../../../src/engine/images/image-store.js';
+import { busyboxTarball } from '../../support/busybox-rootfs.js';
+import { useLeakCheck } from '../../support/leaks.js';
+
+// The docker CLI, a client nobody here wrote, against the image routes.
+
+useLeakCheck();
+
+const run = promisify(execFile);
+// Every docker CLI on the machine (Debian's 20.10 speaks API 1.41; a newer one negotiates down).
+const DOCKERS = ['/usr/local/bin/docker', '/usr/bin/docker'].filter((p) => existsSync(p));
+
+let root: string;
+let server: http.Server;
+let socket: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'berth-img-docker-'));
+  const router = new Router();
+  // Only what the CLI asks before any image call: /_ping, for version negotiation.
+  router.get('/_ping', (ctx) => {
+    ctx.res.writeHead(200, { 'Api-Version': '1.41', 'Content-Type': 'text/plain' });
+    ctx.res.end('OK');
+    return HANDLED;
+  });
+  registerImageRoutes(router, new ImageStore(path.join(root, 'images')));
+  server = http.createServer((req, res) => void router.handle(req, res));
+  socket = path.join(root, 'engine.sock');
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(root, { recursive: true, force: true });
+});
+
+async function dockerWith(bin: string, ...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(bin, ['-H', `unix://${socket}`, ...args], { env: { ...process.env, DOCKER_CONFIG: root } });
+    return { out: stdout, err: stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { out: e.stdout ?? '', err: e.stderr ?? '', code: e.code ?? 1 };
+  }
+}
+
+describe.each(DOCKERS)('the docker CLI (%s) against the image routes', (bin) => {
+  const docker = (...args: string[]) => dockerWith(bin, ...args);
+  let id = '';
+
+  it('docker import, images, inspect, tag', async () => {
+    const imported = await docker('import', '--change', 'CMD ["sh"]', '-m', 'via docker', busyboxTarball(), 'dk/bb:1');
+    expect(imported.err).toBe('');
+    id = imported.out.trim();
+    expect(id).toMatch(/^sha256:[a-f0-9]{64}$/);
+    const images = await docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}');
+    expect(images.out).toMatch(new RegExp(`^dk/bb:1 ${id.slice(7, 19)} 2\\.\\d+MB\\n$`));
+    expect((await docker('image', 'inspect', '--format', '{{json .Config.Cmd}} {{.Comment}} {{.Os}}', 'dk/bb:1')).out).toBe('["sh"] via docker linux\n');
+    expect((await docker('tag', 'dk/bb:1', 'dk/bb:2')).code).toBe(0);
+    expect((await docker('images', '-q', 'dk/bb')).out.trim().split('\n')).toEqual([id.slice(7, 19), id.slice(7, 19)]);
+  });
+
+  it('docker save, rmi, load', async () => {
+    const file = path.join(root, 'dk.tar');
+    expect((await docker('save', '-o', file, 'dk/bb:1')).code).toBe(0);
+    const removed = await docker('rmi', 'dk/bb:1', 'dk/bb:2');
+    expect(removed.out).toBe(`Untagged: dk/bb:1\nUntagged: dk/bb:2\nDeleted: ${id}\n`);
+    expect((await docker('load', '-i', file)).out).toBe('Loaded image: dk/bb:1\n');
+    expect((await docker('image', 'inspect', '--format', '{{.Id}}', 'dk/bb:1')).out).toBe(`${id}\n`);
+  });
+
+  it('docker load of an OCI layout archive', async () => {
+    const file = path.join(root, 'dk-oci.tar');
+    await run('skopeo', ['--insecure-policy', 'copy', '-q', `oci:${path.join(root, 'images')}:1`, `oci-archive:${file}:dk/oci:1`]);
+    expect((await docker('load', '-i', file)).out).toBe('Loaded image: dk/oci:1\n');
+  });
+
+  it('errors read as Docker\'s', async () => {
+    const missing = await docker('rmi', 'nope:1');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/No such image: nope:1/);
+    const prune = await docker('image', 'prune', '-a', '-f');
+    expect(prune.out).toMatch(/deleted: sha256:/);
+  });
+});
