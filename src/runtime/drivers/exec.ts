@@ -96,7 +96,7 @@ export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciP
     opts.signal?.addEventListener('abort', onAbort);
     if (opts.signal?.aborted) onAbort();
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
+      child.on('error', (err) => reject(new BerthError('unavailable', `${inv.name}: cannot run ${inv.file}: ${err.message}`, { cause: err })));
       child.on('close', (c, sig) => resolve(c ?? (sig ? 128 + (os.constants.signals[sig] ?? 0) : null)));
     });
     if (timer) clearTimeout(timer);

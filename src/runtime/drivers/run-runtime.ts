@@ -1,7 +1,7 @@
 // One runtime CLI call (state, start, kill, delete, pause, resume): run it to completion,
 // keep its output, and turn a failure into a BerthError from its stderr.
 import { spawn } from 'node:child_process';
-import type { ErrorCode } from '../../errors.js';
+import { unavailable, type ErrorCode } from '../../errors.js';
 import { runtimeError } from './runtime-errors.js';
 import type { RuntimeInvocation } from './runtime-invocation.js';
 
@@ -18,7 +18,7 @@ export function runCli(inv: RuntimeInvocation, args: string[]): Promise<CliResul
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
+    child.on('error', (err) => reject(unavailable(`${inv.name}: cannot run ${inv.file}: ${err.message}`, err)));
     child.on('close', (code) => resolve({ exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }

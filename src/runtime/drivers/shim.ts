@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { internal } from '../../errors.js';
+import { internal, unavailable } from '../../errors.js';
 import type { CreateOptions } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
 import type { RuntimeInvocation } from './runtime-invocation.js';
@@ -35,7 +35,7 @@ export async function startShim(shim: string, inv: RuntimeInvocation, opts: Crea
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
+    child.on('error', (err) => reject(unavailable(`berth-shim: cannot run ${shim}: ${err.message}`, err)));
     child.on('exit', (exitCode) => {
       // The detached half must not hold our pipes; stop reading once the parent is gone.
       setImmediate(() => {

@@ -55,6 +55,15 @@ function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   });
 }
 
+/** Gone or a zombie: the shim is reparented to the host's init, which may reap it late. */
+function exited(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 /** Polls a condition with a deadline (no fixed sleeps). */
 async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -280,7 +289,7 @@ for (const runtime of RUNTIMES) {
         expect(exit).toMatchObject({ exitCode: 137 });
         expect((await h.driver.state(def.id)).status).toBe('stopped');
         // The shim leaves once it has recorded the exit.
-        await until('the shim to exit', () => !existsSync(`/proc/${shimPid}`));
+        await until('the shim to exit', () => exited(shimPid));
         expect(await isShimAlive(h.paths(def.id).stateDir)).toBe(false);
         await h.driver.delete(def.id);
         await expect(h.driver.state(def.id)).rejects.toSatisfy(isNotFound);
