@@ -1,0 +1,111 @@
+// Compose up/down on berth's own engine, with the anchor fixtures (copied from
+// ../shared/bench/fixtures into compose-fixtures/, image bb:latest):
+//   `berth -f F -p P up -d --wait` until every container is running/healthy, and `down`
+//   (web-db: `down -v`). chain10 is also run with its 1 s health interval cut to 100 ms.
+// A private berthd (own BERTH_ROOT/BERTH_RUN/socket under /tmp) is started and stopped.
+// BENCH_RUNS (default 3) runs per figure; the median is reported.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const name = 'compose';
+export const describe = 'berth up -d --wait → all ready, and down: chain10 (1 s / 100 ms health interval), fan30, web-db';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const CLI = path.join(repo, 'dist', 'cli', 'main.js');
+const DAEMON = path.join(repo, 'dist', 'daemon', 'main.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const targets = {
+  'chain10 up → all ready': '≤ 10600 ms',
+  'chain10 (100 ms interval) up → all ready': '≤ 1500 ms',
+  'fan30 up → all ready': '≤ 850 ms',
+  'fan30 down': '≤ 500 ms',
+};
+
+export async function run() {
+  if (!existsSync(CLI) || !existsSync(DAEMON)) throw new Error('berth is not built: npm run build');
+  const base = mkdtempSync('/tmp/berth-bench-');
+  const socket = path.join(base, 'berth.sock');
+  const env = { ...process.env, BERTH_ROOT: path.join(base, 'root'), BERTH_RUN: path.join(base, 'run'), BERTH_HOST: `unix://${socket}`, NO_COLOR: '1' };
+  delete env.DOCKER_HOST;
+  const daemon = spawn(process.execPath, [DAEMON, '--host', `unix://${socket}`, '--log-file', path.join(base, 'berthd.log')], { env, stdio: 'ignore' });
+  const rows = [];
+  try {
+    await until(() => answers(socket), 15000, 'berthd');
+    const tarball = path.join(process.env.BERTH_EXAMPLES_CACHE ?? '/tmp/berth-examples', 'bb-rootfs.tar');
+    if (!existsSync(tarball)) execFileSync(path.join(repo, 'examples', 'lib', 'busybox-rootfs.sh'), [tarball], { stdio: 'inherit' });
+    berth(env, base, ['import', tarball, 'bb:latest']);
+
+    const fixtures = path.join(base, 'fixtures');
+    cpSync(path.join(here, 'compose-fixtures'), fixtures, { recursive: true });
+    mkdirSync(path.join(fixtures, 'chain10fast'), { recursive: true });
+    writeFileSync(path.join(fixtures, 'chain10fast', 'compose.yaml'), readFileSync(path.join(fixtures, 'chain10', 'compose.yaml'), 'utf8').replace(/interval: 1s/g, 'interval: 100ms'));
+
+    const cases = [
+      ['chain10', 'chain10', []],
+      ['chain10 (100 ms interval)', 'chain10fast', []],
+      ['fan30', 'fan30', []],
+      ['web-db', 'web-db', ['-v']],
+    ];
+    for (const [label, dir, downFlags] of cases) {
+      const file = path.join(fixtures, dir, 'compose.yaml');
+      const project = `bench_${dir}`;
+      const ups = [];
+      const downs = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'up', '-d', '--wait']);
+        await until(() => allReady(env, base, project), 30000, `${project} ready`);
+        ups.push(performance.now() - t0);
+        const t1 = performance.now();
+        berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'down', ...downFlags]);
+        downs.push(performance.now() - t1);
+        if (downFlags.length === 0) berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'down', '-v']);
+      }
+      for (const [what, values] of [[`${label} up → all ready`, ups], [`${label} down${downFlags.length ? ' -v' : ''}`, downs]]) {
+        rows.push({ label: `${what} (runs: ${values.map((v) => Math.round(v)).join(', ')})`, value: Math.round(median(values)), unit: 'ms', target: targets[what] });
+      }
+    }
+  } finally {
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => (daemon.exitCode !== null ? resolve() : daemon.once('exit', resolve)));
+    rmSync(base, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function berth(env, cwd, args) {
+  return execFileSync(process.execPath, [CLI, ...args], { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The same readiness the anchor poller checks: every container Up, and healthy where it has a check. */
+function allReady(env, cwd, project) {
+  const rows = JSON.parse(berth(env, cwd, ['-p', project, 'ps', '-a', '--format', 'json']) || '[]');
+  return rows.length > 0 && rows.every((r) => r.State === 'running' && (r.Health === '' || r.Health === 'healthy'));
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function until(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function answers(socket) {
+  return new Promise((resolve) => {
+    const c = net.connect(socket);
+    c.on('connect', () => (c.destroy(), resolve(true)));
+    c.on('error', () => resolve(false));
+  });
+}
