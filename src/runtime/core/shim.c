@@ -340,8 +340,19 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
 
   char attach_path[PATH_MAX];
   sfile(attach_path, sizeof attach_path, "attach.sock");
-  int attach_l = listen_unix(attach_path);
   logf = fopen(log_abs, "ae");
+  if (logf == NULL) {
+    snprintf(errbuf, sizeof errbuf, "Eberth-shim: open `%s`: %s", log_abs, strerror(errno));
+    report(status_fd, errbuf);
+    goto kill_cleanup;
+  }
+  int attach_l = listen_unix(attach_path);
+  if (attach_l < 0) {
+    snprintf(errbuf, sizeof errbuf, "Eberth-shim: listen `%s`: %s", attach_path, strerror(errno));
+    fclose(logf);
+    report(status_fd, errbuf);
+    goto kill_cleanup;
+  }
 
   char okmsg[64];
   snprintf(okmsg, sizeof okmsg, "O%d", (int)init);

@@ -621,6 +621,15 @@ describe('berth-shim', () => {
     expect(r.stderr).toBe('berth-core: exec `/nonexistent`: No such file or directory\n');
     expect(existsSync(stateDir)).toBe(false);
     expect(existsSync(path.join(work, 'core-state', b.id))).toBe(false);
+
+    // created, but the log cannot be opened: the shim removes the container again
+    const ok = bundle(['/bin/true']);
+    const r2 = spawnSync(SHIM, ['--runtime', CORE, '--runtime-arg', '--root', '--runtime-arg', path.join(work, 'core-state'), '--id', ok.id, '--bundle', ok.dir, '--state-dir', stateDir, '--log', '/nonexistent-dir/x.log'], { encoding: 'utf8' });
+    expect(r2.status).toBe(1);
+    expect(r2.stderr).toBe('berth-shim: open `/nonexistent-dir/x.log`: No such file or directory\n');
+    expect(existsSync(stateDir)).toBe(false);
+    expect(existsSync(path.join(work, 'core-state', ok.id))).toBe(false);
+    expect(cgroupDirs(ok.id)).toEqual([]);
   });
 
   it('survives the death of its launcher, records a signal exit, stays under 1 MiB RSS', async () => {
