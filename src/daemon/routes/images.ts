@@ -75,7 +75,15 @@ const nameOf = (ctx: RouteContext): string => ctx.params.name ?? '';
 
 async function listImages(images: ImageService, ctx: RouteContext): Promise<ImageSummaryWire[]> {
   const filters = parseFilters(ctx.query.get('filters'));
-  const records = (await images.list()).filter((r) => matches(r, filters));
+  // before/since name images: compare creation times with theirs.
+  const { before = [], since = [], ...rest } = filters;
+  const createdOf = async (ref: string): Promise<number> => Date.parse((await images.inspect(ref)).created);
+  const notAfter = await Promise.all(before.map(createdOf));
+  const notBefore = await Promise.all(since.map(createdOf));
+  const records = (await images.list()).filter((r) => {
+    const t = Date.parse(r.created);
+    return matches(r, rest) && notAfter.every((b) => t < b) && notBefore.every((s) => t > s);
+  });
   return records.map((r) => ({
     Id: r.id,
     ParentId: '',

@@ -37,12 +37,21 @@ export interface StoreState {
 
 const empty = (): StoreState => ({ version: 1, images: {}, refs: {}, layers: {} });
 
+/** One mutex per index file, so two store objects on one root in a process still take turns. */
+const mutexes = new Map<string, Mutex>();
+
 export class StoreIndex {
-  private readonly mutex = new Mutex();
+  private readonly mutex: Mutex;
   private readonly file: string;
 
   constructor(private readonly root: string, private readonly onChange: (state: StoreState) => Promise<void>) {
-    this.file = path.join(root, 'repositories.json');
+    this.file = path.resolve(root, 'repositories.json');
+    let mutex = mutexes.get(this.file);
+    if (!mutex) {
+      mutex = new Mutex();
+      mutexes.set(this.file, mutex);
+    }
+    this.mutex = mutex;
   }
 
   async read(): Promise<StoreState> {

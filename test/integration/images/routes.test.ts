@@ -77,6 +77,9 @@ describe('image routes over a UNIX socket', () => {
     expect(Math.abs((item?.Created ?? 0) - Date.now() / 1000)).toBeLessThan(3600);
     expect(item?.Size).toBeGreaterThan(1_000_000);
     expect(item?.VirtualSize).toBe(item?.Size);
+    expect(await images.list({ filters: { before: ['bb:1'] } })).toEqual([]);
+    expect((await images.list({ filters: { since: ['bb:1'] } })).map((i) => i.Id)).not.toContain(id);
+    await expect(images.list({ filters: { bogus: ['x'] } })).rejects.toMatchObject({ code: 'invalid' });
     const dangling = await images.list({ filters: { dangling: ['true'] } });
     expect(dangling.every((i) => i.RepoTags[0] === '<none>:<none>')).toBe(true);
   });
