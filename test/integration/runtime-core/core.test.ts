@@ -204,6 +204,45 @@ describe('berth-core run (compared with runc)', () => {
     expect(r.stdout).toBe('tmp-ok\n1024\nbar\n/tmp\n');
   });
 
+  it('bind mounts directories and files, read-only or read-write', () => {
+    const host = path.join(work, `binds-${++seq}`);
+    mkdirSync(path.join(host, 'rw'), { recursive: true });
+    mkdirSync(path.join(host, 'ro'), { recursive: true });
+    writeFileSync(path.join(host, 'ro', 'f'), 'read-only data\n');
+    writeFileSync(path.join(host, 'file'), 'single file\n');
+    const r = runBoth(
+      bundle(['/bin/sh', '-c', 'cat /mnt/ro/f /etc/single; echo x > /mnt/ro/g 2>/dev/null || echo ro-refused; echo data > /mnt/rw/out && echo rw-ok; grep -c " /mnt/rw " /proc/mounts'], (s) => {
+        (s.mounts as unknown[]).push(
+          { destination: '/tmp/mnt/ro', type: 'bind', source: path.join(host, 'ro'), options: ['rbind', 'ro', 'nosuid', 'nodev'] },
+          { destination: '/tmp/mnt/rw', type: 'bind', source: path.join(host, 'rw'), options: ['bind', 'rw'] },
+          { destination: '/tmp/etc/single', type: 'bind', source: path.join(host, 'file'), options: ['bind', 'ro'] },
+        );
+        s.process.args = ['/bin/sh', '-c', (s.process.args as string[])[2]!.replace(/\/mnt\//g, '/tmp/mnt/').replace('/etc/single', '/tmp/etc/single').replace(' /mnt/rw ', ' /tmp/mnt/rw ')];
+      }),
+    );
+    expect(r.stdout).toBe('read-only data\nsingle file\nro-refused\nrw-ok\n1\n');
+    expect(readFileSync(path.join(host, 'rw', 'out'), 'utf8')).toBe('data\n');
+  });
+
+  it('resolves mount destinations through symlinks inside the rootfs, never onto the host', () => {
+    const copy = path.join(work, `rootfs-copy-${++seq}`);
+    expect(spawnSync('cp', ['-a', rootfs, copy]).status).toBe(0);
+    const outside = path.join(work, `outside-${seq}`);
+    mkdirSync(outside);
+    spawnSync('ln', ['-s', `../../../../../../../..${outside}`, path.join(copy, 'rel')]);
+    spawnSync('ln', ['-s', outside, path.join(copy, 'abs')]);
+    const b = bundle(['/bin/sh', '-c', `grep -c " ${outside}/m1 tmpfs" /proc/mounts; grep -c " ${outside}/m2 tmpfs" /proc/mounts`], (s) => {
+      s.root = { path: copy, readonly: true };
+      (s.mounts as unknown[]).push(
+        { destination: '/rel/m1', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] },
+        { destination: '/abs/m2', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] },
+      );
+    });
+    const r = runBoth(b);
+    expect(r.stdout).toBe('1\n1\n');
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
   it('masks paths and makes readonlyPaths read-only', () => {
     const r = runBoth(
       bundle(['/bin/sh', '-c', 'wc -c < /proc/keys; ls /proc/acpi | wc -l; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo sys-ro; echo x > /proc/acpi/f 2>/dev/null || echo acpi-ro']),
