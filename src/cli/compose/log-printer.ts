@@ -19,9 +19,26 @@ export class LogPrinter {
   private readonly colors = new Map<string, number>();
   private readonly partial = new Map<string, string>();
   private readonly out: Writable;
+  private held: string[] | undefined;
 
   constructor(private readonly options: LogPrinterOptions) {
     this.out = options.out ?? process.stdout;
+  }
+
+  /** Hold output (while a tty progress display owns the screen); release() prints it in order. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const lines = this.held ?? [];
+    this.held = undefined;
+    for (const l of lines) this.out.write(l);
+  }
+
+  private emit(text: string): void {
+    if (this.held) this.held.push(text);
+    else this.out.write(text);
   }
 
   /** Register a prefix early so padding is stable from the first line. */
@@ -47,15 +64,15 @@ export class LogPrinter {
   /** A status line about a container (e.g. "exited with code 0"), in its colour. */
   status(name: string, message: string): void {
     this.add(name);
-    this.out.write(`${this.paint(name, name)} ${message}\n`);
+    this.emit(`${this.paint(name, name)} ${message}\n`);
   }
 
   private line(name: string, text: string): void {
     if (!this.options.prefix) {
-      this.out.write(`${text}\n`);
+      this.emit(`${text}\n`);
       return;
     }
-    this.out.write(`${this.paint(name, `${name.padEnd(this.width)}  |`)} ${text}\n`);
+    this.emit(`${this.paint(name, `${name.padEnd(this.width)}  |`)} ${text}\n`);
   }
 
   private paint(name: string, text: string): string {

@@ -146,8 +146,11 @@ async function foreground(
     return undefined;
   };
 
-  // Attach as containers start, so the first lines are not lost.
+  // Attach as containers start, so the first lines are not lost; while a tty progress
+  // display owns stderr's screen, hold the lines and print them once it is done.
   const upStarted = Math.floor(Date.now() / 1000);
+  const ttyProgress = process.stderr.isTTY === true && (ctx.globals.progress === 'tty' || (ctx.globals.progress ?? 'auto') === 'auto') && ctx.globals.ansi !== 'never';
+  if (ttyProgress) printer.hold();
   try {
     await runPlan(ctx, plan, {
       signal: interrupts.graceful.signal,
@@ -160,9 +163,11 @@ async function foreground(
   } catch (err) {
     if (!interrupts.graceful.signal.aborted) {
       attacher.stop();
+      printer.release();
       throw err;
     }
   }
+  printer.release();
   // Containers that were already running: show what they print from now on.
   if (!interrupts.graceful.signal.aborted) {
     const now = await observeProject(ctx);
