@@ -2,7 +2,7 @@
 // (berth-core, runc, crun): the same bundles, the same observations. Each arm asserts
 // Docker's expected behaviour; the last block compares what the arms saw.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/errors.js';
@@ -12,6 +12,7 @@ import { isShimAlive } from '../../../src/runtime/shim-state.js';
 import { execProcess } from '../../../src/runtime/exec-process.js';
 import { waitForExit } from '../../../src/runtime/exit-record.js';
 import { buildSpec } from '../../../src/runtime/spec.js';
+import { busyboxRootfs } from '../../support/busybox-rootfs.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { CGROUP_PARENT, Harness, mountSummary, skipReason } from './harness.js';
 
@@ -236,6 +237,24 @@ for (const runtime of RUNTIMES) {
       record('settings', runtime, r.stdout);
     });
 
+    it('runs on a writable overlay root: writes land in the upper dir, the image stays untouched', async () => {
+      const base = await h.scratch('overlay');
+      const upper = path.join(base, 'upper');
+      const work = path.join(base, 'work');
+      const merged = path.join(base, 'merged');
+      for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+      execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${busyboxRootfs()},upperdir=${upper},workdir=${work}`, merged]);
+      try {
+        const r = await h.run({ args: ['sh', '-c', 'echo written > /etc/berth-conformance && cat /etc/berth-conformance && rm /bin/true && echo removed'], rootfs: merged, readonlyRootfs: false });
+        expect(r.stdout).toBe('written\nremoved\n');
+        expect(readFileSync(path.join(upper, 'etc/berth-conformance'), 'utf8')).toBe('written\n');
+        expect(existsSync(path.join(busyboxRootfs(), 'etc/berth-conformance'))).toBe(false);
+        expect(existsSync(path.join(busyboxRootfs(), 'bin/true'))).toBe(true);
+      } finally {
+        execFileSync('umount', [merged]);
+      }
+    });
+
     it('writes the resource limits into the container\'s cgroups', async () => {
       const def = h.definition({ args: ['sleep', '1000'], resources: { memory: 64 << 20, memorySwap: 96 << 20, cpuShares: 512, cpuQuota: 50_000, cpuPeriod: 100_000, pidsLimit: 77 } });
       const cg = (controller: string, file: string) => readFileSync(path.join('/sys/fs/cgroup', controller, def.cgroupsPath, file), 'utf8').trim();
@@ -286,7 +305,7 @@ for (const runtime of RUNTIMES) {
         expect((await h.driver.state(def.id)).status).toBe('running');
         await h.driver.kill(def.id, 'SIGKILL');
         const exit = await waitForExit(h.paths(def.id).stateDir);
-        expect(exit).toMatchObject({ exitCode: 137 });
+        expect(exit).toMatchObject({ exitCode: 137, signal: 9 });
         expect((await h.driver.state(def.id)).status).toBe('stopped');
         // The shim leaves once it has recorded the exit.
         await until('the shim to exit', () => exited(shimPid));
