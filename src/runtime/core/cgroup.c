@@ -423,18 +423,27 @@ fail:;
   return -1;
 }
 
-int cg_enter(const cg_layout_t *l, const char *path, pid_t pid, berr_t *e) {
+int cg_enter(const cg_layout_t *l, const char *path, pid_t pid, berr_t *e) { return cg_enter_ex(l, path, pid, 0, e); }
+
+int cg_enter_ex(const cg_layout_t *l, const char *path, pid_t pid, int skip_unified, berr_t *e) {
   char dir[1024], v[32];
   snprintf(v, sizeof v, "%d", (int)pid);
   for (int i = 0; i < l->nv1; i++) {
     join(dir, sizeof dir, l->v1[i].mnt, path, NULL);
     if (wr(dir, "cgroup.procs", v, e) < 0) return -1;
   }
-  if (l->unified[0]) {
+  if (l->unified[0] && !skip_unified) {
     join(dir, sizeof dir, l->unified, path, NULL);
     if (wr(dir, "cgroup.procs", v, e) < 0) return -1;
   }
   return 0;
+}
+
+int cg_open_unified(const cg_layout_t *l, const char *path) {
+  char dir[1024];
+  if (!l->unified[0]) return -1;
+  join(dir, sizeof dir, l->unified, path, NULL);
+  return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* The directory whose cgroup.procs lists the container's processes. */

@@ -28,6 +28,9 @@ int cg_create(const cg_layout_t *l, const char *path, const resources_t *res, be
 int cg_apply_devices(const cg_layout_t *l, const char *path, const resources_t *res, berr_t *e);
 /* Move the calling process (pid 0) or pid into the cgroup in every hierarchy. */
 int cg_enter(const cg_layout_t *l, const char *path, pid_t pid, berr_t *e);
+int cg_enter_ex(const cg_layout_t *l, const char *path, pid_t pid, int skip_unified, berr_t *e);
+/* O_PATH fd of the container's cgroup2 directory (for clone3 CLONE_INTO_CGROUP), or -1. */
+int cg_open_unified(const cg_layout_t *l, const char *path);
 /* Kill everything left in the cgroup and remove its directories. Best effort; -1 if a dir stays. */
 int cg_destroy(const cg_layout_t *l, const char *path, berr_t *e);
 int cg_freeze(const cg_layout_t *l, const char *path, int freeze, berr_t *e);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -253,7 +254,22 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
   for (int k = 0; k < NS_COUNT; k++)
     if (spec.ns_mode[k] == NSMODE_NEW && k != NS_CGROUP) flags |= (unsigned long)ns_clone_flags[k];
   fflush(NULL);
-  pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
+  /* clone3 + CLONE_INTO_CGROUP starts the init inside its cgroup2 directory (no migration);
+     older kernels, or a cgroup2 without it, fall back to clone() and a cgroup.procs write */
+  int in_unified = 0;
+  pid = -1;
+  int cgfd = cg_open_unified(&cg, cgpath);
+  if (cgfd >= 0) {
+    struct clone_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.flags = (flags & ~(unsigned long)CSIGNAL) | CLONE_INTO_CGROUP;
+    ca.exit_signal = SIGCHLD;
+    ca.cgroup = (unsigned long long)cgfd;
+    pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+    if (pid >= 0) in_unified = 1;
+    if (pid != 0) close(cgfd);
+  }
+  if (pid < 0) pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
   if (pid < 0) {
     berr_set(e, errno, "clone `%s`", o->id);
     goto fail;
@@ -267,7 +283,8 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
                      .fifo_fd = fifo_fd,
                      .console_fd = console_fd,
                      .no_pivot = o->no_pivot,
-                     .preserve_fds = o->preserve_fds};
+                     .preserve_fds = o->preserve_fds,
+                     .in_unified = in_unified};
     container_init(&a);
   }
   close(sv[1]);

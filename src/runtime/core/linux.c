@@ -566,7 +566,7 @@ void container_init(init_args_t *a) {
 
   /* berth-core's own descriptors are CLOEXEC; make sure nothing else leaks into the container */
   syscall(SYS_close_range, 3 + a->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-  if (cg_enter(a->cg, a->cg_path, 0, &e) < 0) child_fail(fd, &e);
+  if (cg_enter_ex(a->cg, a->cg_path, 0, a->in_unified, &e) < 0) child_fail(fd, &e);
   static const int join_order[] = {NS_IPC, NS_UTS, NS_NET, NS_CGROUP, NS_MNT};
   for (size_t i = 0; i < sizeof join_order / sizeof join_order[0]; i++) {
     int k = join_order[i];

@@ -14,6 +14,7 @@ typedef struct {
   int console_fd; /* connected --console-socket, or -1 */
   int no_pivot;
   int preserve_fds;
+  int in_unified; /* clone3 already placed us in the cgroup2 directory (CLONE_INTO_CGROUP) */
 } init_args_t;
 
 /* Runs in the cloned child (pid 1 of the new pid namespace). Never returns. */
