@@ -99,10 +99,16 @@ export function outsideHost(dir: string): { netns: string; hostIp: string; peerI
   const netns = path.join(dir, 'outside-ns');
   writeFileSync(netns, '');
   execFileSync('unshare', [`--net=${netns}`, 'true']);
-  execFileSync('ip', ['link', 'add', 'bt-out-h', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
-  execFileSync('ip', ['addr', 'add', '198.51.100.1/24', 'dev', 'bt-out-h']);
-  execFileSync('ip', ['link', 'set', 'bt-out-h', 'up']);
-  execFileSync('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], { input: 'link set lo up\naddr add 198.51.100.2/24 dev eth0\nlink set eth0 up\n' });
+  try {
+    execFileSync('ip', ['link', 'add', 'bt-out-h', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+    execFileSync('ip', ['addr', 'add', '198.51.100.1/24', 'dev', 'bt-out-h']);
+    execFileSync('ip', ['link', 'set', 'bt-out-h', 'up']);
+    execFileSync('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], { input: 'link set lo up\naddr add 198.51.100.2/24 dev eth0\nlink set eth0 up\n' });
+  } catch (err) {
+    execFileSync('umount', [netns]); // the namespace takes its end of the veth with it
+    rmSync(netns, { force: true });
+    throw err;
+  }
   return {
     netns,
     hostIp: '198.51.100.1',
@@ -122,4 +128,17 @@ export function outsideHost(dir: string): { netns: string; hostIp: string; peerI
 /** A node one-liner as a workload inside a namespace (servers that busybox lacks). */
 export function nodeIn(netns: string, script: string) {
   return spawnIn(netns, [process.execPath, '-e', script]);
+}
+
+/** Run every cleanup step even when one fails; then report all failures together. */
+export async function cleanupSteps(steps: (() => unknown)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `cleanup failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
 }

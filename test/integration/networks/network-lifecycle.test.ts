@@ -7,7 +7,7 @@ import { overlaps, parseCidr } from '../../../src/engine/networks/cidr.js';
 import { macFromIpv4 } from '../../../src/engine/networks/mac.js';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { linkExists, nftTableExists, testDirs } from './helpers.js';
+import { cleanupSteps, linkExists, nftTableExists, testDirs } from './helpers.js';
 
 useLeakCheck();
 
@@ -15,10 +15,13 @@ const dirs = testDirs();
 const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [] });
 
 afterAll(async () => {
-  for (const n of await svc.list()) if (!['bridge', 'host', 'none'].includes(n.Name)) await svc.remove(n.Id).catch(() => undefined);
-  await svc.close();
-  if (linkExists('bt-ipam0')) execFileSync('ip', ['link', 'del', 'bt-ipam0']);
-  dirs.cleanup();
+  const leftovers = (await svc.list()).filter((n) => !['bridge', 'host', 'none'].includes(n.Name));
+  await cleanupSteps([
+    ...leftovers.map((n) => () => svc.remove(n.Id)),
+    () => svc.close(),
+    () => linkExists('bt-ipam0') && execFileSync('ip', ['link', 'del', 'bt-ipam0']),
+    () => dirs.cleanup(),
+  ]);
 });
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {

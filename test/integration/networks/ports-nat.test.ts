@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import type { Sandbox } from '../../../src/engine/types.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { busybox, eth0Address, linkExists, nodeIn, outsideHost, runIn, spawnIn, testDirs, until } from './helpers.js';
+import { busybox, cleanupSteps, eth0Address, linkExists, nodeIn, outsideHost, runIn, spawnIn, testDirs, until } from './helpers.js';
 
 useLeakCheck();
 
@@ -31,13 +31,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-  for (const id of [WEB, UDP, CLIENT, SEALED, CLASH]) await svc.removeSandbox(id);
-  await svc.remove('pub');
-  await svc.remove('sealed');
-  await svc.close();
-  outside.cleanup();
-  dirs.cleanup();
+  await cleanupSteps([
+    ...stops.reverse(),
+    ...[WEB, UDP, CLIENT, SEALED, CLASH].map((id) => () => svc.removeSandbox(id)),
+    () => svc.remove('pub'),
+    () => svc.remove('sealed'),
+    () => svc.close(),
+    () => outside?.cleanup(),
+    () => dirs.cleanup(),
+  ]);
 });
 
 function httpGet(host: string, port: number): Promise<string> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { linkExists, lookup, spawnIn, testDirs, until } from './helpers.js';
+import { cleanupSteps, linkExists, lookup, spawnIn, testDirs, until } from './helpers.js';
 
 useLeakCheck();
 
@@ -16,12 +16,14 @@ let current = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, d
 const stops: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
-  for (const stop of stops) await stop();
-  await current.removeSandbox(KEEP);
-  await current.removeSandbox(LOST);
-  await current.remove('keep').catch(() => undefined);
-  await current.close();
-  dirs.cleanup();
+  await cleanupSteps([
+    ...stops,
+    () => current.removeSandbox(KEEP),
+    () => current.removeSandbox(LOST),
+    () => current.remove('keep'),
+    () => current.close(),
+    () => dirs.cleanup(),
+  ]);
 });
 
 function connects(port: number): Promise<boolean> {

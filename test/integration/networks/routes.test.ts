@@ -6,7 +6,7 @@ import { registerNetworkRoutes } from '../../../src/daemon/routes/networks.js';
 import { notFound } from '../../../src/errors.js';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { testDirs } from './helpers.js';
+import { cleanupSteps, testDirs } from './helpers.js';
 
 useLeakCheck();
 
@@ -26,11 +26,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await svc.removeSandbox(CID);
-  for (const name of ['api-one', 'api-two']) await svc.remove(name).catch(() => undefined);
-  await svc.close();
-  await new Promise<void>((r) => server.close(() => r()));
-  dirs.cleanup();
+  await cleanupSteps([
+    () => svc.removeSandbox(CID),
+    () => svc.remove('api-one').catch(() => undefined), // removed by the test itself
+    () => svc.remove('api-two'),
+    () => svc.close(),
+    () => new Promise<void>((r) => server.close(() => r())),
+    () => dirs.cleanup(),
+  ]);
 });
 
 function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {

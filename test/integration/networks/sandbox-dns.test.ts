@@ -8,7 +8,7 @@ import { resolvConf } from '../../../src/engine/networks/etc-files.js';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import type { Sandbox } from '../../../src/engine/types.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { busybox, linkExists, lookup, runIn, testDirs } from './helpers.js';
+import { busybox, cleanupSteps, linkExists, lookup, runIn, testDirs } from './helpers.js';
 
 useLeakCheck();
 
@@ -49,12 +49,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of Object.values(ids)) await svc.removeSandbox(id);
-  for (const name of ['front', 'back']) await svc.remove(name).catch(() => undefined);
-  await svc.close();
-  upstream.close();
-  await new Promise<void>((r) => upstreamTcp.close(() => r()));
-  dirs.cleanup();
+  await cleanupSteps([
+    ...Object.values(ids).map((id) => () => svc.removeSandbox(id)),
+    () => svc.remove('front'),
+    () => svc.remove('back'),
+    () => svc.close(),
+    () => upstream.close(),
+    () => new Promise<void>((r) => upstreamTcp.close(() => r())),
+    () => dirs.cleanup(),
+  ]);
 });
 
 const ip = (s: Sandbox | undefined, net: string) => s?.endpoints[net]?.IPAddress ?? '';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { busybox, testDirs } from './helpers.js';
+import { busybox, cleanupSteps, testDirs } from './helpers.js';
 
 useLeakCheck();
 
@@ -10,10 +10,7 @@ const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dns
 const ids = Array.from({ length: 30 }, (_, i) => i.toString(16).padStart(64, '0'));
 
 afterAll(async () => {
-  await Promise.all(ids.map((id) => svc.removeSandbox(id)));
-  await svc.remove('scale').catch(() => undefined);
-  await svc.close();
-  dirs.cleanup();
+  await cleanupSteps([() => Promise.all(ids.map((id) => svc.removeSandbox(id))), () => svc.remove('scale'), () => svc.close(), () => dirs.cleanup()]);
 });
 
 describe('many sandboxes at once', () => {
