@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
-import type { ImageInspectWire, ImageSummaryWire } from '../daemon/routes/images.js';
+import type { ImageHistoryWire, ImageInspectWire, ImageSummaryWire } from '../daemon/routes/images.js';
 import { readAll, type EngineClient } from './engine-client.js';
 
 // Typed image calls over the Engine API; they work against berthd and dockerd alike.
 
-export type { ImageInspectWire, ImageSummaryWire };
+export type { ImageHistoryWire, ImageInspectWire, ImageSummaryWire };
 
 export interface DeleteItem {
   Untagged?: string;
@@ -36,6 +36,10 @@ export class ImagesClient {
 
   inspect(ref: string): Promise<ImageInspectWire> {
     return this.engine.request<ImageInspectWire>('GET', `/images/${seg(ref)}/json`);
+  }
+
+  history(ref: string): Promise<ImageHistoryWire[]> {
+    return this.engine.request<ImageHistoryWire[]>('GET', `/images/${seg(ref)}/history`);
   }
 
   async tag(source: string, target: string): Promise<void> {

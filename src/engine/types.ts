@@ -36,6 +36,8 @@ export interface ImageRecord {
   layers: string[];
   author?: string;
   comment?: string;
+  /** Build steps, oldest first (image config history); `size` is the step's layer size, 0 for empty layers. */
+  history?: { created?: string; createdBy?: string; comment?: string; emptyLayer: boolean; size: number }[];
 }
 
 export interface ImageService {

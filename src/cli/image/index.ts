@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { defineHistory } from './history.js';
 import { defineImagesList } from './images.js';
 import { defineImport } from './import.js';
 import { defineInspect } from './inspect.js';
@@ -27,4 +28,5 @@ export function registerImageCommands(program: Command): void {
   defineLoad(group, 'load');
   defineSave(group, 'save');
   definePrune(group, 'prune');
+  defineHistory(group, 'history');
 }

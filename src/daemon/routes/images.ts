@@ -58,6 +58,7 @@ export function registerImageRoutes(router: Router, images: ImageService, opts: 
   router.post('/images/prune', async (ctx) => pruneImages(images, parseFilters(ctx.query.get('filters')), opts.inUse ?? (() => false)));
   router.get('/images/:name*/json', async (ctx) => inspectWireOf(images, await images.inspect(nameOf(ctx))));
   router.get('/images/:name*/get', async (ctx) => saveImages(images, ctx, [nameOf(ctx)]));
+  router.get('/images/:name*/history', async (ctx) => historyWire(await images.inspect(nameOf(ctx))));
   router.post('/images/:name*/tag', async (ctx) => {
     const repo = ctx.query.get('repo');
     if (!repo) throw invalid('repository name (repo) is required');
@@ -181,6 +182,29 @@ async function pruneImages(images: ImageService, filters: Record<string, string[
     if (r.layers.every((l) => !kept.has(l))) reclaimed += r.size;
   }
   return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+}
+
+/** GET /images/{name}/history item. */
+export interface ImageHistoryWire {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+/** Newest step first; only the top step carries the image ID and tags, as Docker answers. */
+export function historyWire(r: ImageRecord): ImageHistoryWire[] {
+  const steps = [...(r.history ?? [])].reverse();
+  return steps.map((h, i) => ({
+    Id: i === 0 ? r.id : '<missing>',
+    Created: h.created ? Math.floor(Date.parse(h.created) / 1000) || 0 : 0,
+    CreatedBy: h.createdBy ?? '',
+    Tags: i === 0 && r.repoTags.length > 0 ? r.repoTags : null,
+    Size: h.size,
+    Comment: h.comment ?? '',
+  }));
 }
 
 /** POST /images/create: `fromSrc=-` imports the request body (docker import). */

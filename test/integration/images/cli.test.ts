@@ -92,6 +92,14 @@ describe('berth image commands', () => {
     expect(missing.err).toMatch(/No such image: nope:1/);
   });
 
+  it('berth image history', async () => {
+    const table = await berth('image', 'history', 'cli/bb:1');
+    const [header, row] = table.out.trimEnd().split('\n');
+    expect(header).toMatch(/^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/);
+    expect(row).toMatch(new RegExp(`^${id.slice(7, 19)}\\s+.* ago\\s+2\\.\\d+MB\\s+hello$`));
+    expect((await berth('image', 'history', '-q', '--no-trunc', 'cli/bb:1')).out).toBe(`${id}\n`);
+  });
+
   it('berth save, rmi, load round trip in both formats', async () => {
     const docker = path.join(root, 'bb.tar');
     const oci = path.join(root, 'bb-oci.tar');

@@ -66,6 +66,8 @@ describe.each(DOCKERS)('the docker CLI (%s) against the image routes', (bin) => 
     const images = await docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}');
     expect(images.out).toMatch(new RegExp(`^dk/bb:1 ${id.slice(7, 19)} 2\\.\\d+MB\\n$`));
     expect((await docker('image', 'inspect', '--format', '{{json .Config.Cmd}} {{.Comment}} {{.Os}}', 'dk/bb:1')).out).toBe('["sh"] via docker linux\n');
+    const history = await docker('history', '--format', '{{.ID}} {{.Size}} {{.Comment}}', 'dk/bb:1');
+    expect(history.out).toMatch(new RegExp(`^${id.slice(7, 19)} 2\\.\\d+MB via docker\\n$`));
     expect((await docker('tag', 'dk/bb:1', 'dk/bb:2')).code).toBe(0);
     expect((await docker('images', '-q', 'dk/bb')).out.trim().split('\n')).toEqual([id.slice(7, 19), id.slice(7, 19)]);
   });
