@@ -65,3 +65,5 @@ export const PRIVILEGED_DEVICE_RULES: readonly OciDeviceCgroup[] = [{ allow: tru
 export const IPC_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
 export const IPC_SYSCTL_PREFIX = 'fs.mqueue.';
 export const NET_SYSCTL_PREFIX = 'net.';
+/** kernel.domainname lives in the UTS namespace (runc accepts it; Docker sets it from domainname). */
+export const UTS_SYSCTLS = new Set(['kernel.domainname']);

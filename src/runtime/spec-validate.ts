@@ -3,7 +3,7 @@
 // create with a message about a file the user never wrote.
 import path from 'node:path';
 import { invalid } from '../errors.js';
-import { IPC_SYSCTL_PREFIX, IPC_SYSCTLS, NET_SYSCTL_PREFIX } from './spec-defaults.js';
+import { IPC_SYSCTL_PREFIX, IPC_SYSCTLS, NET_SYSCTL_PREFIX, UTS_SYSCTLS } from './spec-defaults.js';
 import type { ContainerDefinition, NamespaceMode } from './types.js';
 
 // runc and crun accept exactly these ids (they become directory names).
@@ -45,6 +45,8 @@ export function validateDefinition(def: ContainerDefinition): void {
   for (const g of def.user.additionalGids ?? []) assertInt('user.additionalGids', g, 0, 0xfffffffe);
   assertInt('user.umask', def.user.umask, 0, 0o777);
   if (def.hostname !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})?$/.test(def.hostname)) throw invalid(`hostname: ${JSON.stringify(def.hostname)} is not a valid hostname`);
+  // A hostname is a property of the UTS namespace: setting one in the host's would rename the host.
+  if (def.uts?.kind === 'host' && (def.hostname !== undefined || def.domainname !== undefined)) throw invalid('hostname: cannot be set with the host\'s UTS namespace');
   for (const [i, m] of def.mounts.entries()) {
     assertAbsolute(`mounts[${i}].destination`, m.destination);
     if (m.type === 'bind') assertAbsolute(`mounts[${i}].source`, m.source);
@@ -89,7 +91,9 @@ function validateSysctls(def: ContainerDefinition): void {
     if (!SYSCTL_RE.test(key)) throw invalid(`sysctls: ${JSON.stringify(key)} is not a sysctl name`);
     const ipc = IPC_SYSCTLS.has(key) || key.startsWith(IPC_SYSCTL_PREFIX);
     const net = key.startsWith(NET_SYSCTL_PREFIX);
-    if (!ipc && !net) throw invalid(`sysctls: ${key} is not namespaced and cannot be set per container`);
+    const uts = UTS_SYSCTLS.has(key);
+    if (!ipc && !net && !uts) throw invalid(`sysctls: ${key} is not namespaced and cannot be set per container`);
+    if (uts && def.uts?.kind === 'host') throw invalid(`sysctls: ${key} cannot be set with the host's UTS namespace`);
     if (ipc && def.ipc?.kind === 'host') throw invalid(`sysctls: ${key} cannot be set with the host's IPC namespace`);
     if (net && def.network.kind === 'host') throw invalid(`sysctls: ${key} cannot be set with the host's network namespace`);
   }

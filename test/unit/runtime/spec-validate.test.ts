@@ -60,10 +60,12 @@ describe('definition validation at the boundary', () => {
     [{ sysctls: { 'net.ipv4.ip_forward': '1' }, network: { kind: 'host' } }, /host's network namespace/],
     [{ sysctls: { 'kernel.shmmax': '1' }, ipc: { kind: 'host' } }, /host's IPC namespace/],
     [{ devices: [{ path: 'fuse', type: 'c', major: 10, minor: 229 }] }, /^devices\[0\].path/],
+    [{ hostname: 'web', uts: { kind: 'host' } }, /host's UTS namespace/],
+    [{ sysctls: { 'kernel.domainname': 'x' }, uts: { kind: 'host' } }, /host's UTS namespace/],
   ] as [Partial<ContainerDefinition>, RegExp][])('refuses %j', (over, message) => rejects(over, message));
 
   it('accepts namespaced sysctls with private namespaces', () => {
-    expect(() => validateDefinition(def({ sysctls: { 'net.core.somaxconn': '1024', 'fs.mqueue.msg_max': '10', 'kernel.shmmax': '1' } }))).not.toThrow();
+    expect(() => validateDefinition(def({ sysctls: { 'net.core.somaxconn': '1024', 'fs.mqueue.msg_max': '10', 'kernel.shmmax': '1', 'kernel.domainname': 'd' } }))).not.toThrow();
   });
 
   it('accepts unlimited swap and pids', () => {
