@@ -1,14 +1,16 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { conflict } from '../../errors.js';
+import { conflict, internal } from '../../errors.js';
 import type { ImageRecord, ImageService } from '../types.js';
 import { BlobStore } from './blob-store.js';
 import { collectGarbage } from './gc.js';
 import { importRootfs, type ImportOptions } from './import-rootfs.js';
+import { decompressed } from './compression.js';
 import { LayerStore } from './layer-store.js';
 import { loadArchive } from './load-archive.js';
 import { writeOciIndex } from './oci-index-file.js';
+import { parseManifest } from './oci.js';
 import { mountOverlay, unmountOverlay } from './overlay-mount.js';
 import { buildRecord } from './record.js';
 import { familiarTagged, normalizeTagged } from './reference.js';
@@ -148,11 +150,30 @@ export class ImageStore implements ImageService {
     const state = await this.state();
     const id = resolveImage(state, imageId).id;
     const diffIds = await this.diffIds(state, id);
+    await this.ensureLayers(state, id, diffIds);
     const top = [...diffIds].reverse();
     return mountOverlay(
       { cwd: this.root, lowers: top.map((d) => this.layerStore.path(d)), shortLowers: top.map((d) => this.layerStore.shortName(d)) },
       containerDir,
     );
+  }
+
+  /** Unpack again, from their blobs, any of the image's layers whose directory is gone. */
+  private async ensureLayers(state: StoreState, id: string, diffIds: string[]): Promise<void> {
+    const missing: number[] = [];
+    for (const [i, d] of diffIds.entries()) if (!(await this.layerStore.has(d))) missing.push(i);
+    if (missing.length === 0) return;
+    const entry = state.images[id];
+    if (!entry) return;
+    const blobs = parseManifest(await this.blobs.read(entry.manifest.digest), `manifest ${entry.manifest.digest}`).layers;
+    await this.writing(async () => {
+      for (const [i, diffId] of diffIds.entries()) {
+        const blob = blobs[i];
+        if (!blob) throw internal(`image ${id}: manifest lists fewer layers than its config`);
+        const lowers = diffIds.slice(0, i).reverse().map((d) => this.layerStore.path(d));
+        await this.layerStore.ensure(diffId, () => decompressed(this.blobs.open(blob.digest), `layer ${blob.digest}`), lowers);
+      }
+    });
   }
 
   async unmountRootfs(containerDir: string): Promise<void> {

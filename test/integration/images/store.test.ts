@@ -83,4 +83,14 @@ describe('image store: import, inspect, mount', () => {
     expect(await isMountPoint(rootfs)).toBe(false);
     await store.unmountRootfs(dir); // idempotent
   });
+
+  it('unpacks a layer again from its blob when its directory has gone missing', async () => {
+    const [layerDir = ''] = await store.layerDirs('bb:1');
+    await rm(layerDir, { recursive: true });
+    const dir = path.join(root, 'c2');
+    containers.push(dir);
+    const rootfs = await store.mountRootfs('bb:1', dir);
+    expect(readFileSync(path.join(rootfs, 'www/index.html'), 'utf8')).toBe('busybox rootfs\n');
+    await store.unmountRootfs(dir);
+  });
 });
