@@ -400,6 +400,26 @@ describe('berth-core lifecycle', () => {
     expect(alive(execPid)).toBe(false);
   });
 
+  it('exec agrees with runc (exit code, user, env, cwd, missing executable)', () => {
+    const out: Record<string, unknown> = {};
+    for (const which of runtimes) {
+      const id = startDetached(which, bundle(['/bin/sleep', '60']));
+      const ex = (args: string[]) => {
+        const r = rt(which, ['exec', ...args]);
+        return { status: r.status, stdout: r.stdout };
+      };
+      out[which] = [
+        ex([id, '/bin/sh', '-c', 'exit 7']),
+        ex(['--user', '1000:1000', '--env', 'A=b', '--cwd', '/tmp', id, '/bin/sh', '-c', 'id; echo $A; pwd']),
+        ex([id, '/bin/sh', '-c', 'kill -TERM $$']),
+        ex([id, '/nonexistent']).status === 0,
+      ];
+      expect(rt(which, ['delete', '--force', id]).status).toBe(0);
+    }
+    expect(out.core).toEqual([{ status: 7, stdout: '' }, { status: 0, stdout: 'uid=1000(app) gid=1000(app)\nb\n/tmp\n' }, { status: 143, stdout: '' }, false]);
+    if (out.runc) expect(out.runc).toEqual(out.core);
+  });
+
   it('releases a non-root init through exec.fifo; ps lists the container processes', async () => {
     const b = bundle(['/bin/sh', '-c', 'id > /dev/shm/id; exec sleep 60'], (s) => {
       s.process.user = { uid: 1000, gid: 1000 };
