@@ -2,7 +2,7 @@
 // line, {"log": "...\n", "stream": "stdout"|"stderr", "time": RFC 3339 nanoseconds}.
 import { watch } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { internal } from '../errors.js';
+import { BerthError, internal } from '../errors.js';
 
 export interface JsonLogEntry {
   log: string;
@@ -54,7 +54,9 @@ export function logText(entries: JsonLogEntry[], stream?: 'stdout' | 'stderr'): 
  * last line waits for the rest of it.
  */
 export async function followJsonLog(file: string, onEntry: (e: JsonLogEntry) => void, signal: AbortSignal): Promise<void> {
-  const fh = await open(file, 'r');
+  const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? new BerthError('not_found', `log ${file} does not exist`, { cause: err }) : err;
+  });
   let offset = 0;
   let pending = '';
   let reading: Promise<void> = Promise.resolve();

@@ -52,4 +52,9 @@ describe('following a json-file log', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a missing log is not_found', async () => {
+    const { followJsonLog } = await import('../../../src/runtime/json-log.js');
+    await expect(followJsonLog('/nonexistent/berth.log', () => undefined, new AbortController().signal)).rejects.toMatchObject({ code: 'not_found' });
+  });
 });
