@@ -147,6 +147,13 @@ describe('save and load', () => {
       [...files].map(([name, body]) => ({ name, content: name.startsWith('blobs/') && body[0] === 0x1f && body[1] === 0x8b ? Buffer.concat([body, Buffer.from('x')]) : body })),
     );
     await expect(other.load(Readable.from(tampered))).rejects.toThrow(/does not match its digest/);
+    // names in the archive or in manifest.json that climb out are refused, never opened
+    const escapingMember = await tarOf([{ name: '../../escape', content: 'x' }, { name: 'manifest.json', content: '[]' }]);
+    await expect(other.load(Readable.from(escapingMember))).rejects.toThrow(/outside the target/);
+    const escapingManifest = await tarOf([{ name: 'manifest.json', content: JSON.stringify([{ Config: '../../../etc/passwd', RepoTags: [], Layers: [] }]) }]);
+    await expect(other.load(Readable.from(escapingManifest))).rejects.toThrow(/outside the target/);
+    const absoluteManifest = await tarOf([{ name: 'manifest.json', content: JSON.stringify([{ Config: '/etc/passwd', RepoTags: [], Layers: [] }]) }]);
+    await expect(other.load(Readable.from(absoluteManifest))).rejects.toThrow(/"\/etc\/passwd" is missing/);
     expect(await other.list()).toEqual([]);
   });
 });
