@@ -68,7 +68,7 @@ export class ImageStore implements ImageService {
   async list(): Promise<ImageRecord[]> {
     const state = await this.state();
     const records = await Promise.all(Object.keys(state.images).map((id) => buildRecord(this.blobs, state, id)));
-    return records.sort((a, b) => b.created.localeCompare(a.created));
+    return records.sort((a, b) => (Date.parse(b.created) || 0) - (Date.parse(a.created) || 0));
   }
 
   async inspect(ref: string): Promise<ImageRecord> {
