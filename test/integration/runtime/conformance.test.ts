@@ -411,6 +411,26 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    it('creates, runs and execs into several containers at once', async () => {
+      const defs = [0, 1, 2, 3, 4].map((n) => h.definition({ args: ['sh', '-c', `echo container-${n}; exec sleep 1000`], hostname: `par-${n}` }));
+      try {
+        await Promise.all(defs.map(async (d) => {
+          await h.create(d);
+          await h.driver.start(d.id);
+        }));
+        const proc = { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/' };
+        const outs = await Promise.all(defs.flatMap((d) => [1, 2].map(() => h.driver.exec(d.id, { ...proc, args: ['hostname'] }))));
+        expect(outs.map((o) => o.stdout.toString())).toEqual(defs.flatMap((_, n) => [`par-${n}\n`, `par-${n}\n`]));
+        await Promise.all(defs.map((d) => h.driver.kill(d.id, 'KILL')));
+        const exits = await Promise.all(defs.map((d) => waitForExit(h.paths(d.id).stateDir)));
+        expect(exits.map((e) => e.exitCode)).toEqual([137, 137, 137, 137, 137]);
+        const logs = await Promise.all(defs.map((d) => h.output(d.id)));
+        expect(logs.map((l) => l.stdout)).toEqual([0, 1, 2, 3, 4].map((n) => `container-${n}\n`));
+      } finally {
+        await Promise.all(defs.map((d) => h.remove(d.id)));
+      }
+    });
+
     it('refuses to create a container whose id is taken', async () => {
       const def = h.definition({ args: ['sleep', '1000'] });
       try {
