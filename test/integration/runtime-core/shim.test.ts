@@ -1,0 +1,178 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nativeBinary } from '../../../src/config/paths.js';
+import { useLeakCheck } from '../../support/leaks.js';
+import { CORE, SHIM, work, created, bundle, rt, until, cgroupDirs, alive, runtimes, useRuntimeCore } from './harness.js';
+
+// berth-shim over berth-core (and runc): json-file log, exit.json, attach.sock, tty,
+// surviving its launcher, cleanup on failure; berth-init as pid 1.
+useLeakCheck();
+useRuntimeCore();
+
+describe('berth-shim', () => {
+  interface Launch {
+    stateDir: string;
+    log: string;
+    id: string;
+    out: { shimPid: number; initPid: number };
+  }
+
+  function launch(which: 'core' | 'runc', b: { id: string; dir: string }, extra: string[] = []): Launch {
+    const id = `${b.id}-${which}`;
+    const stateDir = path.join(work, `${id}.shim`);
+    const log = path.join(work, `${id}.log`);
+    const runtime = which === 'core' ? CORE : 'runc';
+    const r = spawnSync(SHIM, ['--runtime', runtime, '--runtime-arg', '--root', '--runtime-arg', path.join(work, `${which}-state`), '--id', id, '--bundle', b.dir, '--state-dir', stateDir, '--log', log, ...extra], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    created.push({ rt: which, id });
+    return { stateDir, log, id, out: JSON.parse(r.stdout) as { shimPid: number; initPid: number } };
+  }
+
+  async function exitRecord(l: Launch): Promise<{ exitCode: number; signal?: number; exitedAt: string; oomKilled?: boolean }> {
+    const f = path.join(l.stateDir, 'exit.json');
+    await until('exit.json', () => existsSync(f));
+    return JSON.parse(readFileSync(f, 'utf8')) as { exitCode: number; signal?: number; exitedAt: string };
+  }
+
+  function logLines(l: Launch): { log: string; stream: string; time: string }[] {
+    return readFileSync(l.log, 'utf8')
+      .split('\n')
+      .filter((x) => x)
+      .map((x) => JSON.parse(x) as { log: string; stream: string; time: string });
+  }
+
+  it('writes the json-file log and exit.json (same as under runc)', async () => {
+    const results: unknown[] = [];
+    for (const which of runtimes) {
+      const b = bundle(['/bin/sh', '-c', 'echo out1; echo err1 >&2; printf "a<b>&\\001\\377\\n"; head -c 20000 /dev/zero | tr "\\0" x; printf "\\npart"; exit 3']);
+      const l = launch(which, b);
+      expect(readFileSync(path.join(l.stateDir, 'shim.pid'), 'utf8')).toBe(String(l.out.shimPid));
+      expect(Number(readFileSync(path.join(l.stateDir, 'init.pid'), 'utf8'))).toBe(l.out.initPid);
+      expect(rt(which, ['start', l.id]).status).toBe(0);
+      const rec = await exitRecord(l);
+      expect(rec.exitCode).toBe(3);
+      expect(rec.exitedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/);
+      const lines = logLines(l);
+      for (const x of lines) expect(x.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/);
+      const raw = readFileSync(l.log, 'utf8');
+      expect(raw).toContain('"log":"a\\u003cb\\u003e\\u0026\\u0001\\ufffd\\n"');
+      // the two pipes are read independently: compare each stream's entries, not their interleaving
+      const per = (stream: string) => lines.filter((x) => x.stream === stream).map((x) => x.log);
+      results.push({ exit: rec.exitCode, stdout: per('stdout'), stderr: per('stderr') });
+      expect(lines.filter((x) => x.stream === 'stderr').map((x) => x.log)).toEqual(['err1\n']);
+      const out = lines.filter((x) => x.stream === 'stdout').map((x) => x.log);
+      expect(out[0]).toBe('out1\n');
+      expect(out[2]!.length).toBe(16384); // partial line flushed at 16 KiB
+      expect(out[3]).toBe('x'.repeat(20000 - 16384) + '\n');
+      expect(out[4]).toBe('part');
+      await until('shim exit', () => !alive(l.out.shimPid));
+      expect(rt(which, ['delete', l.id]).status).toBe(0);
+    }
+    if (results.length === 2) expect(results[0]).toEqual(results[1]);
+  });
+
+  it('reports the runtime error and leaves nothing when create fails', () => {
+    const b = bundle(['/nonexistent']);
+    const stateDir = path.join(work, `${b.id}.shim`);
+    const r = spawnSync(SHIM, ['--runtime', CORE, '--runtime-arg', '--root', '--runtime-arg', path.join(work, 'core-state'), '--id', b.id, '--bundle', b.dir, '--state-dir', stateDir, '--log', path.join(work, `${b.id}.log`)], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('berth-core: exec `/nonexistent`: No such file or directory\n');
+    expect(existsSync(stateDir)).toBe(false);
+    expect(existsSync(path.join(work, 'core-state', b.id))).toBe(false);
+
+    // created, but the log cannot be opened: the shim removes the container again
+    const ok = bundle(['/bin/true']);
+    const r2 = spawnSync(SHIM, ['--runtime', CORE, '--runtime-arg', '--root', '--runtime-arg', path.join(work, 'core-state'), '--id', ok.id, '--bundle', ok.dir, '--state-dir', stateDir, '--log', '/nonexistent-dir/x.log'], { encoding: 'utf8' });
+    expect(r2.status).toBe(1);
+    expect(r2.stderr).toBe('berth-shim: open `/nonexistent-dir/x.log`: No such file or directory\n');
+    expect(existsSync(stateDir)).toBe(false);
+    expect(existsSync(path.join(work, 'core-state', ok.id))).toBe(false);
+    expect(cgroupDirs(ok.id)).toEqual([]);
+  });
+
+  it('survives the death of its launcher, records a signal exit, stays under 1 MiB RSS', async () => {
+    const b = bundle(['/bin/sleep', '60']);
+    const id = `${b.id}-core`;
+    const stateDir = path.join(work, `${id}.shim`);
+    // a launcher that starts the shim and then lingers; we kill -9 it once the shim reports
+    const launcher = spawn('sh', ['-c', `"${SHIM}" --runtime "${CORE}" --runtime-arg --root --runtime-arg "${path.join(work, 'core-state')}" --id ${id} --bundle "${b.dir}" --state-dir "${stateDir}" --log "${path.join(work, `${id}.log`)}" && exec sleep 60`], { stdio: 'ignore', detached: true });
+    created.push({ rt: 'core', id });
+    const shimPid = await until('shim.pid', () => existsSync(path.join(stateDir, 'init.pid')) && Number(readFileSync(path.join(stateDir, 'shim.pid'), 'utf8')));
+    process.kill(-launcher.pid!, 'SIGKILL');
+    await until('launcher gone', () => launcher.exitCode !== null || launcher.signalCode !== null);
+    expect(alive(shimPid)).toBe(true);
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${shimPid}/status`, 'utf8'))?.[1]);
+    expect(rss).toBeLessThanOrEqual(1024);
+    expect(rt('core', ['start', id]).status).toBe(0);
+    expect(rt('core', ['kill', id, 'KILL']).status).toBe(0);
+    const rec = await exitRecord({ stateDir, log: '', id, out: { shimPid, initPid: 0 } });
+    expect(rec).toMatchObject({ exitCode: 137, signal: 9 });
+    await until('shim exit', () => !alive(shimPid));
+    expect(rt('core', ['delete', id]).status).toBe(0);
+  });
+
+  it('attach.sock delivers live output and feeds stdin', async () => {
+    const b = bundle(['/bin/sh', '-c', 'echo ready; read x; echo got $x']);
+    const l = launch('core', b, ['--stdin']);
+    const sock = net.createConnection(path.join(l.stateDir, 'attach.sock'));
+    let got = '';
+    sock.on('data', (d) => (got += d.toString()));
+    await new Promise<void>((r) => sock.on('connect', () => r()));
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    await until('ready', () => got.includes('ready\n'));
+    sock.write('hello\n');
+    await until('echo', () => got.includes('got hello\n'));
+    const rec = await exitRecord(l);
+    expect(rec.exitCode).toBe(0);
+    sock.destroy();
+    expect(logLines(l).map((x) => x.log)).toEqual(['ready\n', 'got hello\n']);
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('with --tty the container gets a pty (console socket) and output lands in the log', async () => {
+    for (const which of runtimes) {
+      const b = bundle(['/bin/sh', '-c', 'tty; [ -t 0 ] && echo is-a-tty'], (s) => {
+        s.process.terminal = true;
+      });
+      const l = launch(which, b, ['--tty']);
+      expect(rt(which, ['start', l.id]).status).toBe(0);
+      expect((await exitRecord(l)).exitCode).toBe(0);
+      const text = logLines(l).map((x) => x.log).join('');
+      expect(text).toBe('/dev/pts/0\r\nis-a-tty\r\n');
+      expect(logLines(l).every((x) => x.stream === 'stdout')).toBe(true);
+      await until('shim exit', () => !alive(l.out.shimPid));
+      expect(rt(which, ['delete', l.id]).status).toBe(0);
+    }
+  });
+
+  it('berth-init as pid 1 forwards signals to the command and reaps orphans', async () => {
+    const init = nativeBinary('berth-shim').replace(/berth-shim$/, 'berth-init');
+    const b = bundle(['/tmp/berth-init', '--', '/bin/sh', '-c', 'sh -c "sleep 0 &"; i=0; while [ $i -lt 1000 ] && grep -q "^State:.*Z" /proc/[0-9]*/status 2>/dev/null; do i=$((i+1)); done; echo pid1=$(cat /proc/1/comm) zombies-gone=$([ $i -lt 1000 ] && echo yes); exec sleep 60'], (s) => {
+      (s.mounts as unknown[]).push({ destination: '/tmp/berth-init', type: 'bind', source: init, options: ['bind', 'ro', 'nosuid', 'nodev'] });
+    });
+    const l = launch('core', b);
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    await until('output', () => existsSync(l.log) && readFileSync(l.log, 'utf8').includes('zombies-gone'));
+    expect(logLines(l).map((x) => x.log)).toEqual(['pid1=berth-init zombies-gone=yes\n']);
+    expect(rt('core', ['kill', l.id, 'TERM']).status).toBe(0);
+    expect(await exitRecord(l)).toMatchObject({ exitCode: 143 });
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('records oomKilled when the memory cgroup killed the init', async () => {
+    const b = bundle(['/bin/sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a)'], (s) => {
+      s.linux.resources = { memory: { limit: 32 * 1024 * 1024, swap: 32 * 1024 * 1024 } };
+    });
+    const l = launch('core', b);
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    expect(await exitRecord(l)).toMatchObject({ exitCode: 137, signal: 9, oomKilled: true });
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+});
