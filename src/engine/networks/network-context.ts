@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { conflict, notFound, unavailable } from '../../errors.js';
-import { ensureBridge, deleteLink } from './bridge.js';
+import { deleteLink, ensureBridge, linkExists } from './bridge.js';
+import { formatCidr, formatIpv4, overlaps, parseCidr } from './cidr.js';
 import { hostUpstreams, type Upstream } from './dns-forward.js';
 import { DnsRecords } from './dns-records.js';
 import { DnsResponder } from './dns-responder.js';
 import { Firewall } from './firewall.js';
 import type { FirewallNetwork, FirewallPort, FirewallState } from './firewall-ruleset.js';
 import { JsonFiles } from './json-files.js';
+import { IPAM_LOCK, withHostLock } from './host-lock.js';
+import { hostSubnets } from './host-routes.js';
+import { pickSubnet } from './ipam.js';
 import { KeyedLock } from './keyed-lock.js';
 import { prefixOf } from './network-record.js';
 import type { PortProxy } from './port-proxy.js';
@@ -97,7 +101,17 @@ export class NetworkContext {
   ensureLive(n: NetworkState): Promise<void> {
     return this.locks.run(n.id, async () => {
       if (this.live.has(n.id) || n.driver !== 'bridge' || !n.bridge || !n.gateway) return;
-      await ensureBridge(n.bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+      const bridge = n.bridge;
+      if (n.predefined && !linkExists(bridge)) {
+        // The default bridge's subnet was only written down, not routed: check it (and
+        // move it while nobody holds an address in it) under the host-wide IPAM lock.
+        await withHostLock(IPAM_LOCK, async () => {
+          await this.refreshIdleSubnet(n);
+          await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+        });
+      } else {
+        await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+      }
       const responder = new DnsResponder(n.id, n.gateway, this.records, this.upstreams);
       try {
         await responder.start().catch((err: NodeJS.ErrnoException) => {
@@ -114,6 +128,18 @@ export class NetworkContext {
         throw err;
       }
     });
+  }
+
+  private async refreshIdleSubnet(n: NetworkState): Promise<void> {
+    if (Object.keys(n.endpoints).length > 0 || !n.subnet) return;
+    const host = await hostSubnets();
+    const current = parseCidr(n.subnet);
+    if (!host.some((h) => overlaps(h, current))) return;
+    const ours = [...this.networks.values()].flatMap((o) => (o.id !== n.id && o.subnet ? [parseCidr(o.subnet)] : []));
+    const subnet = pickSubnet([...ours, ...host]);
+    n.subnet = formatCidr(subnet);
+    n.gateway = formatIpv4(subnet.base + 1);
+    await this.saveNetwork(n);
   }
 
   /** The predefined bridge goes down when its last container leaves. */

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { BerthError, conflict, invalid } from '../../errors.js';
-import type { EndpointRequest, EndpointSettings, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
+import type { EndpointRequest, EndpointSettings, IpamConfig, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
 import { deleteLink, linkExists } from './bridge.js';
-import { parseCidr } from './cidr.js';
+import { parseCidr, type Cidr } from './cidr.js';
+import { IPAM_LOCK, withHostLock } from './host-lock.js';
 import { hostSubnets } from './host-routes.js';
 import { describePlan, planSubnet } from './ipam.js';
 import { NetworkContext, type NetworkServiceOptions } from './network-context.js';
@@ -46,11 +47,28 @@ export class BridgeNetworkService implements NetworkService {
     if (bridgeOption !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(bridgeOption)) throw invalid(`invalid bridge name ${bridgeOption}: 1-15 characters`);
     const ipv4 = (req.IPAM?.Config ?? []).filter((c) => !c.Subnet?.includes(':') && !c.Gateway?.includes(':'));
     if (ipv4.length > 1) throw invalid('at most one IPv4 IPAM config per network is supported');
-    const host = ipv4[0]?.Subnet ? [] : await hostSubnets();
-    // From here to networks.set nothing awaits, so concurrent creates see each other.
+    // Host-wide: from reading the routes to the subnet being on a bridge (host-lock.ts).
+    return withHostLock(IPAM_LOCK, async () => {
+      const host = ipv4[0]?.Subnet ? [] : await hostSubnets();
+      const n = this.register(req, name, ipv4[0], bridgeOption, host);
+      try {
+        await this.ctx.ensureLive(n);
+        await this.ctx.saveNetwork(n);
+      } catch (err) {
+        this.ctx.networks.delete(n.id);
+        await this.ctx.tearDown(n).catch(() => undefined);
+        await this.ctx.saveNetwork(n).catch(() => undefined);
+        throw err;
+      }
+      return toRecord(n);
+    });
+  }
+
+  /** Plan and record a new network; synchronous, so concurrent creates see each other. */
+  private register(req: NetworkCreateRequest, name: string, ipam: IpamConfig | undefined, bridgeOption: string | undefined, host: Cidr[]): NetworkState {
     if (this.findByName(name)) throw conflict(`network with name ${name} already exists`);
     const ours = [...this.ctx.networks.values()].flatMap((n) => (n.subnet ? [parseCidr(n.subnet)] : []));
-    const plan = describePlan(planSubnet(ipv4[0], ours, host));
+    const plan = describePlan(planSubnet(ipam, ours, host));
     const id = randomBytes(32).toString('hex');
     const bridge = bridgeOption ?? `br-${id.slice(0, 12)}`;
     if ([...this.ctx.networks.values()].some((n) => n.bridge === bridge) || (bridgeOption !== undefined && linkExists(bridge))) {
@@ -77,16 +95,7 @@ export class BridgeNetworkService implements NetworkService {
       endpoints: {},
     };
     this.ctx.networks.set(id, n);
-    try {
-      await this.ctx.ensureLive(n);
-      await this.ctx.saveNetwork(n);
-    } catch (err) {
-      this.ctx.networks.delete(id);
-      await this.ctx.tearDown(n).catch(() => undefined);
-      await this.ctx.saveNetwork(n).catch(() => undefined);
-      throw err;
-    }
-    return toRecord(n);
+    return n;
   }
 
   async list(filters?: Record<string, string[]>): Promise<NetworkRecord[]> {

@@ -24,6 +24,9 @@ export class SandboxManager {
     checkContainerId(containerId);
     if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
     const targets = this.resolveTargets(requests);
+    // Bridges up before addresses are chosen: the default bridge may still move its
+    // subnet while no container holds an address in it.
+    await Promise.all(targets.map(([n]) => this.ctx.ensureLive(n)));
     const sandbox: SandboxState = {
       version: 1,
       containerId,
@@ -32,7 +35,14 @@ export class SandboxManager {
       networks: targets.map(([n]) => n.id),
       ports: [],
     };
-    const reserved = this.reserve(sandbox, targets);
+    let reserved: [NetworkState, EndpointState][];
+    try {
+      if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
+      reserved = this.reserve(sandbox, targets);
+    } catch (err) {
+      await Promise.all(targets.map(([n]) => this.ctx.releaseIfIdle(n)));
+      throw err;
+    }
     this.ctx.sandboxes.set(containerId, sandbox);
     try {
       const first = reserved[0];
@@ -41,6 +51,8 @@ export class SandboxManager {
         this.ctx.proxies.set(containerId, proxies);
         sandbox.ports = proxies.map((p) => p.binding);
       }
+      // Again, now that our addresses are held: an idle default bridge may have been
+      // taken down in between (a no-op otherwise).
       await Promise.all(reserved.map(([n]) => this.ctx.ensureLive(n)));
       const links = this.linkPlans(reserved, true);
       await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');

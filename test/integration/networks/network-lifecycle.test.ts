@@ -82,6 +82,38 @@ describe('bridge networks', () => {
     await svc.remove('avoid');
   });
 
+  it('moves the idle default bridge off a subnet the host started routing', async () => {
+    const before = (await svc.inspect('bridge')).IPAM.Config[0]?.Subnet ?? '';
+    const inside = before.replace(/\.0\/\d+$/, '.77/24');
+    execFileSync('ip', ['link', 'add', 'bt-ipam1', 'type', 'bridge']);
+    execFileSync('ip', ['addr', 'add', inside, 'dev', 'bt-ipam1']);
+    try {
+      const id = 'c'.repeat(64);
+      const s = await svc.createSandbox(id, 'on-default', [{ networkId: 'bridge', aliases: [] }], []);
+      const after = (await svc.inspect('bridge')).IPAM.Config[0]?.Subnet ?? '';
+      expect(after).not.toBe(before);
+      expect(overlaps(parseCidr(after), parseCidr(before))).toBe(false);
+      expect(s.endpoints.bridge?.IPAddress.startsWith(after.split('.').slice(0, 2).join('.'))).toBe(true);
+      await svc.removeSandbox(id);
+    } finally {
+      execFileSync('ip', ['link', 'del', 'bt-ipam1']);
+    }
+  });
+
+  it('never gives two daemons the same free subnet when they create networks at once', async () => {
+    const otherDirs = testDirs();
+    const other = new BridgeNetworkService({ root: otherDirs.root, runDir: otherDirs.runDir, dnsUpstreams: [] });
+    try {
+      await Promise.all([svc.list(), other.list()]); // loaded, so both read the routes at once
+      const made = await Promise.all([svc.create({ Name: 'par-a' }), other.create({ Name: 'par-b' }), svc.create({ Name: 'par-c' }), other.create({ Name: 'par-d' })]);
+      const subnets = made.map((n) => parseCidr(n.IPAM.Config[0]?.Subnet ?? ''));
+      const clashes = subnets.flatMap((a, i) => subnets.slice(i + 1).filter((b) => overlaps(a, b)));
+      expect(clashes).toEqual([]);
+    } finally {
+      await cleanupSteps([() => svc.remove('par-a'), () => svc.remove('par-c'), () => other.remove('par-b'), () => other.remove('par-d'), () => other.close(), () => otherDirs.cleanup()]);
+    }
+  });
+
   it('honours an explicit subnet, gateway and range, and refuses overlaps', async () => {
     const net = await svc.create({ Name: 'fixed', Internal: true, IPAM: { Config: [{ Subnet: '10.123.0.0/16', Gateway: '10.123.0.254', IPRange: '10.123.7.0/24' }] } });
     expect(net.IPAM.Config).toEqual([{ Subnet: '10.123.0.0/16', Gateway: '10.123.0.254', IPRange: '10.123.7.0/24' }]);
