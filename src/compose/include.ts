@@ -29,7 +29,7 @@ const asList = (v: unknown): string[] | undefined => (typeof v === 'string' ? [v
 
 function parseEntry(doc: ParsedDocument, entry: unknown, at: KeyPath): IncludeEntry {
   const bad = (): never => {
-    throw new ComposeError('include', 'include entries must be a path or a mapping with "path"', { position: treeLocator(doc.tree).locate(at), keyPath: at });
+    throw new ComposeError('include', 'include entries must be a path or a mapping with "path"', { position: treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 }).locate(at), keyPath: at });
   };
   if (typeof entry === 'string') return { paths: [entry], projectDirectory: undefined, envFiles: undefined };
   if (!isRecord(entry)) return bad();
@@ -43,12 +43,12 @@ export function applyIncludes(doc: ParsedDocument, ctx: LoadContext, load: LoadS
   const raw = doc.tree.include;
   if (raw === undefined) return;
   if (!Array.isArray(raw)) {
-    throw new ComposeError('include', 'include must be a list', { position: treeLocator(doc.tree).locate(['include']), keyPath: ['include'] });
+    throw new ComposeError('include', 'include must be a list', { position: treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 }).locate(['include']), keyPath: ['include'] });
   }
   delete doc.tree.include;
   raw.forEach((value, i) => {
     const at: KeyPath = ['include', i];
-    const position = treeLocator(doc.tree).locate(at) ?? { file: doc.file, line: 1, col: 1 };
+    const position = treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 }).locate(at) ?? { file: doc.file, line: 1, col: 1 };
     const entry = parseEntry(doc, value, at);
     const files = entry.paths.map((p) => path.resolve(ctx.projectDirectory, p));
     for (const file of files) {
@@ -76,7 +76,7 @@ function importResources(doc: ParsedDocument, sub: Record<string, unknown>, file
       if (Object.prototype.hasOwnProperty.call(target, name)) {
         if (isDeepStrictEqual(target[name], value)) continue;
         throw new ComposeError('include', `${section}.${name}: imported compose file ${file} defines conflicting ${section.slice(0, -1)} "${name}"`, {
-          position: treeLocator(doc.tree).locate([section, name]) ?? position,
+          position: treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 }).locate([section, name]) ?? position,
           keyPath: [section, name],
         });
       }

@@ -52,10 +52,13 @@ export function interpolate(tree: Record<string, unknown>, options: InterpolateO
 
 /** Interpolate one parsed document and cast the results to the schema's types. */
 export function interpolateDocument(
-  doc: { tree: Record<string, unknown> },
+  doc: { tree: Record<string, unknown>; file: string },
   env: Record<string, string | undefined>,
   onWarning: (message: string) => void,
 ): void {
-  interpolate(doc.tree, { env, locator: treeLocator(doc.tree), onWarning });
+  // The file's start when no finer position can be found (text js-yaml reads but the
+  // exact parser does not).
+  const locator = treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 });
+  interpolate(doc.tree, { env, locator, onWarning });
   castTypes(doc.tree);
 }

@@ -1,179 +1,157 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseAllDocuments, Scalar } from 'yaml';
-import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
-import { ComposeError, formatKeyPath, type KeyPath, type SourcePosition } from './errors.js';
-import { setPosition } from './positions.js';
+import yaml from 'js-yaml';
+import { ComposeError } from './errors.js';
+import { positionOf, registerOrigin, setPositionIfAbsent } from './positions.js';
+import { parseWithPositions, type ParsedDocument, type TagKind, type TaggedPath } from './yaml-positions.js';
 
-// Phase 1: YAML text → plain tree, with the source position of every entry recorded
-// beside it (positions.ts). Anchors, aliases and `<<` merge keys (YAML 1.1 merge) are
-// resolved here; duplicate keys are errors; `!reset` and `!override` are recorded as tag
-// paths for the merge phase, which is where Compose gives them meaning.
+export type { ParsedDocument, TagKind, TaggedPath } from './yaml-positions.js';
 
-export type TagKind = 'reset' | 'override';
+// Phase 1: YAML text → plain tree. Reading uses js-yaml (YAML 1.2 core schema plus `<<`
+// merge keys), several times faster than a position-keeping parser; positions are worked
+// out only when an error needs one, by re-reading that document with the exact parser
+// (yaml-positions.ts) and laying its positions onto this tree (positions.ts). Any reading
+// error is also reported through the exact parser, so messages and positions are the
+// same whichever parser noticed first.
+//
+// The tree is rebuilt after js-yaml: aliases become copies (later phases mutate in place,
+// and a shared object would be interpolated twice), `!reset` entries are dropped and
+// `!override` unwrapped, both recorded as tag paths for the merge phase.
 
-export interface TaggedPath {
-  path: KeyPath;
-  tag: TagKind;
+class Tagged {
+  constructor(
+    readonly tag: TagKind,
+    readonly value: unknown,
+  ) {}
 }
 
-/** One YAML document of a compose file (a file may hold several, merged in order). */
-export interface ParsedDocument {
-  file: string;
-  tree: Record<string, unknown>;
-  tags: TaggedPath[];
+function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
+  return (['scalar', 'sequence', 'mapping'] as const).map(
+    (k) =>
+      new yaml.Type(name, {
+        kind: k,
+        resolve: () => true,
+        construct: (data: unknown) => new Tagged(kind, k === 'scalar' && typeof data === 'string' ? yaml.load(data, { schema: yaml.CORE_SCHEMA }) : data),
+      }),
+  );
 }
+
+// js-yaml exports its built-in types at runtime; @types/js-yaml does not declare them.
+const { merge } = (yaml as unknown as { types: { merge: yaml.Type } }).types;
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [merge], explicit: [...tagTypes('!reset', 'reset'), ...tagTypes('!override', 'override')] });
 
 /** Upper bound on nodes produced while expanding aliases (a "billion laughs" guard). */
 const MAX_NODES = 2_000_000;
 
-class Walker {
+const SEP = '\u0000';
+
+class Rebuild {
   readonly tags: TaggedPath[] = [];
+  /** Every container produced, by key path: where the exact parser's positions go. */
+  readonly containers = new Map<string, object>();
   private produced = 0;
-  private readonly expanding = new Set<YamlNode>();
-  /** Key path of the node being read; one mutable stack, copied only when kept. */
+  private readonly active = new Set<object>();
   private readonly path: (string | number)[] = [];
 
-  constructor(
-    private readonly file: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
+  constructor(private readonly materialize: () => void) {}
 
-  pos(node: YamlNode | null | undefined): SourcePosition | undefined {
-    const offset = node?.range?.[0];
-    if (offset === undefined) return undefined;
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, col };
-  }
-
-  fail(kind: 'yaml_syntax' | 'duplicate_key', message: string, node: YamlNode | null | undefined, path: KeyPath = [...this.path]): never {
-    const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
-    throw new ComposeError(kind, `${where}${message}`, { position: this.pos(node) ?? { file: this.file, line: 1, col: 1 }, keyPath: path });
-  }
-
-  value(node: YamlNode | null | undefined): unknown {
-    if (node === null || node === undefined) return null;
-    if (++this.produced > MAX_NODES) this.fail('yaml_syntax', 'document expands to too many nodes (alias bomb?)', node);
-    if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      if (!target) this.fail('yaml_syntax', `unknown alias *${node.source}`, node);
-      if (this.expanding.has(target)) this.fail('yaml_syntax', `alias *${node.source} refers to itself`, node);
-      this.expanding.add(target);
-      try {
-        return this.value(target);
-      } finally {
-        this.expanding.delete(target);
-      }
-    }
-    if (isScalar(node)) return scalarValue(node);
-    if (isSeq(node)) {
-      const out: unknown[] = [];
-      node.items.forEach((item, i) => {
-        const child = item as YamlNode | null;
-        this.path.push(i);
-        out.push(this.value(child));
-        this.path.pop();
-        setPosition(out, i, this.pos(child) ?? this.pos(node));
-      });
+  value(v: unknown): unknown {
+    if (typeof v !== 'object' || v === null) return v;
+    if (++this.produced > MAX_NODES || this.active.has(v)) throw new Error('alias expansion');
+    this.active.add(v);
+    try {
+      const out = Array.isArray(v) ? this.sequence(v) : this.mapping(v as Record<string, unknown>);
+      this.containers.set(this.path.join(SEP), out);
       return out;
+    } finally {
+      this.active.delete(v);
     }
-    if (isMap(node)) return this.mapping(node);
-    return this.fail('yaml_syntax', 'unsupported YAML node', node);
   }
 
-  private mapping(node: YamlNode): Record<string, unknown> {
-    if (!isMap(node)) return {};
-    const out: Record<string, unknown> = {};
-    const merges: YamlNode[] = [];
-    for (const pair of node.items) {
-      const keyNode = (isAlias(pair.key) ? pair.key.resolve(this.doc) : pair.key) as YamlNode | null;
-      const valueNode = pair.value as YamlNode | null;
-      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
-        if (valueNode) merges.push(valueNode);
-        continue;
+  private sequence(v: unknown[]): unknown[] {
+    const out: unknown[] = [];
+    registerOrigin(out, this.materialize);
+    for (let i = 0; i < v.length; i++) {
+      let item = v[i];
+      if (item instanceof Tagged) {
+        if (item.tag === 'reset') continue;
+        item = item.value;
       }
-      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-        this.fail('yaml_syntax', 'mapping keys must be plain scalars', (pair.key as YamlNode | null) ?? node);
-      }
-      const key = String(keyNode.value);
-      if (Object.prototype.hasOwnProperty.call(out, key) || this.resetHere(key)) {
-        this.fail('duplicate_key', `duplicate key "${key}"`, pair.key as YamlNode);
-      }
-      const tag = valueNode?.tag;
-      if (tag === '!reset') {
-        this.tags.push({ path: [...this.path, key], tag: 'reset' });
-        continue;
-      }
-      if (tag === '!override') this.tags.push({ path: [...this.path, key], tag: 'override' });
-      const scalarValue = valueNode === null || isScalar(valueNode);
-      const where = scalarValue && valueNode ? this.pos(valueNode) : this.pos(pair.key as YamlNode);
-      this.path.push(key);
-      out[key] = this.value(valueNode);
+      this.path.push(out.length);
+      out.push(this.value(item));
       this.path.pop();
-      setPosition(out, key, where);
     }
-    // `<<` merge: keys written in the mapping win; among several sources the first wins.
-    for (const source of merges) this.merge(out, source);
     return out;
   }
 
-  private merge(out: Record<string, unknown>, source: YamlNode): void {
-    const resolved = isAlias(source) ? source.resolve(this.doc) : source;
-    if (isSeq(resolved)) {
-      for (const item of resolved.items) this.merge(out, item as YamlNode);
-      return;
+  private mapping(v: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    registerOrigin(out, this.materialize);
+    for (const key of Object.keys(v)) {
+      let item = v[key];
+      if (item instanceof Tagged) {
+        this.tags.push({ path: [...this.path, key], tag: item.tag });
+        if (item.tag === 'reset') continue;
+        item = item.value;
+      }
+      this.path.push(key);
+      out[key] = this.value(item);
+      this.path.pop();
     }
-    if (!isMap(resolved)) this.fail('yaml_syntax', 'merge key "<<" needs a mapping or a list of mappings', source);
-    const value = this.value(source) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) {
-      if (Object.prototype.hasOwnProperty.call(out, k)) continue;
-      out[k] = v;
-      setPosition(out, k, this.pos(source));
-    }
-  }
-
-  /** A key written with !reset earlier in this same mapping (so absent from it) is still a duplicate. */
-  private resetHere(key: string): boolean {
-    if (this.tags.length === 0) return false;
-    const wanted = formatKeyPath([...this.path, key]);
-    return this.tags.some((t) => t.tag === 'reset' && formatKeyPath(t.path) === wanted);
+    return out;
   }
 }
 
-function scalarValue(node: Scalar): unknown {
-  // An unknown tag (our !override) leaves the text unresolved: read it as untagged YAML.
-  if (node.tag === '!override' && node.type === 'PLAIN' && typeof node.source === 'string') return parseYaml(node.source) as unknown;
-  const v = node.value;
-  if (typeof v === 'bigint') return Number(v);
-  return v;
+/**
+ * Lay the exact parser's positions onto the containers js-yaml's reading produced, matched
+ * by key path (later phases may have moved or replaced them in the tree since).
+ */
+function transfer(exact: unknown, containers: ReadonlyMap<string, object>, path: string): void {
+  if (typeof exact !== 'object' || exact === null) return;
+  const fast = containers.get(path);
+  const e = exact as Record<string | number, unknown>;
+  const keys: (string | number)[] = Array.isArray(exact) ? exact.map((_, i) => i) : Object.keys(exact);
+  for (const key of keys) {
+    if (fast && Array.isArray(fast) === Array.isArray(exact)) setPositionIfAbsent(fast, key, positionOf(exact, key));
+    transfer(e[key], containers, path === '' ? String(key) : `${path}${SEP}${key}`);
+  }
 }
 
-function syntaxError(file: string, err: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): ComposeError {
-  const first = err.message.split('\n')[0] ?? err.message;
-  const message = first.replace(/ at line \d+, column \d+:?$/, '');
-  const at = err.linePos?.[0];
-  return new ComposeError('yaml_syntax', message, { position: { file, line: at?.line ?? 1, col: at?.col ?? 1 } });
+/** The exact parser's error for this text, or the fast parser's when only it objects. */
+function readingError(text: string, file: string, cause: unknown): ComposeError {
+  parseWithPositions(text, file);
+  const mark = cause instanceof yaml.YAMLException ? cause.mark : undefined;
+  const reason = cause instanceof yaml.YAMLException ? cause.reason : 'cannot read YAML (an alias refers to itself or expands too far)';
+  return new ComposeError('yaml_syntax', reason, { position: { file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 }, cause });
 }
 
 /** Parse compose YAML text; `file` names it in positions and errors. */
 export function parseCompose(text: string, file: string): ParsedDocument[] {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, lineCounter: lines, prettyErrors: true });
-  if (!Array.isArray(docs)) return [];
   const out: ParsedDocument[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) throw syntaxError(file, error as unknown as Parameters<typeof syntaxError>[1]);
-    const contents = doc.contents as ParsedNode | null;
-    if (contents === null || (isScalar(contents) && contents.value === null)) continue;
-    const walker = new Walker(file, doc, lines);
-    if (!isMap(contents) && !isAlias(contents)) {
-      throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
+  let exact: ParsedDocument[] | undefined;
+  try {
+    const raw: unknown[] = [];
+    yaml.loadAll(text, (doc) => raw.push(doc), { schema: SCHEMA, filename: file });
+    for (const doc of raw) {
+      if (doc === null || doc === undefined) continue;
+      if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('top-level object must be a mapping');
+      const index = out.length;
+      let done = false;
+      const materialize = (): void => {
+        if (done) return;
+        done = true;
+        try {
+          exact ??= parseWithPositions(text, file);
+        } catch {
+          return; // the exact parser refuses what js-yaml read: positions stay unknown
+        }
+        const twin = exact[index];
+        if (twin) transfer(twin.tree, rebuild.containers, '');
+      };
+      const rebuild = new Rebuild(materialize);
+      const tree = rebuild.value(doc) as Record<string, unknown>;
+      out.push({ file, tree, tags: rebuild.tags });
     }
-    const tree = walker.value(contents);
-    if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
-      throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
-    }
-    out.push({ file, tree: tree as Record<string, unknown>, tags: walker.tags });
+  } catch (err) {
+    throw readingError(text, file, err);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { KeyPath } from './errors.js';
 import type { TaggedPath } from './load.js';
-import { copyPosition, positionOf } from './positions.js';
+import { copyPosition } from './positions.js';
 import { deletePath, isRecord, lookupPath, pattern, type PathPattern } from './tree-path.js';
 
 // Merging compose trees by Compose's rules (compose-go override/merge.go): mappings merge
@@ -106,7 +106,8 @@ function mergeMapping(base: Record<string, unknown>, over: Record<string, unknow
       continue;
     }
     const merged = mergeValue(base[key], value, childPath);
-    if (merged !== base[key] || positionOf(base, key) === undefined) copyPosition(base, key, over, key);
+    // Merged in place, the entry stays where the earlier file wrote it; replaced, it moves.
+    if (merged !== base[key]) copyPosition(base, key, over, key);
     base[key] = merged;
   }
 }

@@ -2,29 +2,73 @@ import type { KeyPath, Locator, SourcePosition } from './errors.js';
 
 // Source positions live beside the tree, not in it: every mapping and sequence object
 // remembers where each of its entries was written. The tree stays a plain
-// Record<string, unknown>, phases that keep object identity keep positions for free, and
-// phases that build new containers copy the positions of the entries they move.
+// Record<string, unknown>; phases that keep object identity keep positions for free, and
+// phases that move entries link the new place to the old one (copyPosition).
+//
+// Positions are only needed when something goes wrong, so they are found lazily: the
+// loader registers, for every container it produced, how to work them out (a slower,
+// exact re-parse of that document), and the first lookup that needs one does it.
 
 type Container = object;
-const table = new WeakMap<Container, Map<string | number, SourcePosition>>();
+type Key = string | number;
+interface Link {
+  from: Container;
+  key: Key;
+}
+type Entry = SourcePosition | Link;
 
-export function setPosition(container: Container, key: string | number, pos: SourcePosition | undefined): void {
-  if (pos === undefined) return;
-  let entries = table.get(container);
-  if (!entries) {
-    entries = new Map();
-    table.set(container, entries);
+const table = new WeakMap<Container, Map<Key, Entry>>();
+const origins = new WeakMap<Container, () => void>();
+
+function entries(container: Container): Map<Key, Entry> {
+  let map = table.get(container);
+  if (!map) {
+    map = new Map();
+    table.set(container, map);
   }
-  entries.set(key, pos);
+  return map;
 }
 
-export function positionOf(container: Container, key: string | number): SourcePosition | undefined {
-  return table.get(container)?.get(key);
+export function setPosition(container: Container, key: Key, pos: SourcePosition | undefined): void {
+  if (pos !== undefined) entries(container).set(key, pos);
 }
 
-/** Copy the position recorded for `from[fromKey]` to `to[toKey]`. */
-export function copyPosition(to: Container, toKey: string | number, from: Container, fromKey: string | number): void {
-  setPosition(to, toKey, positionOf(from, fromKey));
+/** Set a position unless the entry already has one (or a link): used when filling lazily. */
+export function setPositionIfAbsent(container: Container, key: Key, pos: SourcePosition | undefined): void {
+  if (pos === undefined) return;
+  const map = entries(container);
+  if (!map.has(key)) map.set(key, pos);
+}
+
+/** `to[toKey]` was written where `from[fromKey]` was (resolved when asked). */
+export function copyPosition(to: Container, toKey: Key, from: Container, fromKey: Key): void {
+  if (to === from && toKey === fromKey) return;
+  entries(to).set(toKey, { from, key: fromKey });
+}
+
+/** Register how the positions of a container's entries can be worked out when needed. */
+export function registerOrigin(container: Container, materialize: () => void): void {
+  origins.set(container, materialize);
+}
+
+
+export function positionOf(container: Container, key: Key): SourcePosition | undefined {
+  let from = container;
+  let at = key;
+  for (let hops = 0; hops < 64; hops++) {
+    let entry = table.get(from)?.get(at);
+    if (entry === undefined) {
+      const materialize = origins.get(from);
+      if (!materialize) return undefined;
+      materialize();
+      entry = table.get(from)?.get(at);
+      if (entry === undefined) return undefined;
+    }
+    if (!('from' in entry)) return entry;
+    from = entry.from;
+    at = entry.key;
+  }
+  return undefined;
 }
 
 const isContainer = (v: unknown): v is Record<string | number, unknown> => typeof v === 'object' && v !== null;

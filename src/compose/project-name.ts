@@ -54,7 +54,7 @@ export function resolveProjectName(sources: ProjectNameSources): string {
 
 /** The project name for a load: flag, environment, the last `name:` of the files (interpolated), directory. */
 export function projectNameOf(
-  docs: readonly { tree: Record<string, unknown> }[],
+  docs: readonly { tree: Record<string, unknown>; file: string }[],
   options: { flag?: string | undefined; env: Record<string, string | undefined>; projectDirectory: string; interpolate: boolean },
 ): string {
   let fromFile: string | undefined;
@@ -65,7 +65,7 @@ export function projectNameOf(
       fromFile = options.interpolate ? substitute(name, (k) => options.env[k]) : name;
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      throw new ComposeError('interpolation', `name: ${err.message}`, { position: treeLocator(doc.tree).locate(['name']), keyPath: ['name'], cause: err });
+      throw new ComposeError('interpolation', `name: ${err.message}`, { position: treeLocator(doc.tree, { file: doc.file, line: 1, col: 1 }).locate(['name']), keyPath: ['name'], cause: err });
     }
   }
   return resolveProjectName({ flag: options.flag, env: options.env.COMPOSE_PROJECT_NAME, fromFile, projectDirectory: options.projectDirectory });
