@@ -107,8 +107,11 @@ export function registerNetworkRoutes(router: Router, networks: NetworkService, 
   router.get('/networks', (ctx) => networks.list(parseFilters(ctx.query.get('filters'))));
 
   router.post('/networks/create', async (ctx) => {
-    const record = await networks.create(parseCreateBody(await ctx.json()));
-    return new Reply(201, { Id: record.Id, Warning: '' });
+    const req = parseCreateBody(await ctx.json());
+    const record = await networks.create(req);
+    // Said rather than refused: compose files ask for IPv6 without depending on it.
+    const warning = req.EnableIPv6 ? 'IPv6 is not supported by berth: the network has IPv4 only' : '';
+    return new Reply(201, { Id: record.Id, Warning: warning });
   });
 
   router.post('/networks/prune', async (ctx) => ({ NetworksDeleted: await networks.prune(parseFilters(ctx.query.get('filters'))) }));

@@ -79,7 +79,8 @@ describe('network routes (Engine API 1.41)', () => {
   });
 
   it('prune removes unused networks only', async () => {
-    await call('POST', '/networks/create', { Name: 'api-three' });
+    const v6 = await call('POST', '/networks/create', { Name: 'api-three', EnableIPv6: true });
+    expect((v6.json as { Warning: string }).Warning).toMatch(/IPv6 is not supported/);
     const pruned = await call('POST', '/networks/prune');
     expect(pruned.json).toEqual({ NetworksDeleted: ['api-three'] });
     expect((await call('GET', '/networks/api-two')).status).toBe(200);
