@@ -227,7 +227,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
       berr_set(e, errno, "mkfifo `%s`", fifo);
       goto fail;
     }
-    fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
+    fifo_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC); /* the init reopens exec.fifo from here */
     if (fifo_fd < 0) {
       berr_set(e, errno, "open `%s`", fifo);
       goto fail;

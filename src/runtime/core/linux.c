@@ -624,9 +624,8 @@ void container_init(init_args_t *a) {
   if (send(fd, "R", 1, MSG_NOSIGNAL) < 0) _exit(1);
   if (a->fifo_fd >= 0) {
     close(fd);
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", a->fifo_fd);
-    int w = open(path, O_WRONLY | O_CLOEXEC);
+    /* relative to the state dir's fd: works after pivot_root, with or without /proc */
+    int w = openat(a->fifo_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
     if (w < 0) {
       dprintf(2, "berth-core: open `exec.fifo`: %s\n", strerror(errno));
       _exit(1);

@@ -10,7 +10,7 @@ typedef struct {
   const cg_layout_t *cg;
   const char *cg_path;
   int sync_fd;    /* SOCK_SEQPACKET to the parent: we send "R" (ready) or "E<message>" */
-  int fifo_fd;    /* O_PATH fd of <state>/exec.fifo (create), or -1 (run: wait for "G" on sync_fd) */
+  int fifo_fd;    /* O_PATH fd of the state dir holding exec.fifo (create), or -1 (run: wait for "G") */
   int console_fd; /* connected --console-socket, or -1 */
   int no_pivot;
   int preserve_fds;
