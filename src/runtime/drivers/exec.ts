@@ -39,7 +39,7 @@ async function readExecPid(pidFile: string): Promise<number | undefined> {
   }
 }
 
-/** Appends to a buffer list until `max` bytes are kept; the rest is counted, not kept. */
+/** Keeps the first `max` bytes written to it and drops the rest. */
 class BoundedSink {
   private readonly chunks: Buffer[] = [];
   private kept = 0;

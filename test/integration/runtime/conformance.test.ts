@@ -323,7 +323,7 @@ for (const runtime of RUNTIMES) {
     it('execs into a running container: output, exit code, identity, timeout, missing container', async () => {
       const def = h.definition({ args: ['sleep', '1000'], hostname: 'exec-host' });
       try {
-        await h.create(def);
+        const created = await h.create(def);
         await h.driver.start(def.id);
         const proc = { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/' };
         const r = await h.driver.exec(def.id, { ...proc, args: ['sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; echo oops >&2; exit 7'] });
@@ -342,6 +342,13 @@ for (const runtime of RUNTIMES) {
           return !ps.split('\n').some((l) => l.trim() === 'sleep 300');
         });
         await expect(h.driver.exec(def.id, { ...proc, args: ['/no/such/binary'] })).rejects.toMatchObject({ code: 'invalid' });
+        // Detached: returns at once, the process carries on in the container.
+        const detached = await h.driver.exec(def.id, { ...proc, args: ['sh', '-c', 'echo detached > /dev/shm/marker'] }, { detach: true });
+        expect(detached.exitCode).toBe(0);
+        await until('the detached exec to write its marker', () => {
+          const res = execFileSync('sh', ['-c', `cat /proc/${created.initPid}/root/dev/shm/marker 2>/dev/null || true`], { encoding: 'utf8' });
+          return res === 'detached\n';
+        });
         // Streaming: the caller's stdin reaches the process, with and without a terminal.
         const piped = await h.driver.execStream(def.id, { ...proc, args: ['sh', '-c', 'cat; test -t 0 || echo no-tty; exit 4'] });
         const pipedOut = collect(piped.child.stdout);
