@@ -23,6 +23,8 @@ export interface ContainerContext {
   useAliases?: boolean;
   /** Engine name of a service's first container (network_mode service:, volumes_from). */
   serviceContainer: (service: string) => string;
+  /** Anonymous volumes to carry over from the container being replaced (target → name). */
+  reuseVolumes?: Record<string, string>;
   /** Host environment, for environment entries named without a value. */
   hostEnv?: Record<string, string | undefined>;
 }
@@ -36,7 +38,7 @@ export interface ContainerSpec {
 export function containerSpec(ctx: ContainerContext): ContainerSpec {
   const svc = ctx.project.services[ctx.service];
   if (!svc) throw new BerthError('not_found', `no such service: ${ctx.service}`);
-  const storage = storageOf(ctx.project, ctx.service, svc);
+  const storage = storageOf(ctx.project, ctx.service, svc, ctx.reuseVolumes);
   const networking = networkingOf(ctx.project, ctx.service, svc, ctx.name, ctx.serviceContainer, !ctx.oneoff || ctx.useAliases === true);
   const { exposed, bindings } = portsOf(svc);
 

@@ -16,7 +16,8 @@ export interface StorageConfig {
   tmpfs: Record<string, string>;
 }
 
-export function storageOf(project: Project, serviceName: string, service: ServiceConfig): StorageConfig {
+/** `reuse`: target → engine volume name of an anonymous volume the previous container had. */
+export function storageOf(project: Project, serviceName: string, service: ServiceConfig, reuse: Record<string, string> = {}): StorageConfig {
   const out: StorageConfig = { binds: [], mounts: [], anonymous: [], tmpfs: {} };
   for (const vol of service.volumes ?? []) {
     const ro = vol.read_only ? ':ro' : '';
@@ -28,7 +29,9 @@ export function storageOf(project: Project, serviceName: string, service: Servic
         out.binds.push(`${vol.source}:${vol.target}${ro}`);
       }
     } else if (vol.type === 'volume') {
-      if (!vol.source) out.anonymous.push(vol.target);
+      const kept = vol.source ? undefined : reuse[vol.target];
+      if (kept) out.binds.push(`${kept}:${vol.target}${ro}`);
+      else if (!vol.source) out.anonymous.push(vol.target);
       else {
         const name = project.volumes?.[vol.source] ? volumeName(project, vol.source) : vol.source;
         const nocopy = vol.volume?.nocopy ? (ro ? ',nocopy' : ':nocopy') : '';

@@ -1,6 +1,7 @@
 import type { Project } from '../compose/model.js';
 import { dependenciesOf } from './dependencies.js';
 import { imageOf } from './container-config.js';
+import { anonymousVolumeNames } from './reconcile.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { PlanBuilder, type Plan } from './plan.js';
 
@@ -94,6 +95,8 @@ export interface DownOptions {
   volumes: boolean;
   rmi?: 'local' | 'all';
   timeout?: number;
+  /** Every service the files define, whatever the active profiles: removed, not orphans. */
+  definedServices?: string[];
 }
 
 /**
@@ -103,7 +106,8 @@ export interface DownOptions {
  */
 export function planDown(project: Project | undefined, observed: Observed, opts: DownOptions): Plan {
   const b = new PlanBuilder();
-  const known = (service: string) => !project || project.services[service] !== undefined;
+  const defined = new Set([...Object.keys(project?.services ?? {}), ...(opts.definedServices ?? [])]);
+  const known = (service: string) => !project || defined.has(service);
   const containers = observed.containers.filter((c) => c.oneoff || known(c.service) || opts.removeOrphans);
   const orphans = observed.containers.filter((c) => !c.oneoff && !known(c.service));
   if (orphans.length && !opts.removeOrphans) {
@@ -119,6 +123,9 @@ export function planDown(project: Project | undefined, observed: Observed, opts:
     for (const n of [...observed.networks].sort((x, y) => x.name.localeCompare(y.name))) b.add({ kind: 'RemoveNetwork', network: n.name }, removed);
   }
   if (opts.volumes) {
+    // Anonymous volumes a recreated container took over by name survive remove-with-volumes.
+    const anonymous = new Set(containers.flatMap((c) => anonymousVolumeNames(c)));
+    for (const v of [...anonymous].sort()) b.add({ kind: 'RemoveVolume', volume: v }, removed, 'anonymous');
     for (const v of [...observed.volumes].sort((x, y) => x.name.localeCompare(y.name))) {
       const external = project && Object.values(project.volumes ?? {}).some((pv) => pv.external && pv.name === v.name);
       if (!external) b.add({ kind: 'RemoveVolume', volume: v.name }, removed);

@@ -58,6 +58,7 @@ export function toObservedContainer(c: ContainerSummary): ObservedContainer {
     image: c.Image,
     created: c.Created,
     labels,
+    volumes: (c.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => ({ name: m.Name ?? '', target: m.Destination })),
     ports: (c.Ports ?? []).map((p) => ({ ...(p.IP ? { ip: p.IP } : {}), privatePort: p.PrivatePort, ...(p.PublicPort ? { publicPort: p.PublicPort } : {}), type: p.Type })),
   };
 }

@@ -15,6 +15,8 @@ export interface ObservedContainer {
   created: number;
   labels: Record<string, string>;
   ports: { ip?: string; privatePort: number; publicPort?: number; type: string }[];
+  /** Volume mounts (named and anonymous): a recreated container keeps its anonymous ones. */
+  volumes?: { name: string; target: string }[];
 }
 
 export interface ObservedNetwork {

@@ -37,6 +37,10 @@ export interface ReconcileOptions {
   workingDir: string;
   configFiles: string[];
   hostEnv?: Record<string, string | undefined>;
+  /** -V: recreated containers get new anonymous volumes instead of the previous ones. */
+  renewAnonVolumes?: boolean;
+  /** Every service the files define, whatever the active profiles: those are not orphans. */
+  definedServices?: string[];
   /**
    * `run`: create one one-off container of this service (after its dependencies meet
    * their conditions) instead of reconciling the service's own containers. The command
@@ -135,10 +139,11 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
       continue;
     }
 
-    const createAndStart = (number: number, after: (number | undefined)[], reason?: string): number => {
+    const createAndStart = (number: number, after: (number | undefined)[], reason?: string, previous?: ObservedContainer): number => {
       const cname = containerName(project.name, name, number, svc);
       const spec = containerSpec({
         project, service: name, number, name: cname, configHash: hash,
+        ...(previous && !options.renewAnonVolumes ? { reuseVolumes: anonymousVolumesOf(svc, previous) } : {}),
         workingDir: options.workingDir, configFiles: options.configFiles,
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
@@ -159,8 +164,13 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
           ? b.add({ kind: 'StopContainer', service: name, container: c.name, ...timeoutOf(options) }, [], reason)
           : undefined;
         const renamed = b.add({ kind: 'RenameContainer', service: name, container: c.name, to: tempName(c.id, c.name) }, [stopped], reason);
-        const created = createAndStart(c.number, [renamed], reason);
-        b.add({ kind: 'RemoveContainer', service: name, container: tempName(c.id, c.name), volumes: false, force: true }, [created], 'replaced');
+        const created = createAndStart(c.number, [renamed], reason, c);
+        // The old container's anonymous volumes go with it unless the new one took them over.
+        const reused = !options.renewAnonVolumes && Object.keys(anonymousVolumesOf(svc, c)).length > 0;
+        const removed = b.add({ kind: 'RemoveContainer', service: name, container: tempName(c.id, c.name), volumes: !reused, force: true }, [created], 'replaced');
+        // Anonymous volumes carried over earlier are mounted by name now, which the engine's
+        // remove-with-volumes leaves alone: remove them explicitly when they are renewed.
+        if (!reused) for (const v of anonymousVolumeNames(c)) b.add({ kind: 'RemoveVolume', volume: v }, [removed], 'renewed anonymous volume');
         continue;
       }
       own.containers.push(c.name);
@@ -195,7 +205,8 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
     }
   }
 
-  const orphans = observed.containers.filter((c) => !c.oneoff && !project.services[c.service]);
+  const defined = new Set([...Object.keys(project.services), ...(options.definedServices ?? [])]);
+  const orphans = observed.containers.filter((c) => !c.oneoff && !defined.has(c.service));
   if (orphans.length && options.removeOrphans) {
     for (const c of orphans) removeContainer(c, 'orphan');
   } else if (orphans.length) {
@@ -252,6 +263,22 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
 
 function timeoutOf(options: ReconcileOptions): { timeout?: number } {
   return options.timeout === undefined ? {} : { timeout: options.timeout };
+}
+
+/** Engine-generated (anonymous) volume names a container mounts: 64 hex digits. */
+export function anonymousVolumeNames(c: ObservedContainer): string[] {
+  return (c.volumes ?? []).map((v) => v.name).filter((n) => /^[0-9a-f]{64}$/.test(n));
+}
+
+/** The previous container's volumes mounted where the service declares anonymous ones. */
+function anonymousVolumesOf(svc: ServiceConfig, previous: ObservedContainer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const vol of svc.volumes ?? []) {
+    if (vol.type !== 'volume' || vol.source) continue;
+    const old = previous.volumes?.find((v) => v.target === vol.target);
+    if (old) out[vol.target] = old.name;
+  }
+  return out;
 }
 
 function pullPolicyOf(svc: ServiceConfig): PullPolicy {

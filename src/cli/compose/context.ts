@@ -27,6 +27,8 @@ export interface ComposeContext {
   project: Project | undefined;
   workingDir: string;
   configFiles: string[];
+  /** Every service the files define, whatever the active profiles (not orphans). */
+  definedServices: string[];
   /** A fresh renderer per plan (a tty renderer ends with its plan). */
   progress: () => ProgressSink;
   parallel: number;
@@ -53,11 +55,21 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   let project: Project | undefined;
   let workingDir = path.resolve(globals.projectDirectory ?? process.cwd());
   let configFiles: string[] = [];
+  let definedServices: string[] = [];
   try {
     const where = resolveContext(loadOptions);
     workingDir = where.projectDirectory;
     configFiles = where.files;
     project = await loadProject(loadOptions);
+    // Services of inactive profiles are part of the project, not orphans (Compose's
+    // "disabled services"): load once more with every profile to know them.
+    definedServices = Object.keys(project.services);
+    try {
+      definedServices = Object.keys((await loadProject({ ...loadOptions, profiles: ['*'], onWarning: () => undefined })).services);
+    } catch {
+      // With every profile enabled the files may not load (a profiled service's missing
+      // reference): then only the active services count as defined.
+    }
   } catch (err) {
     const name = globals.projectName ?? process.env.COMPOSE_PROJECT_NAME;
     if (!opts.projectOptional || !name || !isNoConfig(err)) throw err;
@@ -65,7 +77,7 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
   const client = await connectEngine(globals);
   const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
-  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, progress: () => progressFor(globals.progress, globals.ansi), parallel };
+  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, definedServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
 }
 
 /** The project, or a clear error when the command needs the compose file. */
@@ -90,8 +102,8 @@ export function observeProject(ctx: ComposeContext): Promise<Observed> {
 }
 
 /** The options every reconcile call shares: hash, labels' working dir and files. */
-export function reconcileBase(ctx: ComposeContext): Pick<ReconcileOptions, 'hash' | 'workingDir' | 'configFiles' | 'hostEnv'> {
-  return { hash: (svc) => serviceConfigHash(svc), workingDir: ctx.workingDir, configFiles: ctx.configFiles, hostEnv: process.env };
+export function reconcileBase(ctx: ComposeContext): Pick<ReconcileOptions, 'hash' | 'workingDir' | 'configFiles' | 'hostEnv' | 'definedServices'> {
+  return { hash: (svc) => serviceConfigHash(svc), workingDir: ctx.workingDir, configFiles: ctx.configFiles, hostEnv: process.env, definedServices: ctx.definedServices };
 }
 
 /** Run a plan with the events subscription open, then close the renderer. */

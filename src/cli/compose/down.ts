@@ -28,6 +28,7 @@ export function registerDown(parent: Command): void {
       const timeout = seconds(flags.timeout);
       const plan = planDown(ctx.project, observed, {
         volumes: flags.volumes === true,
+        definedServices: ctx.definedServices,
         removeOrphans: flags.removeOrphans === true || process.env.COMPOSE_REMOVE_ORPHANS === 'true',
         ...(flags.rmi ? { rmi: flags.rmi } : {}),
         ...(timeout !== undefined ? { timeout } : {}),

@@ -86,6 +86,7 @@ async function up(cmd: Command, services: string[], flags: UpFlags): Promise<num
     scale: parseScale(flags.scale),
     removeOrphans: flags.removeOrphans === true || process.env.COMPOSE_REMOVE_ORPHANS === 'true',
     wait: flags.wait === true,
+    renewAnonVolumes: flags.renewAnonVolumes === true,
     ...(timeout !== undefined ? { timeout } : {}),
     ...(flags.pull ? { pull: flags.pull } : {}),
   };

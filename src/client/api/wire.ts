@@ -110,6 +110,7 @@ export interface ContainerSummary {
   Status: string;
   Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   Labels: Record<string, string>;
+  Mounts?: { Type: string; Name?: string; Destination: string }[];
   NetworkSettings?: { Networks?: Record<string, { NetworkID?: string; IPAddress?: string }> };
 }
 

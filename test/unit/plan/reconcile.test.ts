@@ -179,3 +179,26 @@ describe('reconcile', () => {
     expect(() => reconcile(p, observed([]), options())).toThrow(/cycle.*a -> b -> a/);
   });
 });
+
+test('containers of services in an inactive profile are not orphans', () => {
+  const p = project({ web: service() });
+  const snapshot = observed([container('web', 1), container('debug', 1)]);
+  expect(plan(p, snapshot, options({ definedServices: ['web', 'debug'], removeOrphans: true }))).toBe('');
+});
+
+test('a recreated container keeps its anonymous volumes unless -V', () => {
+  const p = project({ db: service({ command: ['v2'], volumes: [{ type: 'volume', target: '/data' }] }) });
+  const snapshot = observed([container('db', 1, { configHash: 'v1', volumes: [{ name: 'abc123', target: '/data' }] })]);
+  const create = (opts: Parameters<typeof options>[0]) => reconcile(p, snapshot, options(opts)).nodes.find((n) => n.op.kind === 'CreateContainer')?.op;
+  const kept = create({});
+  expect(kept?.kind === 'CreateContainer' && kept.body.HostConfig.Binds).toEqual(['abc123:/data']);
+  const renewed = create({ renewAnonVolumes: true });
+  expect(renewed?.kind === 'CreateContainer' && renewed.body.Volumes).toEqual({ '/data': {} });
+});
+
+test('-V removes the anonymous volumes the replaced container had', () => {
+  const p = project({ db: service({ command: ['v2'], volumes: [{ type: 'volume', target: '/data' }] }) });
+  const anon = 'a'.repeat(64);
+  const snapshot = observed([container('db', 1, { configHash: 'v1', volumes: [{ name: anon, target: '/data' }] })]);
+  expect(plan(p, snapshot, options({ renewAnonVolumes: true }))).toContain(`volume:${anon} RemoveVolume (renewed anonymous volume)`);
+});
