@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSpec } from '../../../src/runtime/spec.js';
 import type { ContainerDefinition } from '../../../src/runtime/types.js';
@@ -15,36 +16,45 @@ const base = (over: Partial<ContainerDefinition> = {}): ContainerDefinition => (
   ...over,
 });
 
+const typical = (): ContainerDefinition =>
+  base({
+    readonlyRootfs: true,
+    hostname: 'web',
+    domainname: 'example.test',
+    mounts: [
+      { destination: '/etc/hosts', type: 'bind', source: '/var/lib/berth/containers/web-1/hosts', options: ['rbind', 'ro'] },
+      { destination: '/data/', type: 'bind', source: '/var/lib/berth/volumes/data/_data', options: ['rbind', 'rw'] },
+      { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'size=1m'] },
+    ],
+    capAdd: ['net_admin'],
+    capDrop: ['MKNOD', 'CAP_NET_RAW'],
+    noNewPrivileges: true,
+    resources: { memory: 128 * 1024 * 1024, memorySwap: 256 * 1024 * 1024, cpuShares: 512, cpuQuota: 50000, cpuPeriod: 100000, cpusetCpus: '0-1', pidsLimit: 100 },
+    ulimits: [{ name: 'nofile', soft: 1024, hard: 4096 }],
+    sysctls: { 'net.ipv4.ip_forward': '1' },
+    ipc: { kind: 'new' },
+    pid: { kind: 'host' },
+    annotations: { 'com.example': 'x' },
+    oomScoreAdj: 100,
+    shmSize: 1024 * 1024,
+  });
+
 const DEFAULT_CAPS = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
   'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SYS_CHROOT', 'CAP_MKNOD', 'CAP_AUDIT_WRITE', 'CAP_SETFCAP',
 ];
 
 describe('buildSpec golden', () => {
+  it('serialises byte for byte as the committed config.json (key order included)', () => {
+    const file = new URL('./fixtures/typical.config.json', import.meta.url);
+    const text = `${JSON.stringify(buildSpec(typical()), null, 2)}\n`;
+    // BERTH_UPDATE_GOLDEN=1 rewrites the fixture after an intended change; review its diff.
+    if (process.env.BERTH_UPDATE_GOLDEN) writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+
   it('turns a typical service definition into the exact config.json Docker would hand runc', () => {
-    const spec = buildSpec(
-      base({
-        readonlyRootfs: true,
-        hostname: 'web',
-        domainname: 'example.test',
-        mounts: [
-          { destination: '/etc/hosts', type: 'bind', source: '/var/lib/berth/containers/web-1/hosts', options: ['rbind', 'ro'] },
-          { destination: '/data/', type: 'bind', source: '/var/lib/berth/volumes/data/_data', options: ['rbind', 'rw'] },
-          { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'size=1m'] },
-        ],
-        capAdd: ['net_admin'],
-        capDrop: ['MKNOD', 'CAP_NET_RAW'],
-        noNewPrivileges: true,
-        resources: { memory: 128 * 1024 * 1024, memorySwap: 256 * 1024 * 1024, cpuShares: 512, cpuQuota: 50000, cpuPeriod: 100000, cpusetCpus: '0-1', pidsLimit: 100 },
-        ulimits: [{ name: 'nofile', soft: 1024, hard: 4096 }],
-        sysctls: { 'net.ipv4.ip_forward': '1' },
-        ipc: { kind: 'new' },
-        pid: { kind: 'host' },
-        annotations: { 'com.example': 'x' },
-        oomScoreAdj: 100,
-        shmSize: 1024 * 1024,
-      }),
-    );
+    const spec = buildSpec(typical());
     expect(spec).toEqual({
       ociVersion: '1.0.2',
       process: {
