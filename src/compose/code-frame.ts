@@ -17,7 +17,8 @@ function sourceOf(file: string): string | undefined {
 }
 
 export function codeFrame(position: SourcePosition, text: string, context = 2): string {
-  const lines = text.split(/\r?\n/);
+  // The newline that ends the file does not start one more line worth showing.
+  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
   const first = Math.max(1, position.line - context);
   const last = Math.min(lines.length, position.line + context);
   const width = String(last).length;
