@@ -93,16 +93,13 @@ export class NetworkContext {
     return this.sandboxFiles.save(containerId, () => this.sandboxes.get(containerId));
   }
 
-  isLive(networkId: string): boolean {
-    return this.live.has(networkId);
-  }
-
   /** Bridge up with its gateway, DNS responder listening, firewall covering it. */
   ensureLive(n: NetworkState): Promise<void> {
     return this.locks.run(n.id, async () => {
       if (this.live.has(n.id) || n.driver !== 'bridge' || !n.bridge || !n.gateway) return;
       const bridge = n.bridge;
-      if (n.predefined && !linkExists(bridge)) {
+      const existed = linkExists(bridge);
+      if (n.predefined && !existed) {
         // The default bridge's subnet was only written down, not routed: check it (and
         // move it while nobody holds an address in it) under the host-wide IPAM lock.
         await withHostLock(IPAM_LOCK, async () => {
@@ -124,7 +121,8 @@ export class NetworkContext {
         this.live.delete(n.id);
         this.responders.delete(n.id);
         await responder.stop();
-        await deleteLink(n.bridge);
+        // Only a bridge made here goes: one found (restore) may carry live containers.
+        if (!existed) await deleteLink(bridge);
         throw err;
       }
     });

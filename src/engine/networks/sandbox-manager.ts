@@ -190,6 +190,7 @@ export class SandboxManager {
     }
     try {
       for (const [n, r] of targets) {
+        if (this.ctx.networks.get(n.id) !== n) throw notFound(`network ${n.name} was removed`);
         if (!n.subnet || !n.gateway) throw invalid(`network ${n.name} has no subnet`);
         const subnet = parseCidr(n.subnet);
         const plan = { subnet, gateway: parseIpv4(n.gateway), range: n.ipRange ? parseCidr(n.ipRange) : subnet };
