@@ -45,6 +45,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<Project> {
 function loadTree(docs: ParsedDocument[], ctx: LoadContext, chain: readonly string[]): Record<string, unknown> {
   const resolver = new ExtendsResolver(extendsReader(ctx));
   for (const doc of docs) {
+    if ('version' in doc.tree) ctx.onWarning(`${doc.file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
     if (ctx.interpolate) interpolateDocument(doc, ctx.env, ctx.onWarning);
     applyIncludes(doc, ctx, (files, sub, next) => loadTree(parseFiles(files, undefined), sub, next), chain);
     resolver.applyTo(doc, ctx.projectDirectory);

@@ -112,6 +112,19 @@ describe('loadProject', () => {
   });
 });
 
+describe('warnings and the interpolation environment', () => {
+  it('warns about `version` and unset variables, and offers COMPOSE_PROJECT_NAME', async () => {
+    const dir = testdir({ 'compose.yaml': 'version: "3.8"\nname: shop\nservices:\n  web:\n    image: ${NOPE}x\n    container_name: ${COMPOSE_PROJECT_NAME}-web\n' });
+    const warnings: string[] = [];
+    const project = await load(dir, { onWarning: (w) => warnings.push(w) });
+    expect(project.services.web?.container_name).toBe('shop-web');
+    expect(warnings).toEqual([
+      `${path.join(dir, 'compose.yaml')}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`,
+      'The "NOPE" variable is not set. Defaulting to a blank string.',
+    ]);
+  });
+});
+
 describe('extends', () => {
   it('extends services in the same file and other files, keeping relative paths right', async () => {
     const dir = testdir({
@@ -149,6 +162,13 @@ describe('extends', () => {
     expect(api.environment).toEqual({ FROM_FILE: 'yes' });
   });
 
+  it('lets the extending service !reset what it inherits', async () => {
+    const dir = testdir({ 'compose.yaml': 'services:\n  base:\n    image: b\n    ports: ["80:80"]\n  web:\n    extends: base\n    ports: !reset []\n' });
+    const project = await load(dir);
+    expect(project.services.web?.ports).toBeUndefined();
+    expect(project.services.base?.ports).toHaveLength(1);
+  });
+
   it('refuses extends cycles, naming them', async () => {
     const dir = testdir({ 'compose.yaml': 'services:\n  a:\n    extends: b\n  b:\n    extends: c\n  c:\n    extends: a\n' });
     const err = await failure(load(dir));
@@ -181,6 +201,15 @@ describe('include', () => {
       'sub/c.yaml': 'services:\n  s:\n    image: ${IMG}\n',
     });
     expect((await load(dir)).services.s?.image).toBe('from-include-env');
+  });
+
+  it('merges several paths of one include entry as overrides', async () => {
+    const dir = testdir({
+      'compose.yaml': 'include:\n  - path: [lib/base.yaml, lib/override.yaml]\nservices: {}\n',
+      'lib/base.yaml': 'services:\n  s:\n    image: base\n    environment: {A: "1"}\n',
+      'lib/override.yaml': 'services:\n  s:\n    environment: {B: "2"}\n',
+    });
+    expect((await load(dir)).services.s).toMatchObject({ image: 'base', environment: { A: '1', B: '2' } });
   });
 
   it('refuses include cycles and conflicting services', async () => {
