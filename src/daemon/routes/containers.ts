@@ -138,7 +138,7 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     const ctl = new AbortController();
     conn.socket.on('close', () => ctl.abort());
     conn.socket.on('error', () => ctl.abort());
-    if (wantStdin && c.Config.OpenStdin) inputOf(containers.registry.paths(c.Id).stateDir, conn.socket, conn.rest, ctl.signal);
+    if (wantStdin && c.Config.OpenStdin) inputOf(containers, c, conn.socket, conn.rest, ctl.signal);
     await outputOf(containers, c, {
       stdout: queryBool(ctx.query, 'stdout'),
       stderr: queryBool(ctx.query, 'stderr'),

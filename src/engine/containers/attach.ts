@@ -31,13 +31,31 @@ export async function outputOf(containers: Containers, c: ContainerRecord, o: At
   await streamLogs({ file, stdout: o.stdout, stderr: o.stderr, timestamps: false, follow: true, fromEnd: true }, emit, stopped, o.signal);
 }
 
-/** Forward the client's stdin to the shim; ends with either side. */
-export function inputOf(stateDir: string, client: Duplex, first: Buffer, signal: AbortSignal): void {
-  const sock = path.join(stateDir, 'attach.sock');
-  if (!existsSync(sock)) return;
-  const conn = net.connect(sock);
-  conn.on('error', () => conn.destroy());
-  if (first.length > 0) conn.write(first);
-  client.pipe(conn);
-  signal.addEventListener('abort', () => conn.destroy());
+/**
+ * Forward the client's stdin to the shim's attach.sock; ends with either side. An attach
+ * made before the start (docker run -i) connects once the container has started: until
+ * then the client's bytes wait unread in the socket.
+ */
+export function inputOf(containers: Containers, c: ContainerRecord, client: Duplex, first: Buffer, signal: AbortSignal): void {
+  const sock = path.join(containers.registry.paths(c.Id).stateDir, 'attach.sock');
+  client.pause();
+  const connect = (): void => {
+    if (signal.aborted || !existsSync(sock)) return;
+    const conn = net.connect(sock);
+    conn.on('error', () => conn.destroy());
+    if (first.length > 0) conn.write(first);
+    client.pipe(conn);
+    client.resume();
+    signal.addEventListener('abort', () => conn.destroy());
+  };
+  if (containers.lifecycle.isRunning(c)) {
+    connect();
+    return;
+  }
+  const unsubscribe = containers.opts.events.subscribe((e) => {
+    if (e.Type !== 'container' || e.Actor.ID !== c.Id || e.Action !== 'start') return;
+    unsubscribe();
+    connect();
+  });
+  signal.addEventListener('abort', unsubscribe);
 }

@@ -9,15 +9,29 @@ import type { ContainerPaths } from './runtime-port.js';
 export class ContainerRegistry {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly idByName = new Map<string, string>();
+  /** Names claimed by creates still in flight (they await the image and volumes). */
+  private readonly reserved = new Set<string>();
 
   constructor(private readonly store: ContainerStore, private readonly runDir: string) {}
 
+  /** Claim a name for a create in flight; released by add() or release(). */
+  reserve(name: string): void {
+    this.assertNameFree(name);
+    this.reserved.add(name);
+  }
+
+  release(name: string): void {
+    this.reserved.delete(name);
+  }
+
   assertNameFree(name: string): void {
+    if (this.reserved.has(name)) throw conflict(`Conflict. The container name "/${name}" is already in use by a container being created.`);
     const holder = this.idByName.get(name);
     if (holder) throw conflict(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
 
   add(c: ContainerRecord): void {
+    this.reserved.delete(c.Name);
     this.assertNameFree(c.Name);
     this.byId.set(c.Id, c);
     this.idByName.set(c.Name, c.Id);
@@ -36,7 +50,7 @@ export class ContainerRegistry {
   }
 
   nameTaken(name: string): boolean {
-    return this.idByName.has(name);
+    return this.idByName.has(name) || this.reserved.has(name);
   }
 
   all(): ContainerRecord[] {

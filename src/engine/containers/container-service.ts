@@ -28,9 +28,18 @@ export function containerAttributes(c: ContainerRecord, extra: Record<string, st
 }
 
 export async function createContainer(deps: ServiceDeps, nameArg: string | null, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
-  const { registry, images } = deps;
+  const { registry } = deps;
   const name = nameArg ? checkName(nameArg) : randomName((n) => registry.nameTaken(n));
-  registry.assertNameFree(name);
+  registry.reserve(name);
+  try {
+    return await createReserved(deps, name, req);
+  } finally {
+    registry.release(name);
+  }
+}
+
+async function createReserved(deps: ServiceDeps, name: string, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  const { registry, images } = deps;
   let image;
   try {
     image = await images.inspect(req.config.Image);

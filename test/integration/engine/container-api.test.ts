@@ -60,7 +60,9 @@ describe('containers', () => {
   });
 
   it('stops with the stop signal, then SIGKILL after the timeout; 304 when already stopped', async () => {
-    const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'] });
+    const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'trap "exit 0" TERM; echo ready; while true; do sleep 0.1; done'] });
+    // stop only once the trap is set (pid 1 ignores an unhandled SIGTERM)
+    await pollUntil(async () => demux(await readAll(await d.client.stream('GET', `/containers/${id}/logs`, { query: { stdout: 1 } }))).stdout.includes('ready'), 'the trap');
     await d.client.request('POST', `/containers/${id}/stop`, { query: { t: 5 } });
     expect((await inspect(d.client, id)).State.ExitCode).toBe(0);
     const res = await d.client.stream('POST', `/containers/${id}/stop`);

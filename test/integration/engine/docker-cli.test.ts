@@ -25,13 +25,14 @@ interface Run {
   stderr: string;
 }
 
-function docker(args: string[], opts: { timeoutMs?: number } = {}): Promise<Run> {
+function docker(args: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` }, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -57,6 +58,12 @@ describe.skipIf(!haveDocker)('the docker CLI against berthd', () => {
     expect(failed.code).toBe(7);
     const ps = await docker(['ps', '-a', '-q']);
     expect(ps.stdout).toBe('');
+  });
+
+  it('docker run -i feeds stdin to the container; --init runs berth-init as pid 1', async () => {
+    expect(await docker(['run', '-i', '--rm', 'bb', 'head', '-1'], { stdin: 'from-stdin\nsecond\n' })).toMatchObject({ code: 0, stdout: 'from-stdin\n' });
+    const init = await docker(['run', '--rm', '--init', 'bb', 'cat', '/proc/1/cmdline']);
+    expect(init.stdout.split('\0')[0]).toBe('/sbin/berth-init');
   });
 
   it('docker run -d, logs -f, exec, inspect, ps -a, stop, rm -f', async () => {
