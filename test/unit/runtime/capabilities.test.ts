@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, computeCapabilities, DEFAULT_CAPABILITIES, normalizeCapability } from '../../../src/runtime/capabilities.js';
 
@@ -51,5 +52,35 @@ describe('capability arithmetic (Docker semantics)', () => {
     expect(ALL_CAPABILITIES).toHaveLength(41);
     expect(ALL_CAPABILITIES[21]).toBe('CAP_SYS_ADMIN');
     expect(ALL_CAPABILITIES[40]).toBe('CAP_CHECKPOINT_RESTORE');
+  });
+});
+
+describe('capability arithmetic, properties', () => {
+  const capName = fc.constantFrom(...ALL_CAPABILITIES);
+  // Docker accepts any case and with or without the prefix.
+  const spelled = capName.chain((c) => fc.constantFrom(c, c.slice(4), c.slice(4).toLowerCase()));
+
+  it('adds are always in, drops (not re-added) always out, nothing else changes, kernel order kept', () => {
+    fc.assert(
+      fc.property(fc.array(spelled, { maxLength: 8 }), fc.array(spelled, { maxLength: 8 }), (capAdd, capDrop) => {
+        const norm = (c: string) => normalizeCapability(c);
+        const adds = new Set(capAdd.map(norm));
+        const drops = new Set(capDrop.map(norm));
+        const caps = computeCapabilities({ capAdd, capDrop });
+        for (const c of adds) expect(caps).toContain(c);
+        for (const c of drops) if (!adds.has(c)) expect(caps).not.toContain(c);
+        for (const c of caps) expect(adds.has(c) || DEFAULT_CAPABILITIES.includes(c)).toBe(true);
+        for (const c of DEFAULT_CAPABILITIES) if (!drops.has(c)) expect(caps).toContain(c);
+        expect(caps).toEqual(ALL_CAPABILITIES.filter((c) => caps.includes(c)));
+      }),
+    );
+  });
+
+  it('with cap_drop ALL the result is exactly cap_add', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(capName, { maxLength: 10 }), (capAdd) => {
+        expect(computeCapabilities({ capAdd, capDrop: ['ALL'] })).toEqual(ALL_CAPABILITIES.filter((c) => capAdd.includes(c)));
+      }),
+    );
   });
 });
