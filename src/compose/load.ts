@@ -117,7 +117,12 @@ function transfer(exact: unknown, containers: ReadonlyMap<string, object>, path:
 
 /** The exact parser's error for this text, or the fast parser's when only it objects. */
 function readingError(text: string, file: string, cause: unknown): ComposeError {
-  parseWithPositions(text, file);
+  try {
+    parseWithPositions(text, file);
+  } catch (err) {
+    if (err instanceof ComposeError) return err;
+    // The exact parser failed otherwise (e.g. nesting too deep for the stack): use js-yaml's report.
+  }
   const mark = cause instanceof yaml.YAMLException ? cause.mark : undefined;
   const reason = cause instanceof yaml.YAMLException ? cause.reason : 'cannot read YAML (an alias refers to itself or expands too far)';
   return new ComposeError('yaml_syntax', reason, { position: { file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1 }, cause });
