@@ -175,6 +175,9 @@ describe('outbound traffic', () => {
     // Delivered locally on the host, so no NAT applies (as with Docker): the host sees
     // the container's own address.
     expect(r.stdout.trim()).toBe((await svc.inspect('pub')).Containers[CLIENT]?.IPv4Address.split('/')[0]);
+    // And another container's published port through the host address (hairpin).
+    const page = await busybox(clientNs, 'wget', '-q', '-O', '-', `http://${eth0Address()}:${web.ports[0]?.hostPort ?? 0}/`);
+    expect(page.stdout).toContain('hello from the sandbox');
   });
 
   it('is impossible from an internal network: no default route, nothing gets out', async () => {
