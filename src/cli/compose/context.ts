@@ -30,7 +30,7 @@ export interface ComposeContext {
   /** Every service the files define, whatever the active profiles (not orphans). */
   definedServices: string[];
   /** A fresh renderer per plan (a tty renderer ends with its plan). */
-  progress: () => ProgressSink;
+  progress: () => Promise<ProgressSink>;
   parallel: number;
 }
 
@@ -112,7 +112,7 @@ export async function runPlan(ctx: ComposeContext, plan: Plan, opts: { signal?: 
   const engine = new ApiPlanEngine(ctx.api, ctx.projectName);
   const needsEvents = plan.nodes.some((n) => n.op.kind.startsWith('Await'));
   if (needsEvents) await engine.open();
-  const renderer = ctx.progress();
+  const renderer = await ctx.progress();
   const progress: ProgressSink = onEvent
     ? { begin: (r) => renderer.begin?.(r), emit: (e) => (renderer.emit(e), onEvent(e)), note: (m) => renderer.note(m), close: () => renderer.close() }
     : renderer;

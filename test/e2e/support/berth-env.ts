@@ -26,7 +26,8 @@ export class BerthEnv {
   private daemon: ChildProcess | undefined;
 
   constructor(name: string) {
-    this.base = mkdtempSync(`/tmp/berth-e2e-${name}-`);
+    // Short: the engine puts per-container UNIX sockets under BERTH_RUN (108-byte limit).
+    this.base = mkdtempSync(`/tmp/be-${name.slice(0, 6)}-`);
     this.socket = path.join(this.base, 'berth.sock');
     const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: path.join(this.base, 'root'), BERTH_RUN: path.join(this.base, 'run'), BERTH_HOST: `unix://${this.socket}`, NO_COLOR: '1' };
     delete env.DOCKER_HOST;
