@@ -4,6 +4,7 @@ import { invalid } from '../../errors.js';
 import type { NamespaceMode } from '../../runtime/types.js';
 import type { EndpointRequest, NetworkService, PortBinding, Sandbox } from '../types.js';
 import type { ContainerRecord } from './model.js';
+import { hostnameFile, hostsFile, resolvConf } from '../networks/etc-files.js';
 import { parsePortKey } from './validate-create.js';
 
 // The network side of a start: a sandbox from the network service for bridge and user
@@ -74,35 +75,33 @@ export function netnsMode(kind: NetworkKind, sandbox: Sandbox | undefined, other
 export async function writeEtcFiles(dir: string, c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<{ hosts: string; hostname: string; resolv: string }> {
   const files = { hosts: path.join(dir, 'hosts'), hostname: path.join(dir, 'hostname'), resolv: path.join(dir, 'resolv.conf') };
   const hostname = kind.kind === 'host' ? (await readFile('/etc/hostname', 'utf8').catch(() => 'localhost')).trim() : c.Config.Hostname || c.Id.slice(0, 12);
-  await writeFile(files.hostname, `${hostname}\n`, { mode: 0o644 });
-  let hosts: string;
-  if (kind.kind === 'host') hosts = await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
-  else {
-    hosts = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
-    const names = c.Config.Domainname ? `${hostname}.${c.Config.Domainname} ${hostname}` : hostname;
-    for (const ep of Object.values(sandbox?.endpoints ?? {})) if (ep.IPAddress) hosts += `${ep.IPAddress}\t${names}\n`;
-  }
-  for (const extra of c.HostConfig.ExtraHosts ?? []) {
+  const firstEndpoint = Object.values(sandbox?.endpoints ?? {})[0];
+  const extraHosts = (c.HostConfig.ExtraHosts ?? []).map((extra) => {
     const idx = extra.indexOf(':');
     if (idx < 0) throw invalid(`invalid extra host: "${extra}"`);
-    const host = extra.slice(0, idx);
-    let ip = extra.slice(idx + 1);
-    if (ip === 'host-gateway') ip = Object.values(sandbox?.endpoints ?? {})[0]?.Gateway ?? '127.0.0.1';
-    hosts += `${ip}\t${host}\n`;
-  }
-  await writeFile(files.hosts, hosts, { mode: 0o644 });
-  await writeFile(files.resolv, await resolvConf(c, sandbox, kind), { mode: 0o644 });
+    const ip = extra.slice(idx + 1);
+    return { name: extra.slice(0, idx), ip: ip === 'host-gateway' ? (firstEndpoint?.Gateway ?? '127.0.0.1') : ip };
+  });
+  // With the host's network the container sees the host's hosts file (plus extra hosts).
+  const hosts =
+    kind.kind === 'host'
+      ? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')) + extraHosts.map((h) => `${h.ip}\t${h.name}\n`).join('')
+      : hostsFile({ hostname, ...(firstEndpoint?.IPAddress ? { ip: firstEndpoint.IPAddress } : {}), aliases: c.Config.Domainname ? [`${hostname}.${c.Config.Domainname}`] : [], extraHosts });
+  await Promise.all([
+    writeFile(files.hostname, hostnameFile(hostname), { mode: 0o644 }),
+    writeFile(files.hosts, hosts, { mode: 0o644 }),
+    resolvText(c, sandbox, kind).then((text) => writeFile(files.resolv, text, { mode: 0o644 })),
+  ]);
   return files;
 }
 
-async function resolvConf(c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<string> {
+async function resolvText(c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<string> {
   const host = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
   const hostServers = host.split('\n').filter((l) => /^\s*nameserver\s/.test(l)).map((l) => l.trim().split(/\s+/)[1] ?? '').filter((s) => s !== '' && !s.startsWith('127.'));
-  let servers = c.HostConfig.Dns.length > 0 ? c.HostConfig.Dns : kind.kind === 'host' ? hostServers : (sandbox?.dnsServers ?? []);
-  if (servers.length === 0) servers = hostServers.length > 0 ? hostServers : ['8.8.8.8'];
-  let text = servers.map((s) => `nameserver ${s}`).join('\n') + '\n';
-  if (c.HostConfig.DnsSearch.length > 0) text += `search ${c.HostConfig.DnsSearch.join(' ')}\n`;
-  const opts = [...c.HostConfig.DnsOptions, ...(sandbox && sandbox.dnsServers.length > 0 && c.HostConfig.DnsOptions.length === 0 ? ['ndots:0'] : [])];
-  if (opts.length > 0) text += `options ${opts.join(' ')}\n`;
-  return text;
+  // Containers on a berth network ask its DNS responder (names, aliases, then upstream).
+  const embedded = kind.kind === 'bridge' && sandbox !== undefined && sandbox.dnsServers.length > 0 && c.HostConfig.Dns.length === 0;
+  let servers = c.HostConfig.Dns.length > 0 ? c.HostConfig.Dns : embedded ? sandbox.dnsServers : hostServers;
+  if (servers.length === 0) servers = ['8.8.8.8'];
+  const search = c.HostConfig.DnsSearch.length > 0 ? { search: c.HostConfig.DnsSearch } : {};
+  return resolvConf({ nameservers: servers, ...search, options: c.HostConfig.DnsOptions.length > 0 ? c.HostConfig.DnsOptions : embedded ? ['ndots:0'] : [] });
 }
