@@ -89,5 +89,5 @@ async function renderFor(project: import('../compose/model.js').Project, service
     );
   }
   const { renderProject } = await import('../compose/render-project.js');
-  return renderProject(selected, flags.format);
+  return renderProject(selected, flags.format, { escapeDollars: flags.interpolate });
 }

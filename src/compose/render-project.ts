@@ -19,7 +19,15 @@ function withoutNullCommands(project: Project): Record<string, unknown> {
   return { ...project, services };
 }
 
-export function renderProject(project: Project, format: ProjectFormat): string {
-  if (format === 'json') return `${JSON.stringify(project, null, 2)}\n`;
-  return stringify(withoutNullCommands(project), { lineWidth: 0, aliasDuplicateObjects: false });
+export interface RenderOptions {
+  /**
+   * Write a literal `$` as `$$`, as `docker compose config` does after interpolating, so
+   * the output loads back to the same values (true unless --no-interpolate).
+   */
+  escapeDollars?: boolean;
+}
+
+export function renderProject(project: Project, format: ProjectFormat, options: RenderOptions = {}): string {
+  const text = format === 'json' ? `${JSON.stringify(project, null, 2)}\n` : stringify(withoutNullCommands(project), { lineWidth: 0, aliasDuplicateObjects: false });
+  return options.escapeDollars === false ? text : text.replaceAll('$', '$$$$');
 }

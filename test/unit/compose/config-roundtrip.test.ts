@@ -13,7 +13,7 @@ const PROJECT = yaml`
       ports: ["8080:80", "127.0.0.1:8443:443/udp"]
       depends_on: [api]
       volumes: ["./html:/html:ro", "cache:/cache"]
-      environment: {TZ: UTC}
+      environment: {TZ: UTC, PRICE: "5$$", SHELL_VAR: "$\${HOME}"}
       healthcheck: {test: curl -f localhost, interval: 1m30s}
     api:
       build: ./api
@@ -38,6 +38,7 @@ describe('berth config output', () => {
   it.each(['yaml', 'json'] as const)('loads back into the same model (%s)', async (format) => {
     const dir = testdir({ 'compose.yaml': PROJECT, 'api.env': 'LEVEL=debug\n', 'pw.txt': 'x\n' });
     const first = await loadProject({ cwd: dir, env: {} });
+    expect(first.services.web?.environment).toMatchObject({ PRICE: '5$', SHELL_VAR: '${HOME}' });
     const text = renderProject(first, format);
     const second = await loadProject({ cwd: dir, env: {}, files: ['-'], stdin: text });
     expect(second).toEqual(first);
