@@ -10,3 +10,4 @@ export { readExitRecord, waitForExit, EXIT_FILE } from './exit-record.js';
 export { readJsonLog, parseJsonLog, logText, followJsonLog, type JsonLogEntry } from './json-log.js';
 export { execProcess, mergeEnv, type ExecRequest } from './exec-process.js';
 export { isShimAlive, readShimPid } from './shim-state.js';
+export { findInitBinary } from './init-binary.js';

@@ -3,12 +3,15 @@
 // Docker's expected behaviour; the last block compares what the arms saw.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/errors.js';
 import type { RuntimeName } from '../../../src/runtime/drivers/runtime-invocation.js';
 import { runCli } from '../../../src/runtime/drivers/run-runtime.js';
 import { isShimAlive } from '../../../src/runtime/shim-state.js';
+import { findInitBinary } from '../../../src/runtime/init-binary.js';
+import { writeBundle } from '../../../src/runtime/bundle.js';
 import { execProcess } from '../../../src/runtime/exec-process.js';
 import { waitForExit } from '../../../src/runtime/exit-record.js';
 import { buildSpec } from '../../../src/runtime/spec.js';
@@ -251,6 +254,36 @@ for (const runtime of RUNTIMES) {
         expect(existsSync(path.join(busyboxRootfs(), 'etc/berth-conformance'))).toBe(false);
         expect(existsSync(path.join(busyboxRootfs(), 'bin/true'))).toBe(true);
       } finally {
+        execFileSync('umount', [merged]);
+      }
+    });
+
+    const init = findInitBinary();
+    it.skipIf(!init)(`runs a tiny init as pid 1 with init: true, which forwards signals${init ? '' : ' (skipped: no static tini on this host)'}`, async () => {
+      // The init is bind-mounted at /sbin/berth-init: use an overlay so the mount point is
+      // created in a scratch upper dir, not in the shared busybox rootfs.
+      const base = await h.scratch('init-overlay');
+      const [upper, work, merged] = [path.join(base, 'upper'), path.join(base, 'work'), path.join(base, 'merged')];
+      for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+      execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${busyboxRootfs()},upperdir=${upper},workdir=${work}`, merged]);
+      const def = h.definition({ args: ['sh', '-c', 'echo pid1=$(cat /proc/1/comm) me=$$; exec sleep 1000'], rootfs: merged, init: true });
+      try {
+        const p = h.paths(def.id);
+        await mkdir(path.dirname(p.logPath), { recursive: true });
+        await writeBundle(p.bundle, buildSpec(def, init ? { init } : {}));
+        await h.driver.create({ id: def.id, bundle: p.bundle, stateDir: p.stateDir, logPath: p.logPath });
+        await h.driver.start(def.id);
+        await until('the first line of output', () => existsSync(p.logPath) && readFileSync(p.logPath, 'utf8').includes('pid1='));
+        // Without an init, a pid-1 sleep ignores SIGTERM; tini passes it on and exits 128+15.
+        await h.driver.kill(def.id, 'TERM');
+        const exit = await waitForExit(p.stateDir);
+        expect(exit.exitCode).toBe(143);
+        const out = (await h.output(def.id)).stdout;
+        expect(out).toMatch(/^pid1=berth-init me=(\d+)\n$/);
+        expect(out).not.toContain('me=1\n');
+        record('init', runtime, [out.replace(/me=\d+/, 'me=N'), exit.exitCode]);
+      } finally {
+        await h.remove(def.id);
         execFileSync('umount', [merged]);
       }
     });
