@@ -29,6 +29,7 @@
 #include "cgroup.h"
 #include "json.h"
 #include "linux.h"
+#include "seccomp.h"
 #include "spec.h"
 
 typedef struct {
@@ -626,6 +627,17 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
     return berr_set(e, 0, "exec `%s`: cannot exec in a container that is %s", o->id, status);
   proc_spec_t p;
   if (load_exec_process(o, &st, &p, e) < 0) return -1;
+  /* the container's seccomp filter applies to exec'd processes too */
+  seccomp_spec_t sc;
+  {
+    char cfg[PATH_MAX + 16], *text, jerr[256];
+    snprintf(cfg, sizeof cfg, "%s/config.json", st.bundle);
+    if (read_file(cfg, &text, NULL, e) < 0) return -1;
+    jv_t *j = json_parse(text, jerr, sizeof jerr);
+    free(text);
+    if (j == NULL) return berr_set(e, 0, "parse `%s`: %s", cfg, jerr);
+    if (seccomp_parse(json_get(json_get(j, "linux"), "seccomp"), &sc, e) < 0) return -1;
+  }
   if (o->tty) p.terminal = 1;
   if (p.terminal && !o->console_socket) return berr_set(e, 0, "exec `%s`: --tty needs --console-socket", o->id);
 
@@ -675,7 +687,9 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
     char exe[PATH_MAX];
     if (find_executable(p.args[0], p.env, exe, sizeof exe, &ce) < 0) goto child_fail;
     umask(p.has_umask ? p.umask : 022);
+    if (!p.nnp && seccomp_install(&sc, &ce) < 0) goto child_fail;
     if (apply_identity(&p, &ce) < 0) goto child_fail;
+    if (p.nnp && seccomp_install(&sc, &ce) < 0) goto child_fail;
     execve(exe, p.args, p.env);
     berr_set(&ce, errno, "exec `%s`", p.args[0]);
   child_fail:

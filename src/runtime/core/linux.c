@@ -618,7 +618,11 @@ void container_init(init_args_t *a) {
   }
   if (p->has_umask) umask(p->umask);
   else umask(022);
+  /* seccomp as late as possible; without no_new_privs it must go in while we still hold
+     CAP_SYS_ADMIN, i.e. before the user switch and capability drop (as runc) */
+  if (!p->nnp && seccomp_install(&s->seccomp, &e) < 0) child_fail(fd, &e);
   if (apply_identity(p, &e) < 0) child_fail(fd, &e);
+  if (p->nnp && seccomp_install(&s->seccomp, &e) < 0) child_fail(fd, &e);
 
   /* ready: the parent records the state and exits (create) or releases us (run) */
   if (send(fd, "R", 1, MSG_NOSIGNAL) < 0) _exit(1);

@@ -403,6 +403,7 @@ int spec_load(const char *bundle, spec_t *s, berr_t *e) {
     if ((v = json_get(lx, "readonlyPaths")) && v->t != J_NULL &&
         get_strarr(v, "linux.readonlyPaths", &s->readonly, &s->nreadonly, e) < 0)
       return -1;
+    if (seccomp_parse(json_get(lx, "seccomp"), &s->seccomp, e) < 0) return -1;
     const char *prop = json_str(lx, "rootfsPropagation");
     if (prop && prop[0]) s->rootfs_propagation = xstrdup(prop);
     jv_t *devs = json_get(lx, "devices");

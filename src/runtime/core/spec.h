@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "json.h"
+#include "seccomp.h"
 #include "util.h"
 
 enum { NS_PID, NS_NET, NS_IPC, NS_UTS, NS_MNT, NS_CGROUP, NS_USER, NS_COUNT };
@@ -93,6 +94,7 @@ typedef struct {
   char *rootfs_propagation;
   device_spec_t *devices;
   int ndevices;
+  seccomp_spec_t seccomp;
   jv_t *annotations; /* kept for `state` */
 } spec_t;
 
