@@ -13,12 +13,12 @@ export function linkExists(name: string): boolean {
   return existsSync(`/sys/class/net/${name}`);
 }
 
-export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+export async function ensureBridge(name: string, gatewayCidr: string, mtu?: number): Promise<void> {
   const lines: string[] = [];
   // A fixed MAC (derived from the gateway, as containers' are from theirs): a bridge
   // left to itself takes the lowest MAC of its ports and changes it when that port
   // goes, leaving every container's ARP entry for the gateway stale for ~30 s.
-  if (!linkExists(name)) lines.push(`link add ${name} address ${macFromIpv4(gatewayCidr.split('/')[0] ?? '')} type bridge`);
+  if (!linkExists(name)) lines.push(`link add ${name}${mtu ? ` mtu ${mtu}` : ''} address ${macFromIpv4(gatewayCidr.split('/')[0] ?? '')} type bridge`);
   lines.push(`addr replace ${gatewayCidr} dev ${name}`, `link set ${name} up`);
   await ipBatch(lines);
 }

@@ -13,6 +13,7 @@ import { IPAM_LOCK, withHostLock } from './host-lock.js';
 import { hostSubnets } from './host-routes.js';
 import { pickSubnet } from './ipam.js';
 import { KeyedLock } from './keyed-lock.js';
+import { masqueradeOf, mtuOf } from './network-options.js';
 import { prefixOf } from './network-record.js';
 import type { PortProxy } from './port-proxy.js';
 import type { NetworkState, SandboxState } from './state.js';
@@ -104,10 +105,10 @@ export class NetworkContext {
         // move it while nobody holds an address in it) under the host-wide IPAM lock.
         await withHostLock(IPAM_LOCK, async () => {
           await this.refreshIdleSubnet(n);
-          await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+          await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`, mtuOf(n));
         });
       } else {
-        await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`);
+        await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`, mtuOf(n));
       }
       const responder = new DnsResponder(n.id, n.gateway, this.records, this.upstreams);
       try {
@@ -175,7 +176,7 @@ export class NetworkContext {
   private firewallState(): FirewallState {
     const networks: FirewallNetwork[] = [];
     for (const n of this.networks.values()) {
-      if (this.live.has(n.id) && n.bridge && n.subnet) networks.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal, masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false' });
+      if (this.live.has(n.id) && n.bridge && n.subnet) networks.push({ bridge: n.bridge, subnet: n.subnet, internal: n.internal, masquerade: masqueradeOf(n) });
     }
     const ports: FirewallPort[] = [];
     for (const s of this.sandboxes.values()) {

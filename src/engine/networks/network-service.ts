@@ -10,6 +10,7 @@ import { hostSubnets } from './host-routes.js';
 import { describePlan, planSubnet } from './ipam.js';
 import { NetworkContext, type NetworkServiceOptions } from './network-context.js';
 import { matchesFilters } from './network-filters.js';
+import { OPT_BRIDGE_NAME, validateOptions } from './network-options.js';
 import { toRecord } from './network-record.js';
 import { isMounted } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
@@ -23,7 +24,6 @@ export type { NetworkServiceOptions } from './network-context.js';
 // loaded (and the kernel side reconciled) once, on first use or by restore().
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
 
 export class BridgeNetworkService implements NetworkService {
   private readonly ctx: NetworkContext;
@@ -43,8 +43,8 @@ export class BridgeNetworkService implements NetworkService {
     const driver = req.Driver ?? 'bridge';
     if (driver !== 'bridge') throw invalid(`network driver ${driver} is not supported: berth creates bridge networks only`);
     if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw invalid(`IPAM driver ${req.IPAM.Driver} is not supported`);
-    const bridgeOption = req.Options?.[BRIDGE_NAME_OPTION];
-    if (bridgeOption !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(bridgeOption)) throw invalid(`invalid bridge name ${bridgeOption}: 1-15 characters`);
+    validateOptions(req.Options ?? {});
+    const bridgeOption = req.Options?.[OPT_BRIDGE_NAME];
     const ipv4 = (req.IPAM?.Config ?? []).filter((c) => !c.Subnet?.includes(':') && !c.Gateway?.includes(':'));
     if (ipv4.length > 1) throw invalid('at most one IPv4 IPAM config per network is supported');
     // Host-wide: from reading the routes to the subnet being on a bridge (host-lock.ts).

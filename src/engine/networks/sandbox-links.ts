@@ -12,6 +12,8 @@ export interface LinkPlan {
   bridge: string;
   /** Set on the endpoint that carries the sandbox's default route. */
   defaultGateway?: string;
+  /** com.docker.network.driver.mtu of the network, on both ends of the pair. */
+  mtu?: number;
 }
 
 export function hostVethName(): string {
@@ -22,7 +24,9 @@ export function namespaceLines(links: LinkPlan[], hostPid: number, withLoopback:
   const lines = withLoopback ? ['link set lo up'] : [];
   for (const l of links) {
     lines.push(
-      `link add ${l.ifname} address ${l.mac} type veth peer name ${l.hostVeth} netns ${hostPid}`,
+      l.mtu
+        ? `link add ${l.ifname} mtu ${l.mtu} address ${l.mac} type veth peer name ${l.hostVeth} mtu ${l.mtu} netns ${hostPid}`
+        : `link add ${l.ifname} address ${l.mac} type veth peer name ${l.hostVeth} netns ${hostPid}`,
       `addr add ${l.cidr} dev ${l.ifname}`,
       `link set ${l.ifname} up`,
     );

@@ -10,6 +10,7 @@ import { macFromIpv4 } from './mac.js';
 import type { NetworkContext } from './network-context.js';
 import { createNetns, inNetns, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
+import { mtuOf } from './network-options.js';
 import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
 import type { EndpointState, NetworkState, SandboxState } from './state.js';
 
@@ -223,6 +224,8 @@ export class SandboxManager {
     let routed = !wantDefaultRoute;
     return reserved.map(([n, e]) => {
       const plan: LinkPlan = { ifname: e.ifname, hostVeth: e.hostVeth, mac: e.mac, cidr: `${e.ip}/${n.subnet?.split('/')[1] ?? '32'}`, bridge: n.bridge ?? '' };
+      const mtu = mtuOf(n);
+      if (mtu) plan.mtu = mtu;
       // The default route goes via the first network that is not internal.
       if (!routed && !n.internal && n.gateway) {
         plan.defaultGateway = n.gateway;

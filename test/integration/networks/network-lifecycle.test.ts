@@ -124,6 +124,19 @@ describe('bridge networks', () => {
     expect(await svc.prune()).toEqual(['fixed']);
   });
 
+  it('applies the MTU option to the bridge and both ends of every veth', async () => {
+    const net = await svc.create({ Name: 'small-mtu', Options: { 'com.docker.network.driver.mtu': '1400' } });
+    const id = 'd'.repeat(64);
+    try {
+      const s = await svc.createSandbox(id, 'mtu', [{ networkId: net.Id, aliases: [] }], []);
+      expect(execFileSync('nsenter', [`--net=${s.netnsPath}`, 'ip', '-o', 'link', 'show', 'eth0'], { encoding: 'utf8' })).toContain('mtu 1400');
+      expect(readFileSync(`/sys/class/net/br-${net.Id.slice(0, 12)}/mtu`, 'utf8').trim()).toBe('1400');
+    } finally {
+      await cleanupSteps([() => svc.removeSandbox(id), () => svc.remove('small-mtu')]);
+    }
+    expect((await rejection(svc.create({ Name: 'bad-mtu', Options: { 'com.docker.network.driver.mtu': '12' } }))) as Error).toHaveProperty('code', 'invalid');
+  });
+
   it('refuses bad names and drivers', async () => {
     expect((await rejection(svc.create({ Name: 'bad name' }))) as Error).toHaveProperty('code', 'invalid');
     expect((await rejection(svc.create({ Name: 'ov', Driver: 'overlay' }))) as Error).toHaveProperty('code', 'invalid');
