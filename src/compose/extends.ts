@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ComposeError, type KeyPath } from './errors.js';
 import type { ParsedDocument, TaggedPath } from './load.js';
@@ -70,6 +71,7 @@ export class ExtendsResolver {
       // As in compose-go: relative to the project directory for the project's own files,
       // to the extended file's directory for files reached through extends.
       const otherFile = path.resolve(source.baseDir, ref.file);
+      if (!existsSync(otherFile)) fail(source, [...at, 'file'], `services.${name}.extends.file: ${otherFile} not found`);
       const other = this.read(otherFile);
       const found = this.resolve(other, ref.service, next);
       if (!found) fail(source, at, `services.${name}.extends: service "${ref.service}" not found in ${otherFile}`);

@@ -176,9 +176,12 @@ describe('extends', () => {
     expect(err.message).toContain('a -> b -> c -> a');
   });
 
-  it('refuses extending a missing service', async () => {
+  it('refuses extending a missing service or file, at the extends entry', async () => {
     const dir = testdir({ 'compose.yaml': 'services:\n  a:\n    extends: nope\n' });
     expect((await failure(load(dir))).message).toContain('"nope" not found');
+    const dir2 = testdir({ 'compose.yaml': 'services:\n  a:\n    extends:\n      file: gone.yaml\n      service: x\n' });
+    const err = await failure(load(dir2));
+    expect(err.message).toBe(`${path.join(dir2, 'compose.yaml')}:4:13: services.a.extends.file: ${path.join(dir2, 'gone.yaml')} not found`);
   });
 });
 
