@@ -58,7 +58,13 @@ export function applyIncludes(doc: ParsedDocument, ctx: LoadContext, load: LoadS
       }
     }
     const projectDirectory = entry.projectDirectory ? path.resolve(ctx.projectDirectory, entry.projectDirectory) : path.dirname(files[0] as string);
-    const ownEnv = loadProjectEnv({ envFiles: entry.envFiles?.map((f) => path.resolve(ctx.projectDirectory, f)), directory: projectDirectory, cwd: ctx.projectDirectory, processEnv: {} });
+    let ownEnv: Record<string, string | undefined>;
+    try {
+      ownEnv = loadProjectEnv({ envFiles: entry.envFiles?.map((f) => path.resolve(ctx.projectDirectory, f)), directory: projectDirectory, cwd: ctx.projectDirectory, processEnv: {} });
+    } catch (err) {
+      if (!(err instanceof ComposeError) || err.position) throw err;
+      throw new ComposeError('include', `include: ${err.message}`, { position, keyPath: at, cause: err });
+    }
     // The including project's environment wins over the included project's env files.
     const env = { ...ownEnv, ...ctx.env };
     const sub = load(files, { ...ctx, files, projectDirectory, env }, [...chain, ...files]);
