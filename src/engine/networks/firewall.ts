@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { hasCode } from '../../errors.js';
 import { run } from './exec.js';
 import { renderRuleset, type FirewallState } from './firewall-ruleset.js';
 import { forwardPolicyIsDrop, syncIptablesAccept } from './iptables-accept.js';
@@ -42,7 +43,13 @@ export class Firewall {
       await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
       this.forwardingEnabled = true;
     }
-    await run('nft', ['-f', '-'], renderRuleset(state, this.table));
+    try {
+      await run('nft', ['-f', '-'], renderRuleset(state, this.table));
+    } catch (err) {
+      // Without networks there is nothing to remove where nft is not even installed:
+      // berthd still starts; creating a network then says nft is missing.
+      if (!(networks.length === 0 && hasCode(err, 'unavailable'))) throw err;
+    }
     const bridges = networks.map((n) => n.bridge);
     // Only when another firewall (Docker's) drops forwarded packets by default do we add
     // iptables accepts for our bridges; otherwise iptables is left untouched.
