@@ -42,7 +42,12 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
       await inner.disconnect(containerId, networkIdOrName);
       await emit(networkIdOrName, 'disconnect', { container: containerId });
     },
-    removeSandbox: (containerId) => inner.removeSandbox(containerId),
+    removeSandbox: async (containerId) => {
+      // Which networks the container leaves, asked before they forget it.
+      const joined = (await inner.list().catch(() => [])).filter((n) => n.Containers[containerId] !== undefined);
+      await inner.removeSandbox(containerId);
+      for (const n of joined) events.emit('network', 'disconnect', n.Id, { name: n.Name, type: n.Driver, container: containerId });
+    },
     restore: () => inner.restore(),
     close: () => inner.close(),
   };
