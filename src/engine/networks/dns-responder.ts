@@ -72,6 +72,8 @@ export class DnsResponder {
       if (msg.length < 12) return undefined;
       return buildResponse({ id: msg.readUInt16BE(0), flags: msg.readUInt16BE(2), questions: [], questionBytes: Buffer.alloc(0) }, RCODE_FORMERR, []);
     }
+    // A response (QR set) is never answered: two resolvers must not ping-pong.
+    if (query.flags & 0x8000) return undefined;
     const decision = decide(query, this.records, this.networkId, sourceIp);
     if (decision.kind === 'answer') return buildResponse(query, decision.rcode, decision.records);
     const reply = await (transport === 'udp' ? forwardUdp : forwardTcp)(msg, this.upstreams());

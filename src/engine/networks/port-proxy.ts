@@ -8,6 +8,8 @@ import type { PortBinding } from '../types.js';
 // included (DNAT alone does not see locally originated loopback traffic).
 
 const UDP_IDLE_MS = 60_000;
+/** Client flows per UDP port; beyond it the least recently started one is dropped. */
+const UDP_MAX_FLOWS = 1024;
 
 export interface PortProxy {
   /** The binding with hostPort resolved. */
@@ -111,6 +113,7 @@ async function openUdp(b: PortBinding, targetIp: string, at: Listen): Promise<Po
     const key = `${rinfo.address}:${rinfo.port}`;
     let flow = flows.get(key);
     if (!flow) {
+      if (flows.size >= UDP_MAX_FLOWS) drop(flows.keys().next().value ?? '');
       const socket = dgram.createSocket('udp4');
       socket.on('message', (reply) => {
         if (open) listener.send(reply, rinfo.port, rinfo.address, () => undefined);
