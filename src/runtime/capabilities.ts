@@ -35,15 +35,24 @@ export function normalizeCapability(name: string, field = 'capability'): string 
 /**
  * The resulting capability list, in kernel number order. Docker's order of operations:
  * with ALL in cap_add everything is added (then cap_drop still removes); with ALL in
- * cap_drop the set starts empty and only cap_add's names remain.
+ * cap_drop the set starts empty and only cap_add's names remain. "Everything" is
+ * `available` when given: the capabilities this host can grant (a daemon whose bounding
+ * set lacks one cannot hand it on; the runtime would fail with EPERM).
  */
-export function computeCapabilities(opts: { capAdd?: string[]; capDrop?: string[]; privileged?: boolean }): string[] {
+export function computeCapabilities(opts: { capAdd?: string[]; capDrop?: string[]; privileged?: boolean; available?: readonly string[] }): string[] {
   const add = (opts.capAdd ?? []).map((c) => normalizeCapability(c, 'cap_add'));
   const drop = (opts.capDrop ?? []).map((c) => normalizeCapability(c, 'cap_drop'));
-  if (opts.privileged) return [...ALL_CAPABILITIES];
+  const everything = opts.available ? ALL_CAPABILITIES.filter((c) => opts.available?.includes(c)) : ALL_CAPABILITIES;
+  if (opts.privileged) return [...everything];
   const set = new Set<string>(drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES);
-  if (add.includes('ALL')) for (const c of ALL_CAPABILITIES) set.add(c);
+  if (add.includes('ALL')) for (const c of everything) set.add(c);
   else for (const c of add) set.add(c);
   if (!drop.includes('ALL')) for (const c of drop) if (!add.includes(c)) set.delete(c);
   return ALL_CAPABILITIES.filter((c) => set.has(c));
+}
+
+/** Capability names from a /proc/<pid>/status hex mask (e.g. CapBnd). */
+export function capabilitiesFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim()}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
 }

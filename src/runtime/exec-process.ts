@@ -14,6 +14,8 @@ export interface ExecRequest {
   cwd?: string;
   tty?: boolean;
   privileged?: boolean;
+  /** What privileged grants: pass hostCapabilities() (default: every capability). */
+  availableCapabilities?: readonly string[];
 }
 
 /** KEY=VALUE lists merged by key, later entries winning, order of first appearance kept. */
@@ -25,7 +27,8 @@ export function mergeEnv(base: string[], extra: string[]): string[] {
 
 export function execProcess(spec: OciSpec, req: ExecRequest): OciProcess {
   validateEnv(req.env ?? []);
-  const caps = req.privileged ? [...ALL_CAPABILITIES] : spec.process.capabilities.bounding;
+  const all = req.availableCapabilities ? ALL_CAPABILITIES.filter((c) => req.availableCapabilities?.includes(c)) : ALL_CAPABILITIES;
+  const caps = req.privileged ? [...all] : spec.process.capabilities.bounding;
   const proc: OciProcess = {
     terminal: req.tty ?? false,
     user: req.user ?? spec.process.user,

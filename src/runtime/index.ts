@@ -11,3 +11,4 @@ export { readJsonLog, parseJsonLog, logText, followJsonLog, type JsonLogEntry } 
 export { execProcess, mergeEnv, type ExecRequest } from './exec-process.js';
 export { isShimAlive, readShimPid } from './shim-state.js';
 export { findInitBinary } from './init-binary.js';
+export { hostCapabilities } from './host-capabilities.js';

@@ -20,6 +20,12 @@ export interface InitBinary {
 export interface BuildSpecOptions {
   /** Needed when the definition asks for `init: true`; without it buildSpec refuses. */
   init?: InitBinary;
+  /**
+   * What "all capabilities" means for privileged and cap_add ALL: pass hostCapabilities()
+   * so a daemon with a reduced bounding set does not ask for more than it has. Default:
+   * every capability of the kernel.
+   */
+  availableCapabilities?: readonly string[];
 }
 
 export const INIT_DESTINATION = '/sbin/berth-init';
@@ -30,7 +36,7 @@ export function buildSpec(def: ContainerDefinition, opts: BuildSpecOptions = {})
   const mounts = composeMounts(def, opts.init);
   const spec: OciSpec = {
     ociVersion: '1.0.2',
-    process: buildProcess(def, opts.init),
+    process: buildProcess(def, opts),
     root: { path: def.rootfs, readonly: def.readonlyRootfs ?? false },
     ...(def.hostname !== undefined ? { hostname: def.hostname } : {}),
     ...(def.domainname !== undefined ? { domainname: def.domainname } : {}),
@@ -49,11 +55,12 @@ export function buildSpec(def: ContainerDefinition, opts: BuildSpecOptions = {})
   return spec;
 }
 
-function buildProcess(def: ContainerDefinition, init: InitBinary | undefined): OciSpecProcess {
+function buildProcess(def: ContainerDefinition, opts: BuildSpecOptions): OciSpecProcess {
+  const init = opts.init;
   if (def.init && !init) {
     throw new BerthError('failed_precondition', `container ${def.id}: init: true needs an init binary, and none is configured for this runtime`);
   }
-  const caps = computeCapabilities({ capAdd: def.capAdd, capDrop: def.capDrop, privileged: def.privileged });
+  const caps = computeCapabilities({ capAdd: def.capAdd, capDrop: def.capDrop, privileged: def.privileged, available: opts.availableCapabilities });
   const user: OciSpecProcess['user'] = { uid: def.user.uid, gid: def.user.gid };
   if (def.user.additionalGids && def.user.additionalGids.length > 0) user.additionalGids = [...def.user.additionalGids];
   if (def.user.umask !== undefined) user.umask = def.user.umask;

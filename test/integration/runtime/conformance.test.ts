@@ -11,6 +11,7 @@ import type { RuntimeName } from '../../../src/runtime/drivers/runtime-invocatio
 import { runCli } from '../../../src/runtime/drivers/run-runtime.js';
 import { isShimAlive } from '../../../src/runtime/shim-state.js';
 import { findInitBinary } from '../../../src/runtime/init-binary.js';
+import { hostCapabilities } from '../../../src/runtime/host-capabilities.js';
 import { writeBundle } from '../../../src/runtime/bundle.js';
 import { execProcess } from '../../../src/runtime/exec-process.js';
 import { waitForExit } from '../../../src/runtime/exit-record.js';
@@ -289,7 +290,7 @@ for (const runtime of RUNTIMES) {
     });
 
     it('writes the resource limits into the container\'s cgroups', async () => {
-      const def = h.definition({ args: ['sleep', '1000'], resources: { memory: 64 << 20, memorySwap: 96 << 20, cpuShares: 512, cpuQuota: 50_000, cpuPeriod: 100_000, pidsLimit: 77 } });
+      const def = h.definition({ args: ['sleep', '1000'], oomScoreAdj: 300, resources: { memory: 64 << 20, memorySwap: 96 << 20, memoryReservation: 32 << 20, cpuShares: 512, cpuQuota: 50_000, cpuPeriod: 100_000, cpusetCpus: '0', pidsLimit: 77 } });
       const cg = (controller: string, file: string) => readFileSync(path.join('/sys/fs/cgroup', controller, def.cgroupsPath, file), 'utf8').trim();
       try {
         const { initPid } = await h.create(def);
@@ -300,13 +301,40 @@ for (const runtime of RUNTIMES) {
           quota: cg('cpu', 'cpu.cfs_quota_us'),
           period: cg('cpu', 'cpu.cfs_period_us'),
           pids: cg('pids', 'pids.max'),
+          reservation: cg('memory', 'memory.soft_limit_in_bytes'),
+          cpus: cg('cpuset', 'cpuset.cpus'),
+          oomScoreAdj: readFileSync(`/proc/${initPid}/oom_score_adj`, 'utf8').trim(),
         };
-        expect(limits).toEqual({ memory: String(64 << 20), memsw: String(96 << 20), shares: '512', quota: '50000', period: '100000', pids: '77' });
+        expect(limits).toEqual({ memory: String(64 << 20), memsw: String(96 << 20), shares: '512', quota: '50000', period: '100000', pids: '77', reservation: String(32 << 20), cpus: '0', oomScoreAdj: '300' });
         expect(cg('pids', 'cgroup.procs').split('\n')).toContain(String(initPid));
         record('cgroups', runtime, limits);
       } finally {
         await h.remove(def.id);
       }
+    });
+
+    it('privileged: every capability, nothing masked, /sys writable, any device', async () => {
+      // "Every" is what this host can grant: the test's own bounding set.
+      const def = h.definition({
+        args: ['sh', '-c', 'grep -E "^(CapEff|CapBnd)" /proc/self/status; grep -cE " /proc/(keys|timer_list|acpi) " /proc/self/mounts; grep -E "^sysfs /sys " /proc/self/mounts | cut -d" " -f4 | cut -d, -f1; mknod /dev/blk b 7 0 && head -c1 /dev/blk >/dev/null && echo blk=opened'],
+        privileged: true,
+      });
+      const p = h.paths(def.id);
+      let exitCode: number;
+      try {
+        await mkdir(path.dirname(p.logPath), { recursive: true });
+        await writeBundle(p.bundle, buildSpec(def, { availableCapabilities: hostCapabilities() }));
+        await h.driver.create({ id: def.id, bundle: p.bundle, stateDir: p.stateDir, logPath: p.logPath });
+        await h.driver.start(def.id);
+        exitCode = (await waitForExit(p.stateDir)).exitCode;
+      } finally {
+        await h.remove(def.id);
+      }
+      const r = { ...(await h.output(def.id)), exitCode };
+      const bnd = /^CapBnd:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(`CapEff:\t${bnd}\nCapBnd:\t${bnd}\n0\nrw\nblk=opened\n`);
+      record('privileged', runtime, r.stdout);
     });
 
     it('lets the container make device nodes but not open devices outside the allow list', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_CAPABILITIES, computeCapabilities, DEFAULT_CAPABILITIES, normalizeCapability } from '../../../src/runtime/capabilities.js';
+import { ALL_CAPABILITIES, capabilitiesFromMask, computeCapabilities, DEFAULT_CAPABILITIES, normalizeCapability } from '../../../src/runtime/capabilities.js';
+import { hostCapabilities } from '../../../src/runtime/host-capabilities.js';
 
 const sorted = (caps: readonly string[]) => ALL_CAPABILITIES.filter((c) => caps.includes(c));
 
@@ -82,5 +83,24 @@ describe('capability arithmetic, properties', () => {
         expect(computeCapabilities({ capAdd, capDrop: ['ALL'] })).toEqual(ALL_CAPABILITIES.filter((c) => capAdd.includes(c)));
       }),
     );
+  });
+});
+
+describe('capabilities the host can grant', () => {
+  it('decodes a /proc status mask', () => {
+    expect(capabilitiesFromMask('00000000a80425fb')).toEqual(ALL_CAPABILITIES.filter((c) => DEFAULT_CAPABILITIES.includes(c)));
+    expect(capabilitiesFromMask('000001ffffffffff')).toEqual([...ALL_CAPABILITIES]);
+  });
+
+  it('reads the bounding set from status text; a sandbox without CAP_SYS_RESOURCE lacks it', () => {
+    const caps = hostCapabilities('Name:\tnode\nCapBnd:\t000001fffeffffff\nCapAmb:\t0000000000000000\n');
+    expect(caps).toHaveLength(40);
+    expect(caps).not.toContain('CAP_SYS_RESOURCE');
+  });
+
+  it('privileged and cap_add ALL mean every available capability', () => {
+    const available = ['CAP_CHOWN', 'CAP_SYS_ADMIN', 'CAP_KILL'];
+    expect(computeCapabilities({ privileged: true, available })).toEqual(['CAP_CHOWN', 'CAP_KILL', 'CAP_SYS_ADMIN']);
+    expect(computeCapabilities({ capAdd: ['ALL'], capDrop: ['KILL'], available })).toEqual(['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SYS_CHROOT', 'CAP_SYS_ADMIN', 'CAP_MKNOD', 'CAP_AUDIT_WRITE', 'CAP_SETFCAP']);
   });
 });
