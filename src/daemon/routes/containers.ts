@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Engine } from '../../engine/engine.js';
 import { inputOf, outputOf } from '../../engine/containers/attach.js';
-import { extractInto, statHeader, statPath, tarOf } from '../../engine/containers/archive.js';
 import type { HostConfig } from '../../engine/containers/model.js';
 import { frame, streamLogs, type LogOptions } from '../../engine/containers/log-stream.js';
 import { top } from '../../engine/containers/top.js';
@@ -151,7 +150,11 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     return HANDLED;
   });
 
+  // The tar code loads on first use: berthd starts faster without it.
+  const archive = () => import('../../engine/containers/archive.js');
+
   const archiveStat = async (ctx: RouteContext): Promise<{ host: string; header: string }> => {
+    const { statHeader, statPath } = await archive();
     const c = containers.get(ctx.params.id ?? '');
     const p = ctx.query.get('path');
     if (!p) throw invalid('path is required');
@@ -171,7 +174,7 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     const { host, header } = await archiveStat(ctx);
     await stat(host);
     ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
-    const tar = tarOf(host);
+    const tar = (await archive()).tarOf(host);
     tar.pipe(ctx.res);
     await new Promise<void>((resolve) => ctx.res.on('close', resolve));
     return HANDLED;
@@ -183,7 +186,7 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     if (!p) throw invalid('path is required');
     if (c.HostConfig.ReadonlyRootfs) throw invalid('container rootfs is marked read-only');
     const rootfs = await engine.images.mountRootfs(c.ImageId, containers.registry.paths(c.Id).dir);
-    await extractInto(rootfs, p, ctx.req);
+    await (await archive()).extractInto(rootfs, p, ctx.req);
     return new Reply(200);
   });
 }
