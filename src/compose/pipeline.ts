@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { checkConsistency } from './consistency.js';
 import { resolveContext, type LoadContext } from './context.js';
 import { ExtendsResolver, type ExtendsSource } from './extends.js';
 import { applyIncludes } from './include.js';
@@ -7,8 +6,7 @@ import { interpolateDocument } from './interpolate.js';
 import type { ParsedDocument } from './load.js';
 import type { LoadOptions } from './load-options.js';
 import { mergeAll } from './merge.js';
-import { bind, type Project } from './model.js';
-import { normalize } from './normalize.js';
+import type { Project } from './model.js';
 import { withPosition } from './positioned.js';
 import { treeLocator } from './positions.js';
 import { activeProfiles, applyProfiles } from './profiles.js';
@@ -16,9 +14,10 @@ import { projectNameOf } from './project-name.js';
 import { readStdinIfNeeded } from './read-stdin.js';
 import { resolveEnvironment } from './resolve-environment.js';
 import { parseFiles } from './sources.js';
-import { validateSchema } from './validate.js';
 
-// The loading pipeline, phase by phase in the order PIPELINE.md describes.
+// The loading pipeline, phase by phase in the order PIPELINE.md describes. The schema
+// validator, normalize and the model are imported when a project is loaded, not when this
+// module is: CLI commands that import it but never load a project do not pay for them.
 
 export async function loadProject(options: LoadOptions = {}): Promise<Project> {
   const ctx = resolveContext({ ...options, stdin: options.stdin ?? (await readStdinIfNeeded(options.files)) });
@@ -27,6 +26,12 @@ export async function loadProject(options: LoadOptions = {}): Promise<Project> {
   ctx.env.COMPOSE_PROJECT_NAME ??= projectName;
   const tree = loadTree(docs, ctx, ctx.files);
   const locator = treeLocator(tree, { file: docs[0]?.file ?? ctx.files[0] ?? '-', line: 1, col: 1 });
+  const [{ validateSchema }, { normalize }, { bind }, { checkConsistency }] = await Promise.all([
+    import('./validate.js'),
+    import('./normalize.js'),
+    import('./model.js'),
+    import('./consistency.js'),
+  ]);
   try {
     validateSchema(tree, locator);
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
