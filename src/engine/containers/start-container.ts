@@ -45,6 +45,7 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   await mkdir(await scopedPath(rootfs, cwd), { recursive: true }).catch(() => undefined);
   for (const m of c.Mounts) {
     if (m.Type === 'volume' && m.Name) {
+      await deps.volumes.ensureMounted(m.Name);
       if (!m.NoCopy) await fillVolume(await scopedPath(rootfs, m.Destination), m.Source);
       deps.volumes.mounted(m.Name, c.Id, m.Destination, m.RW);
     }

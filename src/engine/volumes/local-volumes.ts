@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
 import { writeAtomic } from '../atomic-write.js';
@@ -82,6 +84,9 @@ export class LocalVolumes implements VolumeService {
     }
     const users = this.usedBy(name);
     if (users.length > 0) throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
+    // Never delete through a mount: the device (a host directory for o=bind) is the user's data.
+    await this.unmount(name);
+    if (await isMountPoint(this.mountpoint(name))) throw conflict(`remove ${name}: ${this.mountpoint(name)} is still mounted`);
     await rm(path.join(this.dir, name), { recursive: true, force: true });
     this.events.emit('volume', 'destroy', name, { driver: 'local' });
   }
@@ -106,6 +111,35 @@ export class LocalVolumes implements VolumeService {
 
   mountpoint(name: string): string {
     return path.join(this.dir, name, '_data');
+  }
+
+  /**
+   * Volumes created with driver options (type/device/o, as `docker volume create -o`) are
+   * mounted on _data when a container first uses them, e.g. type=none,o=bind,device=/src.
+   */
+  async ensureMounted(name: string): Promise<void> {
+    const meta = await this.readMeta(name);
+    const opts = meta?.Options;
+    if (!opts || (!opts.type && !opts.device)) return;
+    const target = this.mountpoint(name);
+    if (await isMountPoint(target)) return;
+    const o = (opts.o ?? '').split(',').filter(Boolean);
+    const bind = o.includes('bind') || o.includes('rbind');
+    const args = bind ? ['--bind', ...(o.filter((x) => x !== 'bind' && x !== 'rbind').length > 0 ? ['-o', o.join(',')] : []), opts.device ?? '', target] : ['-t', opts.type ?? 'none', ...(o.length > 0 ? ['-o', o.join(',')] : []), opts.device ?? 'none', target];
+    try {
+      await promisify(execFile)('mount', args);
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr ?? (err as Error).message;
+      throw invalid(`error while mounting volume '${target}': ${stderr.trim()}`, err);
+    }
+  }
+
+  private async unmount(name: string): Promise<void> {
+    const target = this.mountpoint(name);
+    // stacked mounts come off one per umount; a few tries, then remove() refuses
+    for (let i = 0; i < 4 && (await isMountPoint(target)); i++) {
+      await promisify(execFile)('umount', [target]).catch(() => promisify(execFile)('umount', ['-l', target]).catch(() => undefined));
+    }
   }
 
   /** Mark that a container mounted this volume (Docker's `mount` event). */
@@ -152,4 +186,9 @@ function validateOptions(opts: Record<string, string> | null): void {
   for (const key of Object.keys(opts)) {
     if (!['type', 'device', 'o'].includes(key)) throw invalid(`invalid option key: "${key}"`);
   }
+}
+
+async function isMountPoint(dir: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return info.split('\n').some((line) => line.split(' ')[4] === dir);
 }

@@ -192,3 +192,25 @@ describe('containers', () => {
     await d.client.request('DELETE', `/containers/${id}`);
   });
 });
+
+describe('volumes with driver options', () => {
+  it('mounts a type=none,o=bind volume on first use and unmounts it on removal, keeping the device', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const device = mkdtempSync('/tmp/bt-device-');
+    writeFileSync(`${device}/seed`, 'from the host\n');
+    try {
+      await d.client.request('POST', '/volumes/create', { body: { Name: 'bound', DriverOpts: { type: 'none', o: 'bind', device } } });
+      const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'cat /data/seed; echo written > /data/out'], HostConfig: { NetworkMode: 'none', Binds: ['bound:/data'] } });
+      expect((await d.client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`)).StatusCode).toBe(0);
+      const logs = demux(await readAll(await d.client.stream('GET', `/containers/${id}/logs`, { query: { stdout: 1 } })));
+      expect(logs.stdout).toBe('from the host\n');
+      expect(readFileSync(`${device}/out`, 'utf8')).toBe('written\n');
+      await d.client.request('DELETE', `/containers/${id}`);
+      await d.client.request('DELETE', '/volumes/bound');
+      // the volume is gone, the host directory and its files are not
+      expect(readFileSync(`${device}/seed`, 'utf8')).toBe('from the host\n');
+    } finally {
+      rmSync(device, { recursive: true, force: true });
+    }
+  });
+});
