@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Coalescer } from './coalescer.js';
 import { run, runRaw } from './exec.js';
@@ -10,9 +10,16 @@ import { run, runRaw } from './exec.js';
 
 export async function createNetns(file: string, inside: string[], stdin: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, '', { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
+  const fresh = await writeFile(file, '', { flag: 'wx' }).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+      return false;
+    },
+  );
+  // A file left by a crash may still hold an old namespace: unmount it rather than
+  // stacking a second mount that a later removal would not see.
+  if (!fresh && isMounted(file, await readFile('/proc/self/mountinfo', 'utf8'))) await run('umount', [file]);
   await run('unshare', [`--net=${file}`, ...inside], stdin);
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,19 @@ describe('restore after a berthd restart', () => {
     expect(Object.keys((await current.inspect('keep')).Containers)).toEqual([KEEP]);
     const restored = await current.sandbox(KEEP);
     expect(restored?.ports).toEqual(keep.ports);
+  });
+
+  it('replaces a namespace file a crash left mounted instead of stacking a second mount', async () => {
+    const id = '9'.repeat(64);
+    const file = path.join(dirs.runDir, 'netns', id);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    execFileSync('unshare', [`--net=${file}`, 'true']);
+    const s = await current.createSandbox(id, 'again', [{ networkId: 'keep', aliases: [] }], []);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4] === file)).toHaveLength(1);
+    await current.removeSandbox(id);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(file);
+    expect(s.netnsPath).toBe(file);
   });
 
   it('recreates bridges a reboot took away and drops the sandboxes that went with them', async () => {
