@@ -47,7 +47,7 @@ async function runConfig(services: string[], flags: ConfigFlags, cmd: Command): 
   const options = loadOptionsFromFlags(globals, {
     services,
     interpolate: flags.interpolate,
-    onWarning: (message) => process.stderr.write(`berth: warning: ${message}\n`),
+    onWarning: onceEach((message) => process.stderr.write(`WARN[0000] ${message}\n`)),
     // --profiles lists every profile, so every service must be loaded.
     ...(flags.profiles ? { profiles: ['*'] } : {}),
   });
@@ -90,4 +90,14 @@ async function renderFor(project: import('../compose/model.js').Project, service
   }
   const { renderProject } = await import('../compose/render-project.js');
   return renderProject(selected, flags.format, { escapeDollars: flags.interpolate });
+}
+
+/** Each distinct warning once, however many files or phases raise it. */
+function onceEach(write: (message: string) => void): (message: string) => void {
+  const seen = new Set<string>();
+  return (message) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    write(message);
+  };
 }

@@ -105,6 +105,12 @@ describe('berth config', () => {
     expect(res.stderr).toBe(`berth: ${path.join(bad, 'compose.yaml')}:3:12: services.web.image: required variable NOPE is missing a value: is required\n`);
   });
 
+  it('warns once per unset variable, on stderr', async () => {
+    const dir = testdir({ 'compose.yaml': 'services:\n  web:\n    image: x$NOPE\n', 'compose.override.yaml': 'services:\n  web:\n    user: $NOPE\n' });
+    const res = await run(dir, 'config', '-q');
+    expect(res).toEqual({ stdout: '', stderr: 'WARN[0000] The "NOPE" variable is not set. Defaulting to a blank string.\n', code: 0 });
+  });
+
   it('keeps templates with --no-interpolate', async () => {
     const dir = testdir({ 'compose.yaml': 'services:\n  web:\n    image: ${IMAGE:?x}\n' });
     expect((await run(dir, 'config', '--no-interpolate', '--format', 'json')).stdout).toContain('"image": "${IMAGE:?x}"');
