@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerConfig } from '../config.js';
 import { registerCp } from './cp.js';
 import { registerCreate } from './create.js';
 import { registerDown } from './down.js';
@@ -31,7 +32,8 @@ const commands: Register[] = [
   registerUp, registerDown, registerPs, registerLogs, registerCreate, registerStart, registerStop, registerRestart,
   registerKill, registerRm, registerPause, registerTop, registerPort, registerEvents, registerWait, registerLs, registerVersion, registerExec, registerRun, registerCp,
 ];
-const composeOnly: Register[] = [registerImages];
+// `config` is registered at the top level by its own module; it belongs in the group too.
+const composeOnly: Register[] = [registerImages, registerConfig];
 
 export function registerComposeCommands(program: Command): void {
   // Global flags go before the command, as with `docker compose`: otherwise the global

@@ -1,5 +1,5 @@
 import type { NetworkCreateRequest } from '../../engine/types.js';
-import { isNotFound } from '../../errors.js';
+import { isConflict, isNotFound } from '../../errors.js';
 import type { PlanEngine } from '../../plan/execute.js';
 import type { VolumeCreateBody } from './volumes.js';
 import type { EngineApi } from './engine-api.js';
@@ -71,8 +71,15 @@ export class ApiPlanEngine implements PlanEngine {
     return this.api.containers.restart(name, timeout);
   }
 
-  killContainer(name: string, signal?: string): Promise<void> {
-    return this.api.containers.kill(name, signal);
+  /** A container that stopped meanwhile is where a kill wanted it: not an error. */
+  async killContainer(name: string, signal?: string): Promise<void> {
+    try {
+      await this.api.containers.kill(name, signal);
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      const state = await this.api.containers.inspect(name);
+      if (state.State.Running) throw err;
+    }
   }
 
   pauseContainer(name: string): Promise<void> {
