@@ -28,6 +28,7 @@
 
 #include "cgroup.h"
 #include "json.h"
+#include "hooks.h"
 #include "linux.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -80,31 +81,6 @@ static int proc_alive(pid_t pid, unsigned long long *starttime) {
   if (q) start = strtoull(q, NULL, 10);
   if (starttime) *starttime = start;
   return st != 'Z' && st != 'X';
-}
-
-static void json_value(sbuf_t *b, const jv_t *v) {
-  switch (v->t) {
-    case J_NULL: sb_puts(b, "null"); break;
-    case J_BOOL: sb_puts(b, v->b ? "true" : "false"); break;
-    case J_NUM:
-      if (v->is_int) sb_printf(b, "%lld", v->i);
-      else sb_printf(b, "%.17g", v->n);
-      break;
-    case J_STR: sb_json_str(b, v->s); break;
-    case J_ARR:
-    case J_OBJ:
-      sb_puts(b, v->t == J_ARR ? "[" : "{");
-      for (jv_t *c = v->child; c; c = c->next) {
-        if (c != v->child) sb_puts(b, ",");
-        if (v->t == J_OBJ) {
-          sb_json_str(b, c->key);
-          sb_puts(b, ":");
-        }
-        json_value(b, c);
-      }
-      sb_puts(b, v->t == J_ARR ? "]" : "}");
-      break;
-  }
 }
 
 static int state_load(const char *root, const char *id, state_t *st, berr_t *e) {
@@ -191,6 +167,37 @@ static int connect_console(const char *path, berr_t *e) {
     return berr_set(e, err, "connect `%s`", path);
   }
   return fd;
+}
+
+/* poststart / poststop: a failing hook is a warning (OCI), the lifecycle goes on. */
+static void run_lifecycle_hooks(const hooks_t *h, int kind, const char *ver, const char *id, const char *status, int pid,
+                                const char *bundle, const jv_t *annotations) {
+  if (h->n[kind] == 0) return;
+  char *st = hooks_state_json(ver, id, status, pid, bundle, annotations);
+  berr_t e;
+  if (hooks_run(h, kind, st, &e) < 0) {
+    char w[BERR_MAX + 16];
+    snprintf(w, sizeof w, "warning: %.1000s", e.msg);
+    fprintf(stderr, "berth-core: %s\n", w);
+    log_error(w);
+  }
+  free(st);
+}
+
+/* Hooks and annotations of a bundle's config.json (for start and delete). */
+static int bundle_hooks(const char *bundle, hooks_t *h, const jv_t **annotations, const char **ver) {
+  char cfg[PATH_MAX + 16], *text, jerr[128];
+  berr_t e;
+  memset(h, 0, sizeof *h);
+  snprintf(cfg, sizeof cfg, "%s/config.json", bundle);
+  if (read_file(cfg, &text, NULL, &e) < 0) return -1;
+  jv_t *j = json_parse(text, jerr, sizeof jerr);
+  free(text);
+  if (j == NULL || hooks_parse(json_get(j, "hooks"), h, &e) < 0) return -1;
+  *annotations = json_get(j, "annotations");
+  const char *v = json_str(j, "ociVersion");
+  *ver = v ? v : "1.0.2";
+  return 0;
 }
 
 /* ---------------------------------------------------------------- create / run */
@@ -285,7 +292,9 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
                      .console_fd = console_fd,
                      .no_pivot = o->no_pivot,
                      .preserve_fds = o->preserve_fds,
-                     .in_unified = in_unified};
+                     .in_unified = in_unified,
+                     .hooks_sync = spec.hooks.n[HOOK_PRESTART] + spec.hooks.n[HOOK_CREATE_RUNTIME] +
+                                       spec.hooks.n[HOOK_CREATE_CONTAINER] + spec.hooks.n[HOOK_START_CONTAINER] > 0};
     container_init(&a);
   }
   close(sv[1]);
@@ -296,8 +305,32 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
   }
   char msg[BERR_MAX + 2];
   ssize_t r;
-  do r = recv(sv[0], msg, sizeof msg - 1, 0);
-  while (r < 0 && errno == EINTR);
+  for (;;) {
+    do r = recv(sv[0], msg, sizeof msg - 1, 0);
+    while (r < 0 && errno == EINTR);
+    if (r != 1 || msg[0] != 'H') break;
+    /* the init stopped before pivot_root: prestart and createRuntime hooks, in our namespace */
+    char *creating = hooks_state_json(spec.oci_version, o->id, "creating", pid, bundle, spec.annotations);
+    char *created = hooks_state_json(spec.oci_version, o->id, "created", pid, bundle, spec.annotations);
+    if (hooks_run(&spec.hooks, HOOK_PRESTART, creating, e) < 0 || hooks_run(&spec.hooks, HOOK_CREATE_RUNTIME, creating, e) < 0) {
+      free(creating);
+      free(created);
+      goto fail;
+    }
+    sbuf_t m;
+    sb_init(&m);
+    sb_puts(&m, "C");
+    sb_putn(&m, creating, strlen(creating) + 1);
+    sb_puts(&m, created);
+    free(creating);
+    free(created);
+    ssize_t sent = send(sv[0], m.s, m.len, MSG_NOSIGNAL);
+    sb_free(&m);
+    if (sent < 0) {
+      berr_set(e, errno, "hooks `%s`", o->id);
+      goto fail;
+    }
+  }
   if (r <= 0 || msg[0] != 'R') {
     if (r > 1 && msg[0] == 'E') {
       msg[r] = 0;
@@ -331,7 +364,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
     sb_json_str(&b, cgpath);
     if (spec.annotations && spec.annotations->t == J_OBJ) {
       sb_puts(&b, ",\"annotations\":");
-      json_value(&b, spec.annotations);
+      json_write_value(&b, spec.annotations);
     }
     sb_puts(&b, "}\n");
     char sp[PATH_MAX + 16];
@@ -352,11 +385,13 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
     goto fail;
   }
   close(sv[0]);
+  run_lifecycle_hooks(&spec.hooks, HOOK_POSTSTART, spec.oci_version, o->id, "running", pid, bundle, spec.annotations);
   if (o->detach) return 0;
   *exit_code = wait_exit(pid);
   berr_t ign;
   cg_destroy(&cg, cgpath, &ign);
   rm_rf(dir);
+  run_lifecycle_hooks(&spec.hooks, HOOK_POSTSTOP, spec.oci_version, o->id, "stopped", 0, bundle, spec.annotations);
   return 0;
 
 fail:
@@ -406,6 +441,11 @@ int cmd_start(const char *root, const char *id, berr_t *e) {
   }
   close(fd);
   unlink(fifo);
+  hooks_t h;
+  const jv_t *ann;
+  const char *ver;
+  if (bundle_hooks(st.bundle, &h, &ann, &ver) == 0)
+    run_lifecycle_hooks(&h, HOOK_POSTSTART, ver, id, "running", st.pid, st.bundle, ann);
   return 0;
 }
 
@@ -430,7 +470,7 @@ int cmd_state(const char *root, const char *id, berr_t *e) {
   sb_puts(&b, ",\n  \"owner\": \"\"");
   if (st.annotations) {
     sb_puts(&b, ",\n  \"annotations\": ");
-    json_value(&b, st.annotations);
+    json_write_value(&b, st.annotations);
   }
   sb_puts(&b, "\n}\n");
   fputs(b.s, stdout);
@@ -481,6 +521,10 @@ int cmd_delete(const char *root, const char *id, int force, berr_t *e) {
   int rc = 0;
   if (st.cgpath[0]) rc = cg_destroy(&cg, st.cgpath, e);
   rm_rf(st.dir);
+  hooks_t h;
+  const jv_t *ann;
+  const char *ver;
+  if (bundle_hooks(st.bundle, &h, &ann, &ver) == 0) run_lifecycle_hooks(&h, HOOK_POSTSTOP, ver, id, "stopped", 0, st.bundle, ann);
   return rc;
 }
 

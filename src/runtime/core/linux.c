@@ -221,7 +221,7 @@ static int mount_cgroupfs(const init_args_t *a, const char *dest, const mopts_t 
   return 0;
 }
 
-static int do_mount(const init_args_t *a, const mount_spec_t *m, int *dev_mounted, berr_t *e) {
+static int do_mount(init_args_t *a, const mount_spec_t *m, int *dev_mounted, berr_t *e) {
   const char *root = a->spec->root_path;
   char dest[PATH_MAX];
   if (secure_join(root, m->dest, dest, sizeof dest, e) < 0) return -1;
@@ -366,7 +366,7 @@ static unsigned long propagation_flags(const char *p) {
   return 0;
 }
 
-static int setup_rootfs(const init_args_t *a, berr_t *e) {
+static int setup_rootfs(init_args_t *a, berr_t *e) {
   const spec_t *s = a->spec;
   unsigned long pf = propagation_flags(s->rootfs_propagation);
   if (pf == 0) return berr_set(e, 0, "config `linux.rootfsPropagation`: `%s` is not a propagation mode", s->rootfs_propagation);
@@ -381,6 +381,19 @@ static int setup_rootfs(const init_args_t *a, berr_t *e) {
   for (int i = 0; i < s->nmounts; i++)
     if (do_mount(a, &s->mounts[i], &dev_mounted, e) < 0) return -1;
   if (dev_mounted && make_devices(a, e) < 0) return -1;
+  if (a->hooks_sync) {
+    /* prestart/createRuntime run in the parent now (runtime namespace); it answers with the
+       state JSON ("creating" NUL "created"); createContainer runs here, before pivot_root */
+    static char msg[65536];
+    if (send(a->sync_fd, "H", 1, MSG_NOSIGNAL) < 0) return berr_set(e, errno, "hooks `sync`");
+    ssize_t n = recv(a->sync_fd, msg, sizeof msg - 1, 0);
+    if (n <= 0 || msg[0] != 'C') _exit(1); /* the parent reports the hook's failure */
+    msg[n] = 0;
+    a->state_creating = msg + 1;
+    a->state_created = msg + 1 + strlen(msg + 1) + 1;
+    if ((char *)a->state_created > msg + n) a->state_created = a->state_creating;
+    if (hooks_run(&s->hooks, HOOK_CREATE_CONTAINER, a->state_creating, e) < 0) return -1;
+  }
   return pivot(s->root_path, a->no_pivot, e);
 }
 
@@ -641,6 +654,11 @@ void container_init(init_args_t *a) {
     char go;
     if (recv(fd, &go, 1, 0) != 1 || go != 'G') _exit(1);
     close(fd);
+  }
+  if (s->hooks.n[HOOK_START_CONTAINER] > 0 &&
+      hooks_run(&s->hooks, HOOK_START_CONTAINER, a->state_created ? a->state_created : "{}", &e) < 0) {
+    dprintf(2, "berth-core: %s\n", e.msg);
+    _exit(127);
   }
   execve(exe, p->args, p->env);
   dprintf(2, "berth-core: exec `%s`: %s\n", p->args[0], strerror(errno));

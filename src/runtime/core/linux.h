@@ -15,6 +15,8 @@ typedef struct {
   int no_pivot;
   int preserve_fds;
   int in_unified; /* clone3 already placed us in the cgroup2 directory (CLONE_INTO_CGROUP) */
+  int hooks_sync; /* stop before pivot_root for the parent's prestart/createRuntime hooks */
+  const char *state_creating, *state_created; /* state JSON for hooks, from the parent */
 } init_args_t;
 
 /* Runs in the cloned child (pid 1 of the new pid namespace). Never returns. */

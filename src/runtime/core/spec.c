@@ -431,6 +431,7 @@ int spec_load(const char *bundle, spec_t *s, berr_t *e) {
     return berr_set(e, 0, "config `hostname`: setting the hostname needs a new uts namespace");
   if (s->ns_mode[NS_MNT] != NSMODE_NEW)
     return berr_set(e, 0, "config `linux.namespaces`: berth-core needs a new mount namespace");
+  if (hooks_parse(json_get(root, "hooks"), &s->hooks, e) < 0) return -1;
   s->annotations = json_get(root, "annotations");
   return 0;
 }

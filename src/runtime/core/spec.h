@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hooks.h"
 #include "json.h"
 #include "seccomp.h"
 #include "util.h"
@@ -95,6 +96,7 @@ typedef struct {
   device_spec_t *devices;
   int ndevices;
   seccomp_spec_t seccomp;
+  hooks_t hooks;
   jv_t *annotations; /* kept for `state` */
 } spec_t;
 

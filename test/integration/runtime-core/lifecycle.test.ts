@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
@@ -122,6 +122,58 @@ describe('berth-core lifecycle', () => {
     expect(r.stdout).toMatch(/^\/dev\/pts\/\d+\r\ntty-out\r\n$/);
     expect(r.status).toBe(5);
     expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+  });
+
+  it('runs the OCI hooks in order, in the right namespaces, with the state on stdin', async () => {
+    const log = path.join(work, `hooks-${nextSeq()}.log`);
+    const script = path.join(work, `hook-${nextSeq()}.sh`);
+    writeFileSync(script, '#!/bin/sh\nstate=$(cat)\necho "$1 $(echo "$state" | grep -o \'"status":"[a-z]*"\') $(readlink /proc/self/ns/pid)" >> "$2"\n', { mode: 0o755 });
+    const hook = (name: string) => [{ path: script, args: [script, name, log] }];
+    const b = bundle(['/bin/sh', '-c', 'cat /tmp/started; exec sleep 60'], (s) => {
+      s.hooks = {
+        prestart: hook('prestart'),
+        createRuntime: hook('createRuntime'),
+        createContainer: hook('createContainer'),
+        // runs inside the container, after pivot_root: it can only use the container's files
+        startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'grep -o "\\"status\\":\\"[a-z]*\\"" > /tmp/started'] }],
+        poststart: hook('poststart'),
+        poststop: hook('poststop'),
+      };
+    });
+    const id = `${b.id}-core`;
+    const out = path.join(work, `${id}.out`);
+    const fd = openSync(out, 'w');
+    const r = spawnSync(CORE, ['--root', path.join(work, 'core-state'), 'create', '--bundle', b.dir, id], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    expect(r.status, readFileSync(out, 'utf8')).toBe(0);
+    created.push({ rt: 'core', id });
+    expect(rt('core', ['start', id]).status).toBe(0);
+    await until('main process output', () => readFileSync(out, 'utf8').includes('status'));
+    expect(readFileSync(out, 'utf8')).toBe('"status":"created"\n');
+    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const hostNs = readlinkSync('/proc/self/ns/pid');
+    expect(lines.map((l) => `${l[0]} ${l[1]}`)).toEqual([
+      'prestart "status":"creating"',
+      'createRuntime "status":"creating"',
+      'createContainer "status":"creating"',
+      'poststart "status":"running"',
+      'poststop "status":"stopped"',
+    ]);
+    // runtime-namespace hooks share our pid namespace; createContainer runs in the container's
+    expect([lines[0]![2], lines[1]![2], lines[3]![2], lines[4]![2]]).toEqual([hostNs, hostNs, hostNs, hostNs]);
+    expect(lines[2]![2]).not.toBe(hostNs);
+  });
+
+  it('a failing createRuntime hook fails create with its output, leaving nothing', () => {
+    const b = bundle(['/bin/true'], (s) => {
+      s.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'echo no network for you; exit 3'] }] };
+    });
+    const r = rt('core', ['create', '--bundle', b.dir, `${b.id}-core`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('berth-core: createRuntime: hook `/bin/sh`: exited with status 3: no network for you\n');
+    expect(existsSync(path.join(work, 'core-state', `${b.id}-core`))).toBe(false);
+    expect(cgroupDirs(b.id)).toEqual([]);
   });
 
   it('pauses and resumes with the freezer', async () => {
