@@ -212,6 +212,9 @@ async function stopProject(ctx: ComposeContext, services: string[], timeout: num
   await Promise.race([stopping, forced]);
   if (interrupts.forced.signal.aborted) {
     const now = await observeProject(ctx);
-    await runPlan(ctx, planSimple(now, sel, 'KillContainer'));
+    // The user asked to quit: report a failed kill, but the exit stays the interrupt's (130).
+    await runPlan(ctx, planSimple(now, sel, 'KillContainer')).catch((err: unknown) => {
+      process.stderr.write(`berth: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
   }
 }
