@@ -112,8 +112,8 @@ export class Containers {
     await this.lifecycle.prepareRemove(c, opts.force ?? false);
     const paths = this.registry.paths(c.Id);
     await Promise.all([this.opts.images.unmountRootfs(paths.dir), rm(paths.stateDir, { recursive: true, force: true })]);
-    this.registry.delete(c);
     await new ContainerStore(this.opts.root).remove(c.Id);
+    this.registry.delete(c);
     if (opts.volumes) {
       for (const m of c.Mounts) {
         if (m.Type !== 'volume' || !m.Name || !m.Anonymous) continue;
