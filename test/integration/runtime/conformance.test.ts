@@ -471,8 +471,11 @@ for (const runtime of RUNTIMES) {
         await h.driver.start(def.id);
         const onTty = await h.driver.execStream(def.id, { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/', args: ['sh', '-c', 'test -t 0 && test -t 1 && echo tty=yes; exit 5'] }, { tty: true });
         const out = collect(onTty.child.stdout);
+        // stdin stays open until the process is done: script(1) turns an early EOF into a ^D
+        // on the terminal, racing the command's start.
+        const code = await onTty.done;
         onTty.child.stdin?.end();
-        expect(await onTty.done).toBe(5);
+        expect(code).toBe(5);
         expect(await out).toContain('tty=yes');
       } finally {
         await h.remove(def.id);
