@@ -570,7 +570,14 @@ int main(int argc, char **argv) {
     }
   }
   char rt_abs[PATH_MAX];
-  if (strchr(o.runtime, '/') == NULL) {
+  if (strchr(o.runtime, '/') != NULL) {
+    /* the shim runs from "/": make a relative runtime path absolute now */
+    if (realpath(o.runtime, rt_abs) == NULL) {
+      fprintf(stderr, "berth-shim: runtime `%s`: %s\n", o.runtime, strerror(errno));
+      return 1;
+    }
+    o.runtime = rt_abs;
+  } else {
     /* search PATH so that `--runtime runc` works */
     const char *path = getenv("PATH");
     int found = 0;

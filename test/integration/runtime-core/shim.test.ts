@@ -94,6 +94,18 @@ describe('berth-shim', () => {
     expect(cgroupDirs(ok.id)).toEqual([]);
   });
 
+  it('accepts a relative --runtime path (resolved before it leaves its cwd)', async () => {
+    const b = bundle(['/bin/true']);
+    const stateDir = path.join(work, `${b.id}.shim`);
+    const r = spawnSync(SHIM, ['--runtime', './berth-core', '--runtime-arg', '--root', '--runtime-arg', path.join(work, 'core-state'), '--id', b.id, '--bundle', b.dir, '--state-dir', stateDir, '--log', path.join(work, `${b.id}.log`)], { encoding: 'utf8', cwd: path.dirname(CORE) });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    created.push({ rt: 'core', id: b.id });
+    expect(rt('core', ['start', b.id]).status).toBe(0);
+    await until('exit.json', () => existsSync(path.join(stateDir, 'exit.json')));
+    expect(rt('core', ['delete', b.id]).status).toBe(0);
+  });
+
   it('survives the death of its launcher, records a signal exit, stays under 1 MiB RSS', async () => {
     const b = bundle(['/bin/sleep', '60']);
     const id = `${b.id}-core`;
