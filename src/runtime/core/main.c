@@ -2,9 +2,11 @@
  *   berth-core [--root DIR] [--log FILE] [--log-format text|json] VERB [flags] ID [args]
  * Errors: "berth-core: <verb> `<object>`: <reason>" on stderr, exit status 1 (README.md). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "util.h"
@@ -78,6 +80,16 @@ int main(int argc, char **argv) {
     return die(&e);
   }
   log_configure(log_path, strcmp(log_fmt, "json") == 0);
+  static char root_abs[4096];
+  if (root[0] != '/') {
+    /* state.json records paths; keep them independent of the caller's cwd (as runc) */
+    char cwd[2048];
+    if (getcwd(cwd, sizeof cwd) == NULL || snprintf(root_abs, sizeof root_abs, "%s/%s", cwd, root) >= (int)sizeof root_abs) {
+      berr_set(&e, ENAMETOOLONG, "option `--root %s`", root);
+      return die(&e);
+    }
+    root = root_abs;
+  }
   if (strcmp(log_fmt, "json") != 0 && strcmp(log_fmt, "text") != 0) {
     berr_set(&e, 0, "option `--log-format`: `%s` is neither text nor json", log_fmt);
     return die(&e);
