@@ -41,8 +41,23 @@ export interface ContextOptions {
   projectOptional?: boolean;
 }
 
+/**
+ * The global flags, where those given to `berth compose` (the group) win over the root's
+ * defaults: commander's optsWithGlobals lets the root's default values override.
+ */
+export function composeGlobals(cmd: Command): GlobalOptions {
+  const globals: Record<string, unknown> = { ...globalsOf(cmd) };
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    if (c.name() !== 'compose' || !c.parent) continue;
+    for (const [key, value] of Object.entries(c.opts())) {
+      if (value !== undefined && c.getOptionValueSource(key) === 'cli') globals[key] = value;
+    }
+  }
+  return globals as GlobalOptions;
+}
+
 export async function composeContext(cmd: Command, opts: ContextOptions = {}): Promise<ComposeContext> {
-  const globals = globalsOf(cmd);
+  const globals = composeGlobals(cmd);
   const loadOptions = {
     files: globals.file,
     projectName: globals.projectName,

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { registerConfig } from '../config.js';
 import { registerCp } from './cp.js';
+import { collect } from './options.js';
 import { registerCreate } from './create.js';
 import { registerDown } from './down.js';
 import { registerEvents } from './events.js';
@@ -41,5 +42,15 @@ export function registerComposeCommands(program: Command): void {
   program.enablePositionalOptions();
   for (const register of commands) register(program);
   const group = program.command('compose').description('Docker Compose-compatible commands (also available at the top level)').enablePositionalOptions();
+  // `berth compose -f x -p y up`, as with `docker compose`: the project flags again, here.
+  group
+    .option('-f, --file <file>', 'compose configuration file (repeatable)', collect)
+    .option('-p, --project-name <name>', 'project name')
+    .option('--project-directory <dir>', 'alternate working directory')
+    .option('--profile <profile>', 'enable a profile (repeatable)', collect)
+    .option('--env-file <file>', 'alternate environment file (repeatable)', collect)
+    .option('--parallel <n>', 'maximum parallelism, -1 for unlimited')
+    .addOption(new Option('--progress <type>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']))
+    .addOption(new Option('--ansi <when>', 'control characters').choices(['never', 'always', 'auto']));
   for (const register of [...commands, ...composeOnly]) register(group);
 }

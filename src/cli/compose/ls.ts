@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { connectEngine } from '../../client/connect.js';
 import { EngineApi } from '../../client/api/engine-api.js';
 import { Labels } from '../../plan/labels.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { composeGlobals } from './context.js';
 import { renderTable } from '../table.js';
 
 // `berth ls`: projects found by their containers' labels, with a status summary.
@@ -22,7 +23,7 @@ export function registerLs(parent: Command): void {
     .option('--filter <filter>', 'filter output based on conditions provided (name=...)')
     .addOption(new Option('--format <format>', 'format the output').choices(['table', 'json']).default('table'))
     .action(action(async (flags: LsFlags, cmd: Command) => {
-      const api = new EngineApi(await connectEngine(globalsOf(cmd)));
+      const api = new EngineApi(await connectEngine(composeGlobals(cmd)));
       const containers = await api.containers.list({ all: true, filters: { label: [Labels.project] } });
       const projects = new Map<string, { states: Map<string, number>; files: Set<string> }>();
       for (const c of containers) {
