@@ -21,6 +21,11 @@ class Tagged {
     readonly tag: TagKind,
     readonly value: unknown,
   ) {}
+
+  /** js-yaml turns a tagged mapping key into a string: the tag means nothing there. */
+  toString(): string {
+    return String(this.value);
+  }
 }
 
 function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {

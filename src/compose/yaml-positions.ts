@@ -76,13 +76,16 @@ class Walker {
     if (Y().isScalar(node)) return scalarValue(node);
     if (Y().isSeq(node)) {
       const out: unknown[] = [];
-      node.items.forEach((item, i) => {
+      for (const item of node.items) {
         const child = item as YamlNode | null;
+        // A `!reset` entry of a sequence is dropped, as load.ts does.
+        if (child?.tag === '!reset') continue;
+        const i = out.length;
         this.path.push(i);
         out.push(this.value(child));
         this.path.pop();
         setPosition(out, i, this.pos(child) ?? this.pos(node));
-      });
+      }
       return out;
     }
     if (Y().isMap(node)) return this.mapping(node);

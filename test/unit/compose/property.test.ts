@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ComposeError } from '../../../src/compose/errors.js';
+import { parseCompose } from '../../../src/compose/load.js';
+import { parseWithPositions } from '../../../src/compose/yaml-positions.js';
 import { loadProject } from '../../../src/compose/pipeline.js';
 import { testdir, yaml } from './testdir.js';
 
@@ -119,6 +121,28 @@ describe('compose loading under mutation', () => {
       { numRuns: 2000 },
     );
   }, 60_000);
+
+  it('reads the same tree with the fast parser as with the exact one', () => {
+    // Positions come from the exact parser laid onto the fast parser's tree by key path,
+    // so where both accept a text they must agree on it.
+    const read = (f: (t: string, file: string) => { tree: unknown; tags: unknown }[], text: string) => {
+      try {
+        return f(text, 'f.yaml').map((d) => ({ tree: d.tree, tags: d.tags }));
+      } catch (err) {
+        expect(err).toBeInstanceOf(ComposeError);
+        return undefined;
+      }
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
+        const text = mutations.reduce((t, m) => m(t), base);
+        const fast = read(parseCompose, text);
+        const exact = read(parseWithPositions, text);
+        if (fast && exact) expect(fast, text).toEqual(exact);
+      }),
+      { numRuns: 1500 },
+    );
+  });
 
   it('loads the unmutated files', async () => {
     const dir = testdir({ 'db.env': 'A=1\n', 'token.txt': 's3cret\n' });
