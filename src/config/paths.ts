@@ -30,6 +30,6 @@ export function packageRoot(): string {
 }
 
 /** Path of a native binary built from src/runtime/core by scripts/build-native.mjs. */
-export function nativeBinary(name: 'berth-core' | 'berth-shim'): string {
+export function nativeBinary(name: 'berth-core' | 'berth-shim' | 'berth-init'): string {
   return path.join(packageRoot(), 'dist', 'native', name);
 }
