@@ -26,5 +26,5 @@ export function createRuntimeDriver(name: RuntimeName | undefined, opts: Runtime
   const chosen = name ?? runtimeNameFromEnv(env);
   const shimPath = opts.shimPath ?? env.BERTH_SHIM_PATH ?? nativeBinary('berth-shim');
   if (!existsSync(shimPath)) throw unavailable(`berth-shim: ${shimPath} is not built (run \`npm run build\`); every runtime is run under it`);
-  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, opts.binary ? { binary: opts.binary } : {}), shimPath);
+  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, { env, ...(opts.binary ? { binary: opts.binary } : {}) }), shimPath);
 }

@@ -2,7 +2,7 @@
 // verbs and flags, so only the invocation differs. create goes through berth-shim so the
 // container outlives the caller; the other verbs call the runtime directly.
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { internal, isNotFound } from '../../errors.js';
 import { CONFIG_FILE } from '../bundle.js';
@@ -57,15 +57,6 @@ export class OciRuntimeDriver implements RuntimeDriver {
     await runVerb(this.invocation, 'kill', id, args);
   }
 
-  async delete(id: string, force = false): Promise<void> {
-    try {
-      await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id]);
-    } catch (err) {
-      // A forced delete is "make it gone": already gone is success.
-      if (!(force && isNotFound(err))) throw err;
-    }
-  }
-
   async pause(id: string): Promise<void> {
     await runVerb(this.invocation, 'pause', id, ['pause', id]);
   }
@@ -90,19 +81,56 @@ export class OciRuntimeDriver implements RuntimeDriver {
    */
   private async withContainerDefaults(id: string, process: OciProcess): Promise<OciProcess> {
     if (process.capabilities !== undefined && process.noNewPrivileges !== undefined) return process;
+    const defaults = await this.containerDefaults(id);
+    return {
+      ...process,
+      capabilities: process.capabilities ?? defaults.capabilities,
+      noNewPrivileges: process.noNewPrivileges ?? defaults.noNewPrivileges,
+    };
+  }
+
+  // Health checks exec often: remember each container's defaults, keyed by the mtime of
+  // its config.json so a recreated container (new config) is read again.
+  private readonly defaultsCache = new Map<string, { file: string; mtimeMs: number; value: ContainerDefaults }>();
+
+  private async containerDefaults(id: string): Promise<ContainerDefaults> {
+    const cached = this.defaultsCache.get(id);
+    if (cached) {
+      const mtimeMs = await stat(cached.file).then((st) => st.mtimeMs, () => undefined);
+      if (mtimeMs === cached.mtimeMs) return cached.value;
+      this.defaultsCache.delete(id);
+    }
     const { bundle } = await this.state(id);
     const file = path.join(bundle, CONFIG_FILE);
     let spec: Partial<OciSpec>;
+    let mtimeMs: number;
     try {
+      mtimeMs = (await stat(file)).mtimeMs;
       spec = JSON.parse(await readFile(file, 'utf8')) as Partial<OciSpec>;
     } catch (err) {
       throw internal(`exec in ${id}: cannot read the container's ${file}`, err);
     }
     const caps = spec.process?.capabilities;
-    return {
-      ...process,
-      capabilities: process.capabilities ?? { bounding: caps?.bounding ?? [], effective: caps?.effective ?? [], permitted: caps?.permitted ?? [] },
-      noNewPrivileges: process.noNewPrivileges ?? spec.process?.noNewPrivileges ?? false,
+    const value: ContainerDefaults = {
+      capabilities: { bounding: caps?.bounding ?? [], effective: caps?.effective ?? [], permitted: caps?.permitted ?? [] },
+      noNewPrivileges: spec.process?.noNewPrivileges ?? false,
     };
+    this.defaultsCache.set(id, { file, mtimeMs, value });
+    return value;
   }
+
+  async delete(id: string, force = false): Promise<void> {
+    this.defaultsCache.delete(id);
+    try {
+      await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id]);
+    } catch (err) {
+      // A forced delete is "make it gone": already gone is success.
+      if (!(force && isNotFound(err))) throw err;
+    }
+  }
+}
+
+interface ContainerDefaults {
+  capabilities: NonNullable<OciProcess['capabilities']>;
+  noNewPrivileges: boolean;
 }

@@ -74,8 +74,8 @@ function crunWrapper(binary: string, root: string): Pick<RuntimeInvocation, 'fil
   };
 }
 
-export function runtimeInvocation(name: RuntimeName, stateRoot: string, opts: { binary?: string; hybrid?: boolean } = {}): RuntimeInvocation {
-  const binary = opts.binary ?? resolveRuntimeBinary(name);
+export function runtimeInvocation(name: RuntimeName, stateRoot: string, opts: { binary?: string; hybrid?: boolean; env?: NodeJS.ProcessEnv } = {}): RuntimeInvocation {
+  const binary = opts.binary ?? resolveRuntimeBinary(name, opts.env);
   // One --root per runtime: their state formats differ, so they must never share a dir.
   const root = path.join(stateRoot, name);
   if (name === 'crun' && (opts.hybrid ?? isHybridCgroupHost())) return { name, binary, ...crunWrapper(binary, root) };

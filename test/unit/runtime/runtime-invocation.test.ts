@@ -41,3 +41,16 @@ describe('runtime invocation', () => {
     expect(() => runtimeNameFromEnv({ BERTH_RUNTIME: 'docker' })).toThrow(expect.objectContaining({ code: 'invalid' }));
   });
 });
+
+describe('choosing a runtime never falls back silently', () => {
+  it('a berth-core that is not built is unavailable, naming the alternatives', async () => {
+    const { createRuntimeDriver } = await import('../../../src/runtime/drivers/create-runtime-driver.js');
+    const env = { BERTH_CORE_PATH: '/nonexistent/berth-core', BERTH_SHIM_PATH: '/bin/sh' };
+    expect(() => createRuntimeDriver(undefined, { stateRoot: '/tmp/x' }, env)).toThrow(expect.objectContaining({ code: 'unavailable', message: expect.stringMatching(/berth-core.*BERTH_RUNTIME=runc\|crun/) as unknown }));
+  });
+
+  it('a missing shim is unavailable for every runtime', async () => {
+    const { createRuntimeDriver } = await import('../../../src/runtime/drivers/create-runtime-driver.js');
+    expect(() => createRuntimeDriver('runc', { stateRoot: '/tmp/x', shimPath: '/nonexistent/berth-shim' })).toThrow(expect.objectContaining({ code: 'unavailable' }));
+  });
+});
