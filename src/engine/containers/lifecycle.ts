@@ -87,8 +87,11 @@ export class Lifecycle {
       await this.deps.registry.save(c);
     } catch (err) {
       await this.teardown(c);
-      c.State = { ...c.State, Status: c.HasBeenStarted ? 'exited' : 'created', Pid: 0, ExitCode: 128, Error: err instanceof Error ? err.message : String(err) };
+      const message = err instanceof Error ? err.message : String(err);
+      c.State = { ...c.State, Status: c.HasBeenStarted ? 'exited' : 'created', Pid: 0, ExitCode: startFailureCode(message), Error: message };
       await this.deps.registry.save(c);
+      // An AutoRemove container that cannot start goes away too (docker run --rm waits for it).
+      if (c.HostConfig.AutoRemove) setImmediate(() => void this.autoRemove(c).catch(() => undefined));
       throw err;
     }
     this.watchExit(c);
@@ -364,4 +367,11 @@ function shimAlive(stateDir: string, initPid: number): boolean {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Docker's exit codes for a command that could not be started. */
+function startFailureCode(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied/i.test(message)) return 126;
+  return 128;
 }

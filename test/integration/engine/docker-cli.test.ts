@@ -56,6 +56,9 @@ describe.skipIf(!haveDocker)('the docker CLI against berthd', () => {
     expect(ok.stderr).toContain('to-stderr');
     const failed = await docker(['run', '--rm', 'bb', 'sh', '-c', 'exit 7']);
     expect(failed.code).toBe(7);
+    const missing = await docker(['run', '--rm', 'bb', 'no-such-command']);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('executable file not found');
     const ps = await docker(['ps', '-a', '-q']);
     expect(ps.stdout).toBe('');
   });
