@@ -21,11 +21,6 @@ class Tagged {
     readonly tag: TagKind,
     readonly value: unknown,
   ) {}
-
-  /** js-yaml turns a tagged mapping key into a string: the tag means nothing there. */
-  toString(): string {
-    return String(this.value);
-  }
 }
 
 function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
@@ -91,6 +86,8 @@ class Rebuild {
     const out: Record<string, unknown> = {};
     registerOrigin(out, this.materialize);
     for (const key of Object.keys(v)) {
+      // js-yaml names a key that is not a scalar (or a tagged one) "[object Object]".
+      if (key === '[object Object]') throw new Error('mapping keys must be plain scalars');
       let item = v[key];
       if (item instanceof Tagged) {
         this.tags.push({ path: [...this.path, key], tag: item.tag });

@@ -103,7 +103,7 @@ class Walker {
         if (valueNode) merges.push(valueNode);
         continue;
       }
-      if (!Y().isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+      if (!Y().isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object' || keyNode.tag === '!reset' || keyNode.tag === '!override') {
         this.fail('yaml_syntax', 'mapping keys must be plain scalars', (pair.key as YamlNode | null) ?? node);
       }
       const key = String(keyNode.value);
