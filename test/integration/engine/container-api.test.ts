@@ -193,6 +193,24 @@ describe('containers', () => {
   });
 });
 
+describe('container list filters', () => {
+  it('filters by status, name, ancestor, id and label', async () => {
+    const a = await runContainer(d.client, { Cmd: ['sleep', '60'], Labels: { role: 'a' }, HostConfig: { NetworkMode: 'none' } }, 'filter-a');
+    const { Id: b } = await d.client.request<{ Id: string }>('POST', '/containers/create', { query: { name: 'filter-b' }, body: { Image: 'bb', Cmd: ['true'], Labels: { role: 'b' } } });
+    const names = async (filters: Record<string, string[]>, all = 1): Promise<string[]> =>
+      (await d.client.request<{ Names: string[] }[]>('GET', '/containers/json', { query: { all, filters: JSON.stringify(filters) } })).map((c) => c.Names[0] ?? '').sort();
+    expect(await names({ status: ['running'], name: ['filter-'] })).toEqual(['/filter-a']);
+    expect(await names({ status: ['created'] })).toEqual(['/filter-b']);
+    expect(await names({ name: ['^/filter-b$'] })).toEqual(['/filter-b']);
+    expect(await names({ ancestor: ['bb'], label: ['role'] })).toEqual(['/filter-a', '/filter-b']);
+    expect(await names({ id: [b.slice(0, 10)] })).toEqual(['/filter-b']);
+    expect(await names({ label: ['role=a'] }, 0)).toEqual(['/filter-a']);
+    expect(await names({ label: ['role=b'] }, 0)).toEqual([]);
+    await d.client.request('DELETE', `/containers/${a}`, { query: { force: 1 } });
+    await d.client.request('DELETE', `/containers/${b}`);
+  });
+});
+
 describe('volumes with driver options', () => {
   it('mounts a type=none,o=bind volume on first use and unmounts it on removal, keeping the device', async () => {
     const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
