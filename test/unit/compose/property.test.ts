@@ -142,7 +142,7 @@ describe('compose loading under mutation', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 
   it('loads the unmutated files', async () => {
     const dir = testdir({ 'db.env': 'A=1\n', 'token.txt': 's3cret\n' });
