@@ -6,6 +6,7 @@
 // BENCH_RUNS (default 3) runs per figure; the median is reported.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,7 @@ export async function run() {
       for (let i = 0; i < RUNS; i++) {
         const t0 = performance.now();
         berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'up', '-d', '--wait']);
-        await until(() => allReady(env, base, project), 30000, `${project} ready`);
+        await until(() => allReady(socket, project), 30000, `${project} ready`);
         ups.push(performance.now() - t0);
         const t1 = performance.now();
         berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'down', ...downFlags]);
@@ -82,10 +83,26 @@ function berth(env, cwd, args) {
   return execFileSync(process.execPath, [CLI, ...args], { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The same readiness the anchor poller checks: every container Up, and healthy where it has a check. */
-function allReady(env, cwd, project) {
-  const rows = JSON.parse(berth(env, cwd, ['-p', project, 'ps', '-a', '--format', 'json']) || '[]');
-  return rows.length > 0 && rows.every((r) => r.State === 'running' && (r.Health === '' || r.Health === 'healthy'));
+/**
+ * The same readiness the anchor poller checks, asked of the engine directly (not through
+ * another CLI process, whose start would be counted): every container Up, and healthy
+ * where it has a check.
+ */
+async function allReady(socket, project) {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`com.docker.compose.project=${project}`] }));
+  const rows = JSON.parse(await get(socket, `/v1.41/containers/json?all=1&filters=${filters}`));
+  return rows.length > 0 && rows.every((r) => r.State === 'running' && !/\((health: starting|unhealthy)\)/.test(r.Status));
+}
+
+function get(socket, url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath: socket, path: url }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+  });
 }
 
 function median(values) {
