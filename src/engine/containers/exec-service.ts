@@ -1,14 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { conflict, notFound } from '../../errors.js';
+import { conflict, invalid, notFound } from '../../errors.js';
 import type { OciProcess } from '../../runtime/types.js';
 import type { Containers } from './containers.js';
 import { containerAttributes } from './container-service.js';
 import type { ContainerRecord } from './model.js';
 import { resolveUser } from './user-resolve.js';
 import { bool, obj, str, strList } from './wire-check.js';
-import { invalid } from '../../errors.js';
 
 // Exec instances (POST /containers/:id/exec, /exec/:id/start, /exec/:id/json): a process
 // run inside a running container through the runtime's exec, output streamed back.
@@ -40,7 +39,13 @@ function canStream(d: object): d is StreamingDriver {
 export class ExecService {
   private readonly execs = new Map<string, ExecInstance>();
 
-  constructor(private readonly containers: Containers) {}
+  constructor(private readonly containers: Containers) {
+    // Exec instances live as long as their container (as in Docker).
+    containers.opts.events.subscribe((e) => {
+      if (e.Type !== 'container' || e.Action !== 'destroy') return;
+      for (const [id, inst] of this.execs) if (inst.containerId === e.Actor.ID) this.execs.delete(id);
+    });
+  }
 
   create(ref: string, body: unknown): { Id: string } {
     const c = this.containers.get(ref);
