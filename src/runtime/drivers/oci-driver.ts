@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { internal, isNotFound } from '../../errors.js';
+import { conflict, internal, isNotFound } from '../../errors.js';
 import { CONFIG_FILE } from '../bundle.js';
 import type { OciSpec } from '../oci-spec.js';
 import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
@@ -62,6 +62,10 @@ export class OciRuntimeDriver implements RuntimeDriver {
   }
 
   async resume(id: string): Promise<void> {
+    // crun resumes a container that is not paused without complaint; runc and berth-core
+    // refuse. Checking first gives every runtime runc's answer.
+    const { status } = await this.state(id);
+    if (status !== 'paused') throw conflict(`${this.name} resume ${id}: container is ${status}, not paused`);
     await runVerb(this.invocation, 'resume', id, ['resume', id]);
   }
 

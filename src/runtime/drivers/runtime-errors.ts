@@ -32,7 +32,9 @@ const RULES: readonly [RegExp, ErrorCode][] = [
   [/executable file not found|not found in \$PATH|exec format error/i, 'invalid'],
   [/does not exist|container not found|no such container|\/status\b.*no such file or directory|cannot open directory .*no such file or directory/i, 'not_found'],
   [/already exists|id already in use|with id exists/i, 'already_exists'],
-  [/not running|is stopped|is paused|not paused|is running|stopped container|cannot (kill|delete|pause|resume|exec)/i, 'conflict'],
+  // Wrong state. crun says it its own ways: a started container has no exec.fifo left, a
+  // stopped one no process to open a pidfd on.
+  [/not running|is stopped|is paused|not paused|is running|already running|has stopped|stopped container|cannot (start|kill|delete|pause|resume|exec)|not in .*state|exec\.fifo|no such process/i, 'conflict'],
   [/no such file or directory|permission denied|invalid argument/i, 'invalid'],
 ];
 

@@ -502,6 +502,30 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    it('refuses verbs in the wrong state as conflicts', async () => {
+      const def = h.definition({ args: ['sleep', '1000'] });
+      const messages: string[] = [];
+      const conflict = async (what: Promise<unknown>) => {
+        const err = await what.then(() => undefined, (e: unknown) => e);
+        messages.push(String((err as Error | undefined)?.message));
+        expect(err, messages.at(-1)).toMatchObject({ code: 'conflict' });
+      };
+      try {
+        await h.create(def);
+        await conflict(h.driver.resume(def.id));
+        await h.driver.start(def.id);
+        await conflict(h.driver.start(def.id));
+        await conflict(h.driver.resume(def.id));
+        await conflict(h.driver.delete(def.id));
+        await h.driver.kill(def.id, 'KILL');
+        await waitForExit(h.paths(def.id).stateDir);
+        await conflict(h.driver.start(def.id));
+        await conflict(h.driver.pause(def.id));
+      } finally {
+        await h.remove(def.id);
+      }
+    });
+
     it('refuses to create a container whose id is taken', async () => {
       const def = h.definition({ args: ['sleep', '1000'] });
       try {
