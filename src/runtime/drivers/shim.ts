@@ -20,7 +20,11 @@ export function shimArgs(inv: RuntimeInvocation, opts: CreateOptions): string[] 
 }
 
 async function readPid(file: string): Promise<number> {
-  const text = (await readFile(file, 'utf8')).trim();
+  const text = (
+    await readFile(file, 'utf8').catch((err: unknown) => {
+      throw internal(`berth-shim reported success but ${file} is unreadable`, err);
+    })
+  ).trim();
   const pid = Number(text);
   if (!Number.isSafeInteger(pid) || pid <= 0) throw internal(`${file}: expected a pid, got ${JSON.stringify(text)}`);
   return pid;
