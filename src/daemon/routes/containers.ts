@@ -89,7 +89,9 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
   router.post('/containers/:id/wait', async (ctx) => {
     const condition = ctx.query.get('condition') || 'not-running';
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalid(`invalid condition: "${condition}"`);
-    const waiting = containers.wait(ctx.params.id ?? '', condition);
+    const gone = new AbortController();
+    const waiting = containers.wait(ctx.params.id ?? '', condition, gone.signal);
+    ctx.res.on('close', () => gone.abort());
     // Headers go out at once: clients (docker run) take them as "the wait is registered".
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     ctx.res.flushHeaders();
@@ -123,7 +125,7 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     const ctl = new AbortController();
     ctx.res.on('close', () => ctl.abort());
     const running = containers.lifecycle.isRunning(c) || c.State.Status === 'restarting';
-    const stopped = running ? containers.lifecycle.waiters.nextExit(c.Id).then(() => undefined) : undefined;
+    const stopped = running ? containers.lifecycle.waiters.nextExit(c.Id, ctl.signal).then(() => undefined) : undefined;
     await streamLogs(opts, (line) => ctx.res.write(tty ? line.data : frame(line.stream, line.data)), stopped, ctl.signal);
     ctx.res.end();
     return HANDLED;

@@ -27,7 +27,7 @@ export async function outputOf(containers: Containers, c: ContainerRecord, o: At
   if (o.logs) await streamLogs({ file, stdout: o.stdout, stderr: o.stderr, timestamps: false, follow: false }, emit, undefined, o.signal);
   if (!o.stream) return;
   // Parked before the next start (docker run attaches first): follow until that run ends.
-  const stopped = containers.lifecycle.waiters.nextExit(c.Id).then(() => undefined);
+  const stopped = containers.lifecycle.waiters.nextExit(c.Id, o.signal).then(() => undefined);
   await streamLogs({ file, stdout: o.stdout, stderr: o.stderr, timestamps: false, follow: true, fromEnd: true }, emit, stopped, o.signal);
 }
 

@@ -97,13 +97,13 @@ export class Containers {
   }
 
   /** Docker's wait conditions: not-running (default), next-exit, removed. */
-  wait(ref: string, condition: string): Promise<WaitResult> {
+  wait(ref: string, condition: string, signal?: AbortSignal): Promise<WaitResult> {
     const c = this.get(ref);
-    if (condition === 'removed') return this.lifecycle.waiters.removed(c.Id);
+    if (condition === 'removed') return this.lifecycle.waiters.removed(c.Id, signal);
     if (condition === 'not-running' && !this.lifecycle.isRunning(c) && c.State.Status !== 'restarting') {
       return Promise.resolve({ StatusCode: c.State.ExitCode, Error: null });
     }
-    return this.lifecycle.waiters.nextExit(c.Id);
+    return this.lifecycle.waiters.nextExit(c.Id, signal);
   }
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {

@@ -10,12 +10,13 @@ export class Waiters {
   private readonly onExit = new Map<string, Set<Resolve>>();
   private readonly onRemove = new Map<string, Set<Resolve>>();
 
-  nextExit(id: string): Promise<WaitResult> {
-    return this.park(this.onExit, id);
+  /** With a signal, the caller gives up on abort (the promise then never settles, and is dropped). */
+  nextExit(id: string, signal?: AbortSignal): Promise<WaitResult> {
+    return this.park(this.onExit, id, signal);
   }
 
-  removed(id: string): Promise<WaitResult> {
-    return this.park(this.onRemove, id);
+  removed(id: string, signal?: AbortSignal): Promise<WaitResult> {
+    return this.park(this.onRemove, id, signal);
   }
 
   exited(id: string, code: number): void {
@@ -27,11 +28,15 @@ export class Waiters {
     this.release(this.onRemove, id, { StatusCode: code, Error: null });
   }
 
-  private park(map: Map<string, Set<Resolve>>, id: string): Promise<WaitResult> {
+  private park(map: Map<string, Set<Resolve>>, id: string, signal?: AbortSignal): Promise<WaitResult> {
     return new Promise((resolve) => {
       const set = map.get(id) ?? new Set<Resolve>();
       set.add(resolve);
       map.set(id, set);
+      signal?.addEventListener('abort', () => {
+        set.delete(resolve);
+        if (set.size === 0 && map.get(id) === set) map.delete(id);
+      });
     });
   }
 
