@@ -124,6 +124,13 @@ describe('containers', () => {
     await d.client.request('POST', `/containers/${id}/update`, { body: { Memory: 64 * 1024 * 1024, PidsLimit: 50 } });
     const hc = await d.client.request<{ HostConfig: { Memory: number; PidsLimit: number } }>('GET', `/containers/${id}/json`);
     expect(hc.HostConfig).toMatchObject({ Memory: 64 * 1024 * 1024, PidsLimit: 50 });
+    // the running container's cgroup has the new limits
+    const { existsSync, readFileSync } = await import('node:fs');
+    const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+    const memFile = v2 ? `/sys/fs/cgroup/berth/${id}/memory.max` : `/sys/fs/cgroup/memory/berth/${id}/memory.limit_in_bytes`;
+    const pidsFile = v2 ? `/sys/fs/cgroup/berth/${id}/pids.max` : `/sys/fs/cgroup/pids/berth/${id}/pids.max`;
+    expect(readFileSync(memFile, 'utf8').trim()).toBe(String(64 * 1024 * 1024));
+    expect(readFileSync(pidsFile, 'utf8').trim()).toBe('50');
     expect((await status(d.client.request('DELETE', `/containers/${id}`))).status).toBe(409);
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
   });
