@@ -44,6 +44,8 @@ const WAITS = new Set<Operation['kind']>(['AwaitHealthy', 'AwaitExit', 'AwaitRea
 
 export async function execute(plan: Plan, engine: PlanEngine, options: ExecuteOptions): Promise<void> {
   for (const w of plan.warnings) options.progress.note(w);
+  // Kept containers first: a tty renderer starts drawing at begin().
+  for (const name of plan.kept ?? []) options.progress.emit(event('Container', name, 'Running'));
   options.progress.begin?.(expectedResources(plan));
   const limit = options.parallel !== undefined && options.parallel > 0 ? options.parallel : Infinity;
   const remaining = new Map<number, number>(plan.nodes.map((n) => [n.id, n.deps.length]));

@@ -43,6 +43,8 @@ export interface Plan {
   nodes: PlanNode[];
   /** Things the user should know that are not errors (orphans left alone, ...). */
   warnings: string[];
+  /** Containers left running as they are (reported as "Running", not operated on). */
+  kept?: string[];
 }
 
 /** The resource an operation touches, as printed: service:web, network:p_default, ... */
@@ -117,6 +119,7 @@ export function renderPlan(plan: Plan): string {
 export class PlanBuilder {
   private readonly nodes: PlanNode[] = [];
   readonly warnings: string[] = [];
+  readonly kept: string[] = [];
 
   add(op: Operation, deps: (number | undefined)[] = [], reason?: string): number {
     const id = this.nodes.length + 1;
@@ -126,6 +129,6 @@ export class PlanBuilder {
   }
 
   build(): Plan {
-    return { nodes: this.nodes, warnings: this.warnings };
+    return { nodes: this.nodes, warnings: this.warnings, ...(this.kept.length ? { kept: this.kept } : {}) };
   }
 }

@@ -178,6 +178,7 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         own.starts.set(c.name, b.add({ kind: 'StartContainer', service: name, container: c.name }, [...conditions()], `container is ${c.state}`));
       } else {
         own.starts.set(c.name, undefined);
+        if (c.state === 'running') b.kept.push(c.name);
       }
     }
     if (create) {
@@ -200,6 +201,8 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
       const after = [...(nodes.get(dep.service)?.starts.values() ?? [])];
       for (const cname of own.containers) {
         if (own.starts.get(cname) !== undefined) continue;
+        const keptAt = b.kept.indexOf(cname);
+        if (keptAt >= 0) b.kept.splice(keptAt, 1);
         own.starts.set(cname, b.add({ kind: 'RestartContainer', service: name, container: cname, ...timeoutOf(options) }, [...after, ...conditionsFor(dep, name)], `dependency ${dep.service} was recreated`));
       }
     }
@@ -218,6 +221,8 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
     for (const [name, own] of nodes) {
       for (const cname of own.containers) {
         if (jobs.has(name)) awaitNode('AwaitExit', name, cname, own.starts.get(cname));
+        // Already awaited healthy for a dependent: that is ready enough, report it once.
+        else if (awaits.has(`AwaitHealthy:${cname}`)) continue;
         else b.add({ kind: 'AwaitReady', service: name, container: cname }, [own.starts.get(cname)], 'wait');
       }
     }

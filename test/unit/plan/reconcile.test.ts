@@ -202,3 +202,15 @@ test('-V removes the anonymous volumes the replaced container had', () => {
   const snapshot = observed([container('db', 1, { configHash: 'v1', volumes: [{ name: anon, target: '/data' }] })]);
   expect(plan(p, snapshot, options({ renewAnonVolumes: true }))).toContain(`volume:${anon} RemoveVolume (renewed anonymous volume)`);
 });
+
+test('containers left as they are are listed as kept, not operated on', () => {
+  const result = reconcile(webDb(), observed([container('db', 1), container('web', 1)]), options());
+  expect(result.nodes).toEqual([]);
+  expect(result.kept).toEqual(['p-db-1', 'p-web-1']);
+});
+
+test('up --wait reports a container once when a dependent already waits for it to be healthy', () => {
+  const text = plan(webDb(), observed([]), options({ wait: true }));
+  expect(text.match(/p-db-1/g)?.length).toBe(3); // create, start, one AwaitHealthy
+  expect(text).toContain('service:web AwaitReady p-web-1 (wait)');
+});
