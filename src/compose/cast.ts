@@ -109,20 +109,23 @@ export function castTypes(tree: Record<string, unknown>): void {
 function walk(node: unknown, trie: Trie): void {
   if (typeof node !== 'object' || node === null) return;
   const container = node as Record<string | number, unknown>;
-  const visit = (key: string | number, next: Trie | undefined): void => {
-    if (!next) return;
-    const child = container[key];
-    if (next.cast && typeof child === 'string') container[key] = convert(child, next.cast);
-    else if (next.children.size > 0) walk(child, next);
-  };
   if (Array.isArray(node)) {
     const next = trie.children.get('[]');
-    for (let i = 0; i < node.length; i++) visit(i, next);
+    if (next) for (let i = 0; i < node.length; i++) step(container, i, next);
     return;
   }
-  const any = trie.children.get('*');
-  for (const key of Object.keys(container)) {
-    visit(key, trie.children.get(key));
-    visit(key, any);
+  // Follow the table, not the tree: only keys the table names are looked at.
+  for (const [part, next] of trie.children) {
+    if (part === '*') {
+      for (const key of Object.keys(container)) step(container, key, next);
+    } else if (part !== '[]' && Object.hasOwn(container, part)) {
+      step(container, part, next);
+    }
   }
+}
+
+function step(container: Record<string | number, unknown>, key: string | number, next: Trie): void {
+  const child = container[key];
+  if (next.cast && typeof child === 'string') container[key] = convert(child, next.cast);
+  else if (next.children.size > 0) walk(child, next);
 }
