@@ -14,6 +14,8 @@ export function registerExecRoutes(router: Router, engine: Engine): void {
 
   router.get('/exec/:id/json', (ctx) => execs.inspect(ctx.params.id ?? ''));
 
+  // Execs run without a pseudo-terminal here (output is piped), so there is no window
+  // size to change; the request is still checked against a real exec instance.
   router.post('/exec/:id/resize', (ctx) => {
     execs.get(ctx.params.id ?? '');
     return new Reply(200);
