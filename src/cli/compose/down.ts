@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { planDown } from '../../plan/lifecycle.js';
+import { renderPlan } from '../../plan/plan.js';
 import { action } from '../command-adapter.js';
 import { composeContext, observeProject, runPlan } from './context.js';
 import { seconds } from './options.js';
@@ -12,6 +13,7 @@ interface DownFlags {
   removeOrphans?: boolean;
   rmi?: 'local' | 'all';
   timeout?: string;
+  dryRun?: boolean;
 }
 
 export function registerDown(parent: Command): void {
@@ -22,6 +24,7 @@ export function registerDown(parent: Command): void {
     .option('--remove-orphans', 'remove containers for services not defined in the compose file')
     .addOption(new Option('--rmi <type>', 'remove images used by services: "local" (no custom tag) or "all"').choices(['local', 'all']))
     .option('-t, --timeout <seconds>', 'shutdown timeout in seconds')
+    .option('--dry-run', 'print the plan and change nothing')
     .action(action(async (flags: DownFlags, cmd: Command) => {
       const ctx = await composeContext(cmd, { projectOptional: true });
       const observed = await observeProject(ctx);
@@ -33,6 +36,10 @@ export function registerDown(parent: Command): void {
         ...(flags.rmi ? { rmi: flags.rmi } : {}),
         ...(timeout !== undefined ? { timeout } : {}),
       });
+      if (flags.dryRun) {
+        process.stdout.write(renderPlan(plan));
+        return 0;
+      }
       if (plan.nodes.length === 0 && plan.warnings.length === 0) {
         process.stderr.write(`Project ${ctx.projectName} is not running: nothing to remove\n`);
         return 0;

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { BerthError, isBerthError } from '../../errors.js';
 import { planSimple, planStop } from '../../plan/lifecycle.js';
+import { renderPlan } from '../../plan/plan.js';
 import { reconcile, type ReconcileOptions } from '../../plan/reconcile.js';
 import { action } from '../command-adapter.js';
 import { ProjectAttacher, type AttachTarget } from './attach-project.js';
@@ -34,6 +35,7 @@ interface UpFlags {
   logPrefix?: boolean;
   timestamps?: boolean;
   build?: boolean;
+  dryRun?: boolean;
 }
 
 export function registerUp(parent: Command): void {
@@ -62,6 +64,7 @@ export function registerUp(parent: Command): void {
     .option('--no-log-prefix', 'do not print prefix in logs')
     .option('--timestamps', 'show timestamps')
     .option('--no-build', 'do not build an image, even if it is missing')
+    .option('--dry-run', 'print the plan (one engine operation per line) and change nothing')
     .action(action((services: string[], flags: UpFlags, cmd: Command) => up(cmd, services, flags)));
 }
 
@@ -91,6 +94,10 @@ async function up(cmd: Command, services: string[], flags: UpFlags): Promise<num
     ...(flags.pull ? { pull: flags.pull } : {}),
   };
   const plan = reconcile(project, observed, options);
+  if (flags.dryRun) {
+    process.stdout.write(renderPlan(plan));
+    return 0;
+  }
   const interrupts = new Interrupts();
   try {
     if (detach || flags.start === false) {
