@@ -111,8 +111,15 @@ export class Containers {
     if (c.State.Status === 'removing') throw conflict(`removal of container ${c.Id} is already in progress`);
     await this.lifecycle.prepareRemove(c, opts.force ?? false);
     const paths = this.registry.paths(c.Id);
-    await Promise.all([this.opts.images.unmountRootfs(paths.dir), rm(paths.stateDir, { recursive: true, force: true })]);
-    await new ContainerStore(this.opts.root).remove(c.Id);
+    try {
+      await Promise.all([this.opts.images.unmountRootfs(paths.dir), rm(paths.stateDir, { recursive: true, force: true })]);
+      await new ContainerStore(this.opts.root).remove(c.Id);
+    } catch (err) {
+      // Half removed: Docker's "dead", which a later remove may finish.
+      c.State.Status = 'dead';
+      await this.registry.save(c).catch(() => undefined);
+      throw err;
+    }
     this.registry.delete(c);
     if (opts.volumes) {
       for (const m of c.Mounts) {
