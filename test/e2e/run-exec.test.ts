@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest';
+import { useLeakCheck } from '../support/leaks.js';
+import { projectContainers, useBerth } from './support/use-berth.js';
+
+useLeakCheck();
+const berth = useBerth('runexec');
+
+const compose = `
+services:
+  db:
+    image: bb:latest
+    command: ["sleep", "3600"]
+    stop_signal: SIGKILL
+  app:
+    image: bb:latest
+    command: ["sleep", "3600"]
+    environment:
+      GREETING: hello
+    stop_signal: SIGKILL
+    depends_on: [db]
+`;
+
+test('run starts the dependencies, returns the one-off command\'s exit code, and --rm leaves no container', async () => {
+  const dir = berth.track(berth.env.project('re', { 'compose.yaml': compose }));
+  const r = await berth.env.berth(['run', '--rm', '-T', '-e', 'EXTRA=1', 'app', 'sh', '-c', 'echo $GREETING $EXTRA; exit 5'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(5);
+  expect(r.stdout).toContain('hello 1');
+  const left = await projectContainers(berth.engine, 're');
+  expect(left.map((c) => c.Labels['com.docker.compose.service']).sort()).toEqual(['db']);
+  expect(left[0]?.State).toBe('running');
+  expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
+});
+
+test('exec runs in the service container with its environment and returns the exit code', async () => {
+  const dir = berth.track(berth.env.project('ex', { 'compose.yaml': compose }));
+  expect((await berth.env.berth(['up', '-d'], { cwd: dir })).code).toBe(0);
+  const r = await berth.env.berth(['exec', '-T', 'app', 'sh', '-c', 'echo $GREETING from $(hostname); exit 3'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(3);
+  expect(r.stdout).toMatch(/^hello from /);
+  const missing = await berth.env.berth(['exec', '-T', 'nope', 'true'], { cwd: dir });
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('no such service: nope');
+  expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
+});
