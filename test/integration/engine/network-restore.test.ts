@@ -94,6 +94,16 @@ describe('live restore', () => {
     await d.client.request('DELETE', `/containers/${quick}`);
   });
 
+  it('serves a published port again after berthd restarts', async () => {
+    const id = await runContainer(d.client, { Cmd: ['httpd', '-f', '-p', '80', '-h', '/www'], HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
+    const port = Number((await inspect(d.client, id)).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
+    expect(await pollUntil(() => httpGet(port).catch(() => undefined), 'the published port')).toBe('busybox rootfs\n');
+    await d.kill9();
+    await d.start();
+    expect(await pollUntil(() => httpGet(port).catch(() => undefined), 'the published port after the restart')).toBe('busybox rootfs\n');
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+  });
+
   it('brings `always` containers back when berthd starts again after a stop', async () => {
     const id = await runContainer(d.client, { Cmd: ['sleep', '60'], HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'always' } } });
     await d.stop();
