@@ -11,6 +11,7 @@ import { networkKind } from './network-attach.js';
 import { nextBackoff, restartOnDaemonStart, shouldRestart } from './restart-policy.js';
 import { startContainer } from './start-container.js';
 import { signalNumber } from './signals.js';
+import { resolveUser, type ResolvedUser } from './user-resolve.js';
 import { Waiters } from './waiters.js';
 
 // Running containers: start, stop, kill, pause, exits, restart policies, health monitors,
@@ -292,9 +293,12 @@ export class Lifecycle {
   private startHealth(c: ContainerRecord): void {
     const probe = probeOf(c.Config.Healthcheck);
     if (!probe || !c.State.Health) return;
+    let user: ResolvedUser | undefined;
     const monitor = new HealthMonitor(probe, c.State.Health, Date.parse(c.State.StartedAt), {
       exec: async (argv, signal) => {
-        const r = await this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: 0, gid: 0 } }, { signal, maxOutputBytes: 4096 });
+        // Probes run as the container's own user, as Docker runs them.
+        user ??= await resolveUser(this.deps.registry.paths(c.Id).rootfs, c.Config.User).catch(() => ({ uid: 0, gid: 0, additionalGids: [], home: '/' }));
+        const r = await this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } }, { signal, maxOutputBytes: 4096 });
         return { exitCode: r.exitCode, output: r.stdout.toString('utf8') + r.stderr.toString('utf8') };
       },
       onResult: (state, changed) => {
