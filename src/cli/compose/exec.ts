@@ -60,7 +60,12 @@ export function registerExec(parent: Command): void {
       const stopStdin = interactive ? forwardStdin(socket, tty) : () => undefined;
       await pipeContainerOutput(socket, head, tty);
       stopStdin();
-      const info = await ctx.api.exec.inspect(id);
+      // The stream can end a moment before the engine records the exit: ask until it has.
+      let info = await ctx.api.exec.inspect(id);
+      for (const deadline = Date.now() + 5000; (info.Running || info.ExitCode === null) && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 20));
+        info = await ctx.api.exec.inspect(id);
+      }
       return info.ExitCode ?? 0;
     }));
 }
