@@ -217,14 +217,10 @@ export class Lifecycle {
     try {
       await this.deps.runtime.driver.kill(c.Id, num, true);
     } catch (err) {
-      // The init may be gone already (exit.json on its way); the shim still answers for it.
-      if (c.State.Pid > 0) {
-        try {
-          killProcess(c.State.Pid, num);
-        } catch {
-          return;
-        }
-      } else throw err;
+      // Exited a moment ago (its exit is being processed): nothing left to signal. The
+      // init's pid is never signalled directly: it may already belong to someone else.
+      const exit = await this.deps.runtime.readExitRecord(this.deps.registry.paths(c.Id).stateDir).catch(() => undefined);
+      if (!exit) throw err;
     }
   }
 

@@ -168,7 +168,11 @@ describe('containers', () => {
     }, 'the volume in the list');
     const { readFile } = await import('node:fs/promises');
     // Docker copies the image's /etc into a fresh volume before the container runs.
-    const listing = await pollUntil(() => readFile(`${vol.Mountpoint}/listing`, 'utf8').catch(() => undefined), 'the listing');
+    // the shell creates the file before ls writes to it: wait for the content
+    const listing = await pollUntil(async () => {
+      const text = await readFile(`${vol.Mountpoint}/listing`, 'utf8').catch(() => '');
+      return text.includes('\n') ? text : undefined;
+    }, 'the listing');
     expect(listing).toContain('passwd');
     expect((await status(d.client.request('DELETE', '/volumes/data'))).status).toBe(409);
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
