@@ -1,4 +1,5 @@
 import type { DependencyCondition, Project, ServiceConfig } from '../compose/model.js';
+import { directDependencies, selectServices } from './graph.js';
 
 // The services a service needs before it can start, with the condition to wait for:
 // depends_on plus the implicit edges (network_mode: service:x, volumes_from, links),
@@ -12,20 +13,13 @@ export interface Dependency {
 }
 
 export function dependenciesOf(service: ServiceConfig): Dependency[] {
-  const out = new Map<string, Dependency>();
-  for (const [name, dep] of Object.entries(service.depends_on ?? {})) {
-    out.set(name, { service: name, condition: dep.condition, required: dep.required !== false, restart: dep.restart === true });
-  }
-  const implicit = (name: string) => {
-    if (!out.has(name)) out.set(name, { service: name, condition: 'service_started', required: true, restart: false });
-  };
-  if (service.network_mode?.startsWith('service:')) implicit(service.network_mode.slice('service:'.length));
-  for (const from of service.volumes_from ?? []) {
-    const ref = volumesFromService(from);
-    if (ref !== undefined) implicit(ref);
-  }
-  for (const link of service.links ?? []) implicit(link.split(':')[0] ?? link);
-  return [...out.values()];
+  // graph.ts knows every edge (depends_on and the implicit ones); depends_on adds the condition.
+  return directDependencies(service).map((name) => {
+    const dep = service.depends_on?.[name];
+    return dep
+      ? { service: name, condition: dep.condition, required: dep.required !== false, restart: dep.restart === true }
+      : { service: name, condition: 'service_started', required: true, restart: false };
+  });
 }
 
 /** `svc`, `svc:ro`, `service:svc:rw` name a service; `container:x` does not. */
@@ -37,20 +31,6 @@ export function volumesFromService(entry: string): string | undefined {
 
 /** The selected services plus, transitively, what they depend on (unless noDeps). */
 export function withDependencies(project: Project, selected: readonly string[], noDeps: boolean): Set<string> {
-  const out = new Set<string>();
-  const visit = (name: string) => {
-    if (out.has(name) || !project.services[name]) return;
-    out.add(name);
-    if (noDeps) return;
-    for (const dep of dependenciesOf(project.services[name])) visit(dep.service);
-  };
-  for (const name of selected) visit(name);
-  return out;
-}
-
-/** Services that depend on `name` (directly). */
-export function dependentsOf(project: Project, name: string): string[] {
-  return Object.entries(project.services)
-    .filter(([, svc]) => dependenciesOf(svc).some((d) => d.service === name))
-    .map(([key]) => key);
+  const known = selected.filter((name) => project.services[name] !== undefined);
+  return new Set(noDeps ? known : selectServices(project, known.length ? known : Object.keys(project.services)));
 }
