@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { ComposeError } from './errors.js';
 import { positionOf, registerOrigin, setPositionIfAbsent } from './positions.js';
 import { parseWithPositions, type ParsedDocument, type TagKind, type TaggedPath } from './yaml-positions.js';
+import { parseYaml11Octal, YAML11_OCTAL } from './yaml-octal.js';
 
 export type { ParsedDocument, TagKind, TaggedPath } from './yaml-positions.js';
 
@@ -29,14 +30,30 @@ function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
       new yaml.Type(name, {
         kind: k,
         resolve: () => true,
-        construct: (data: unknown) => new Tagged(kind, k === 'scalar' && typeof data === 'string' ? yaml.load(data, { schema: yaml.CORE_SCHEMA }) : data),
+        construct: (data: unknown) => new Tagged(kind, k === 'scalar' && typeof data === 'string' ? yaml.load(data, { schema: PLAIN_SCHEMA }) : data),
       }),
   );
 }
 
 // js-yaml exports its built-in types at runtime; @types/js-yaml does not declare them.
-const { merge } = (yaml as unknown as { types: { merge: yaml.Type } }).types;
-const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [merge], explicit: [...tagTypes('!reset', 'reset'), ...tagTypes('!override', 'override')] });
+const { merge, int } = (yaml as unknown as { types: { merge: yaml.Type; int: yaml.Type } }).types;
+
+const isOctal = (data: unknown): data is string => typeof data === 'string' && YAML11_OCTAL.test(data);
+
+// The core schema's int, but `0440` is octal as go-yaml reads it (yaml-octal.ts). Same tag
+// and kind as the built-in, so js-yaml puts it in the built-in's place in resolution order.
+const intWithOctal = new yaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: unknown) => isOctal(data) || int.resolve(data),
+  construct: (data: unknown): unknown => (isOctal(data) ? parseYaml11Octal(data) : int.construct(data)),
+  predicate: int.predicate ?? undefined,
+  represent: int.represent ?? undefined,
+  defaultStyle: int.defaultStyle ?? undefined,
+});
+
+/** Untagged scalars as the files' own text reads them (`!override 0440` re-reads its text). */
+const PLAIN_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [intWithOctal] });
+const SCHEMA = PLAIN_SCHEMA.extend({ implicit: [merge], explicit: [...tagTypes('!reset', 'reset'), ...tagTypes('!override', 'override')] });
 
 /** Upper bound on nodes produced while expanding aliases (a "billion laughs" guard). */
 const MAX_NODES = 2_000_000;

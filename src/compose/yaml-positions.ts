@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { Document, LineCounter, Node as YamlNode, ParsedNode, Scalar } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, ParsedNode, Scalar, ScalarTag, Tags } from 'yaml';
 import { ComposeError, formatKeyPath, type KeyPath, type SourcePosition } from './errors.js';
 import { setPosition } from './positions.js';
+import { parseYaml11Octal, YAML11_OCTAL } from './yaml-octal.js';
 
 // The exact, slower reading of compose YAML (the `yaml` package's document model): the
 // same plain tree load.ts produces, with the source position of every entry recorded
@@ -30,6 +31,18 @@ export interface ParsedDocument {
 const requireCjs = createRequire(import.meta.url);
 let loaded: typeof Yaml | undefined;
 const Y = (): typeof Yaml => (loaded ??= requireCjs('yaml') as typeof Yaml);
+
+// `0440` is octal as go-yaml reads it (yaml-octal.ts), as in load.ts. Put before the core
+// schema's tags, it is tried before the decimal int that would otherwise claim it.
+const octalInt: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: YAML11_OCTAL,
+  resolve: (text) => parseYaml11Octal(text),
+  // Never chosen to write a number: this parser only reads.
+  identify: () => false,
+};
+const customTags = (tags: Tags): Tags => [octalInt, ...tags];
 
 /** Upper bound on nodes produced while expanding aliases (a "billion laughs" guard). */
 const MAX_NODES = 2_000_000;
@@ -153,7 +166,7 @@ class Walker {
 
 function scalarValue(node: Scalar): unknown {
   // An unknown tag (our !override) leaves the text unresolved: read it as untagged YAML.
-  if (node.tag === '!override' && node.type === 'PLAIN' && typeof node.source === 'string') return Y().parse(node.source) as unknown;
+  if (node.tag === '!override' && node.type === 'PLAIN' && typeof node.source === 'string') return Y().parse(node.source, { customTags }) as unknown;
   const v = node.value;
   if (typeof v === 'bigint') return Number(v);
   return v;
@@ -169,7 +182,7 @@ function syntaxError(file: string, err: { message: string; linePos?: [{ line: nu
 /** Parse compose YAML text with positions; `file` names it in positions and errors. */
 export function parseWithPositions(text: string, file: string): ParsedDocument[] {
   const lines = new (Y().LineCounter)();
-  const docs = Y().parseAllDocuments(text, { merge: true, uniqueKeys: false, lineCounter: lines, prettyErrors: true });
+  const docs = Y().parseAllDocuments(text, { merge: true, uniqueKeys: false, lineCounter: lines, prettyErrors: true, customTags });
   if (!Array.isArray(docs)) return [];
   const out: ParsedDocument[] = [];
   for (const doc of docs) {

@@ -16,7 +16,7 @@ export function fileReferences(baseDir: string): Transform {
       out.target = target.startsWith('/') ? target : path.posix.join(baseDir, target);
       if (item.uid !== undefined) out.uid = scalarString(item.uid);
       if (item.gid !== undefined) out.gid = scalarString(item.gid);
-      // File modes are octal when written as strings ("0440"); YAML 1.2 reads 0440 as 440.
+      // A mode written as a string ("0440") is octal too, like the plain 0440 the parser reads.
       if (typeof item.mode === 'string') out.mode = parseInt(item.mode, 8);
       return out;
     });
