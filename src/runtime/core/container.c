@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "console.h"
 #include "json.h"
 #include "hooks.h"
 #include "linux.h"
@@ -39,6 +40,8 @@ typedef struct {
   unsigned long long starttime;
   char *bundle, *rootfs, *created, *cgpath, *oci_version;
   jv_t *annotations;
+  jv_t *exec_defaults; /* the container's capabilities, noNewPrivileges, rlimits (NULL: older state) */
+  jv_t *seccomp;       /* the container's linux.seccomp, when execDefaults says it had one */
 } state_t;
 
 /* ---------------------------------------------------------------- helpers */
@@ -104,6 +107,9 @@ static int state_load(const char *root, const char *id, state_t *st, berr_t *e) 
   st->cgpath = xstrdup((s = json_str(j, "cgroupsPath")) ? s : "");
   st->oci_version = xstrdup((s = json_str(j, "ociVersion")) ? s : "1.0.2");
   st->annotations = json_get(j, "annotations");
+  st->exec_defaults = json_get(j, "execDefaults");
+  if (st->exec_defaults && st->exec_defaults->t != J_OBJ) st->exec_defaults = NULL;
+  st->seccomp = st->exec_defaults ? json_get(st->exec_defaults, "seccomp") : NULL;
   return 0;
 }
 
@@ -220,7 +226,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
     if (errno == EEXIST) return berr_set(e, 0, "container `%s`: already exists", o->id);
     return berr_set(e, errno, "mkdir `%s`", dir);
   }
-  int cg_made = 0, fifo_fd = -1, console_fd = -1, sv[2] = {-1, -1};
+  int cg_made = 0, fifo_fd = -1, console_fd = -1, proxy_fd = -1, master = -1, sv[2] = {-1, -1};
   pid_t pid = -1;
   char fifo[PATH_MAX + 16];
   snprintf(fifo, sizeof fifo, "%s/exec.fifo", dir);
@@ -244,6 +250,15 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
   if (o->console_socket && spec.proc.terminal) {
     console_fd = connect_console(o->console_socket, e);
     if (console_fd < 0) goto fail;
+  } else if (spec.proc.terminal && run && !o->detach) {
+    /* a foreground run without a console socket proxies the pty itself (console.c) */
+    int cs[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs) < 0) {
+      berr_set(e, errno, "socketpair `console`");
+      goto fail;
+    }
+    proxy_fd = cs[0];
+    console_fd = cs[1];
   }
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     berr_set(e, errno, "socketpair `sync`");
@@ -343,6 +358,16 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
     goto fail;
   }
   if (cg_apply_devices(&cg, cgpath, &spec.res, e) < 0) goto fail;
+  if (proxy_fd >= 0) {
+    /* the init sent its pty master before "R" */
+    master = recv_fd(proxy_fd);
+    if (master < 0) {
+      berr_set(e, errno, "create `%s`: receive the console", o->id);
+      goto fail;
+    }
+    close(proxy_fd);
+    proxy_fd = -1;
+  }
   unsigned long long starttime = 0;
   proc_alive(pid, &starttime);
   {
@@ -366,6 +391,24 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
       sb_puts(&b, ",\"annotations\":");
       json_write_value(&b, spec.annotations);
     }
+    /* what an exec inherits from the container when its process does not say (runc keeps
+       the whole config in its state for this); saved now so that a bundle edited later
+       cannot loosen an exec's privileges or seccomp filter */
+    sb_puts(&b, ",\"execDefaults\":{");
+    static const char *const inherited[] = {"capabilities", "noNewPrivileges", "rlimits"};
+    int first = 1;
+    for (size_t k = 0; k < sizeof inherited / sizeof inherited[0]; k++) {
+      const jv_t *v = json_get(spec.proc_json, inherited[k]);
+      if (v == NULL || v->t == J_NULL) continue;
+      sb_printf(&b, "%s\"%s\":", first ? "" : ",", inherited[k]);
+      json_write_value(&b, v);
+      first = 0;
+    }
+    if (spec.seccomp_json) {
+      sb_puts(&b, first ? "\"seccomp\":" : ",\"seccomp\":");
+      json_write_value(&b, spec.seccomp_json);
+    }
+    sb_puts(&b, "}");
     sb_puts(&b, "}\n");
     char sp[PATH_MAX + 16];
     snprintf(sp, sizeof sp, "%s/state.json", dir);
@@ -387,6 +430,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
   close(sv[0]);
   run_lifecycle_hooks(&spec.hooks, HOOK_POSTSTART, spec.oci_version, o->id, "running", pid, bundle, spec.annotations);
   if (o->detach) return 0;
+  if (master >= 0) console_proxy(master, pid);
   *exit_code = wait_exit(pid);
   berr_t ign;
   cg_destroy(&cg, cgpath, &ign);
@@ -403,6 +447,8 @@ fail:
   if (sv[1] >= 0) close(sv[1]);
   if (fifo_fd >= 0) close(fifo_fd);
   if (console_fd >= 0) close(console_fd);
+  if (proxy_fd >= 0) close(proxy_fd);
+  if (master >= 0) close(master);
   if (cg_made) {
     berr_t ign;
     cg_destroy(&cg, cgpath, &ign);
@@ -593,7 +639,38 @@ int cmd_list(const char *root, berr_t *e) {
 
 /* ---------------------------------------------------------------- exec */
 
-static int load_exec_process(const exec_opts_t *o, const state_t *st, proc_spec_t *p, berr_t *e) {
+/* What an exec inherits from its container: capabilities, noNewPrivileges, rlimits and the
+   seccomp filter, as create saved them in state.json; for a container made by an older
+   berth-core (no execDefaults), from the bundle's config.json. */
+static int container_exec_defaults(const state_t *st, proc_spec_t *d, seccomp_spec_t *sc, berr_t *e) {
+  if (st->exec_defaults) {
+    if (spec_parse_exec_defaults(st->exec_defaults, d, e) < 0) return -1;
+    return seccomp_parse(st->seccomp, sc, e);
+  }
+  char cfg[PATH_MAX + 16], *text, jerr[256];
+  snprintf(cfg, sizeof cfg, "%s/config.json", st->bundle);
+  if (read_file(cfg, &text, NULL, e) < 0) return -1;
+  jv_t *j = json_parse(text, jerr, sizeof jerr);
+  free(text);
+  if (j == NULL) return berr_set(e, 0, "parse `%s`: %s", cfg, jerr);
+  if (spec_parse_exec_defaults(json_get(j, "process"), d, e) < 0) return -1;
+  return seccomp_parse(json_get(json_get(j, "linux"), "seccomp"), sc, e);
+}
+
+static void inherit_caps(proc_spec_t *p, const proc_spec_t *d) {
+  p->has_caps = d->has_caps;
+  p->cap_bnd = d->cap_bnd;
+  p->cap_eff = d->cap_eff;
+  p->cap_prm = d->cap_prm;
+  p->cap_inh = d->cap_inh;
+  p->cap_amb = d->cap_amb;
+}
+
+/* The exec'd process. As runc: a process (--process FILE) without capabilities gets the
+   container's, without noNewPrivileges the container's, without rlimits the container's;
+   given ARGS, the bundle's process with ARGS, the container's security settings, and the
+   flags (--cap adds to the container's set). Never every capability by omission. */
+static int load_exec_process(const exec_opts_t *o, const state_t *st, const proc_spec_t *d, proc_spec_t *p, berr_t *e) {
   char *text;
   char jerr[256];
   if (o->process_file) {
@@ -601,7 +678,14 @@ static int load_exec_process(const exec_opts_t *o, const state_t *st, proc_spec_
     jv_t *j = json_parse(text, jerr, sizeof jerr);
     free(text);
     if (j == NULL) return berr_set(e, 0, "parse `%s`: %s", o->process_file, jerr);
-    return spec_parse_process(j, p, e);
+    if (spec_parse_process(j, p, e) < 0) return -1;
+    if (!p->has_caps) inherit_caps(p, d);
+    if (!p->has_nnp) p->nnp = d->nnp;
+    if (p->nrlimits == 0) {
+      p->rlimits = d->rlimits;
+      p->nrlimits = d->nrlimits;
+    }
+    return 0;
   }
   /* args given: start from the container's own process (env, user, caps, cwd), as runc does */
   char cfg[PATH_MAX + 16];
@@ -612,6 +696,10 @@ static int load_exec_process(const exec_opts_t *o, const state_t *st, proc_spec_
   if (j == NULL) return berr_set(e, 0, "parse `%s`: %s", cfg, jerr);
   if (o->nargs == 0) return berr_set(e, 0, "exec `%s`: no process given (args or --process)", o->id);
   if (spec_parse_process(json_get(j, "process"), p, e) < 0) return -1;
+  inherit_caps(p, d);
+  p->nnp = d->nnp;
+  p->rlimits = d->rlimits;
+  p->nrlimits = d->nrlimits;
   p->args = xcalloc((size_t)o->nargs + 1, sizeof(char *));
   for (int i = 0; i < o->nargs; i++) p->args[i] = o->args[i];
   p->terminal = o->tty;
@@ -669,21 +757,14 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
   const char *status = state_status(&st, &cg);
   if (strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
     return berr_set(e, 0, "exec `%s`: cannot exec in a container that is %s", o->id, status);
-  proc_spec_t p;
-  if (load_exec_process(o, &st, &p, e) < 0) return -1;
-  /* the container's seccomp filter applies to exec'd processes too */
-  seccomp_spec_t sc;
-  {
-    char cfg[PATH_MAX + 16], *text, jerr[256];
-    snprintf(cfg, sizeof cfg, "%s/config.json", st.bundle);
-    if (read_file(cfg, &text, NULL, e) < 0) return -1;
-    jv_t *j = json_parse(text, jerr, sizeof jerr);
-    free(text);
-    if (j == NULL) return berr_set(e, 0, "parse `%s`: %s", cfg, jerr);
-    if (seccomp_parse(json_get(json_get(j, "linux"), "seccomp"), &sc, e) < 0) return -1;
-  }
+  proc_spec_t d, p;
+  seccomp_spec_t sc; /* the container's seccomp filter applies to exec'd processes too */
+  if (container_exec_defaults(&st, &d, &sc, e) < 0) return -1;
+  if (load_exec_process(o, &st, &d, &p, e) < 0) return -1;
   if (o->tty) p.terminal = 1;
-  if (p.terminal && !o->console_socket) return berr_set(e, 0, "exec `%s`: --tty needs --console-socket", o->id);
+  /* without a console socket, a foreground exec proxies the pty itself; detached, nobody could */
+  if (p.terminal && !o->console_socket && o->detach)
+    return berr_set(e, 0, "exec `%s`: a detached exec on a terminal needs --console-socket", o->id);
 
   static const int order[] = {NS_IPC, NS_UTS, NS_NET, NS_CGROUP, NS_MNT};
   int nsfd[NS_COUNT];
@@ -699,8 +780,14 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
     nsfd[k] = open(a, O_RDONLY | O_CLOEXEC);
     if (nsfd[k] < 0) return berr_set(e, errno, "exec `%s`: open `%s`", o->id, a);
   }
-  int console_fd = -1;
-  if (p.terminal && (console_fd = connect_console(o->console_socket, e)) < 0) return -1;
+  int console_fd = -1, proxy_fd = -1;
+  if (p.terminal && o->console_socket && (console_fd = connect_console(o->console_socket, e)) < 0) return -1;
+  if (p.terminal && !o->console_socket) {
+    int cs[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs) < 0) return berr_set(e, errno, "socketpair `console`");
+    proxy_fd = cs[0];
+    console_fd = cs[1];
+  }
   int ep[2];
   if (pipe2(ep, O_CLOEXEC) < 0) return berr_set(e, errno, "pipe `exec`");
   if (nsfd[NS_PID] >= 0 && setns(nsfd[NS_PID], CLONE_NEWPID) < 0)
@@ -742,18 +829,31 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
   }
   close(ep[1]);
   if (console_fd >= 0) close(console_fd);
+  /* the pty master, sent before execve; end of stream when the child failed before that */
+  int master = -1;
+  if (proxy_fd >= 0) {
+    master = recv_fd(proxy_fd);
+    close(proxy_fd);
+  }
   char msg[BERR_MAX];
   ssize_t r = read_all(ep[0], msg, sizeof msg - 1);
   close(ep[0]);
-  if (r > 0) {
-    msg[r] = 0;
+  if (r > 0 || (proxy_fd >= 0 && master < 0)) {
+    if (r > 0) {
+      msg[r] = 0;
+      snprintf(e->msg, sizeof e->msg, "%s", msg);
+    } else {
+      berr_set(e, errno, "exec `%s`: receive the console", o->id);
+      kill(pid, SIGKILL);
+    }
+    if (master >= 0) close(master);
     waitpid(pid, NULL, 0);
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
     return -1;
   }
   if (o->pid_file && write_pid_file(o->pid_file, pid, e) < 0) return -1;
   if (o->detach) return 0;
   forward_signals(pid);
+  if (master >= 0) console_proxy(master, pid);
   *exit_code = wait_exit(pid);
   return 0;
 }

@@ -172,26 +172,6 @@ static int listen_unix(const char *path) {
   return fd;
 }
 
-static int recv_fd(int sock) {
-  char b[64];
-  struct iovec iov = {.iov_base = b, .iov_len = sizeof b};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) return -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      return fd;
-    }
-  }
-  errno = EPROTO;
-  return -1;
-}
-
 static void sfile(char *out, size_t n, const char *name) {
   if (snprintf(out, n, "%s/%s", state_abs, name) >= (int)n) out[n - 1] = 0;
 }

@@ -129,6 +129,52 @@ static int get_caps(const jv_t *arr, const char *path, uint64_t *mask, berr_t *e
   return 0;
 }
 
+/* capabilities, noNewPrivileges and rlimits of a process object (or of state.json's
+   execDefaults, which has the same members) */
+static int parse_security(const jv_t *p, proc_spec_t *out, berr_t *e) {
+  jv_t *v;
+  jv_t *caps = json_get(p, "capabilities");
+  if (caps && caps->t != J_NULL) {
+    if (want(caps, J_OBJ, "process.capabilities", e) < 0) return -1;
+    out->has_caps = 1;
+    if (get_caps(json_get(caps, "bounding"), "process.capabilities.bounding", &out->cap_bnd, e) < 0 ||
+        get_caps(json_get(caps, "effective"), "process.capabilities.effective", &out->cap_eff, e) < 0 ||
+        get_caps(json_get(caps, "permitted"), "process.capabilities.permitted", &out->cap_prm, e) < 0 ||
+        get_caps(json_get(caps, "inheritable"), "process.capabilities.inheritable", &out->cap_inh, e) < 0 ||
+        get_caps(json_get(caps, "ambient"), "process.capabilities.ambient", &out->cap_amb, e) < 0)
+      return -1;
+  }
+  if ((v = json_get(p, "noNewPrivileges")) && v->t == J_BOOL) {
+    out->has_nnp = 1;
+    out->nnp = v->b;
+  }
+  if ((v = json_get(p, "rlimits")) && v->t != J_NULL) {
+    if (want(v, J_ARR, "process.rlimits", e) < 0) return -1;
+    out->rlimits = xcalloc((size_t)v->len, sizeof(rlim_spec_t));
+    for (jv_t *c = v->child; c; c = c->next) {
+      const char *type = json_str(c, "type");
+      int r = type ? rlimit_from_name(type) : -1;
+      if (r < 0) return berr_set(e, 0, "rlimit `%s`: unknown rlimit type", type ? type : "?");
+      unsigned long long soft = 0, hard = 0;
+      jv_t *sv = json_get(c, "soft"), *hv = json_get(c, "hard");
+      if (!sv || !hv) return berr_set(e, 0, "rlimit `%s`: soft and hard are required", type);
+      if (get_uint(sv, "process.rlimits[].soft", UINT64_MAX, &soft, e) < 0 ||
+          get_uint(hv, "process.rlimits[].hard", UINT64_MAX, &hard, e) < 0)
+        return -1;
+      if (sv->n >= 1.8446744073709552e19) soft = RLIM_INFINITY;
+      if (hv->n >= 1.8446744073709552e19) hard = RLIM_INFINITY;
+      out->rlimits[out->nrlimits++] = (rlim_spec_t){.type = r, .soft = soft, .hard = hard};
+    }
+  }
+  return 0;
+}
+
+int spec_parse_exec_defaults(const jv_t *d, proc_spec_t *out, berr_t *e) {
+  memset(out, 0, sizeof *out);
+  if (d == NULL || d->t != J_OBJ) return berr_set(e, 0, "state `execDefaults`: expected an object");
+  return parse_security(d, out, e);
+}
+
 int spec_parse_process(const jv_t *p, proc_spec_t *out, berr_t *e) {
   memset(out, 0, sizeof *out);
   if (p == NULL || p->t != J_OBJ) return berr_set(e, 0, "config `process`: expected an object");
@@ -182,41 +228,12 @@ int spec_parse_process(const jv_t *p, proc_spec_t *out, berr_t *e) {
   const char *cwd = json_str(p, "cwd");
   out->cwd = xstrdup(cwd && cwd[0] ? cwd : "/");
   if (out->cwd[0] != '/') return berr_set(e, 0, "config `process.cwd`: `%s` is not an absolute path", out->cwd);
-  jv_t *caps = json_get(p, "capabilities");
-  if (caps && caps->t != J_NULL) {
-    if (want(caps, J_OBJ, "process.capabilities", e) < 0) return -1;
-    out->has_caps = 1;
-    if (get_caps(json_get(caps, "bounding"), "process.capabilities.bounding", &out->cap_bnd, e) < 0 ||
-        get_caps(json_get(caps, "effective"), "process.capabilities.effective", &out->cap_eff, e) < 0 ||
-        get_caps(json_get(caps, "permitted"), "process.capabilities.permitted", &out->cap_prm, e) < 0 ||
-        get_caps(json_get(caps, "inheritable"), "process.capabilities.inheritable", &out->cap_inh, e) < 0 ||
-        get_caps(json_get(caps, "ambient"), "process.capabilities.ambient", &out->cap_amb, e) < 0)
-      return -1;
-  }
-  if ((v = json_get(p, "noNewPrivileges")) && v->t == J_BOOL) out->nnp = v->b;
+  if (parse_security(p, out, e) < 0) return -1;
   if ((v = json_get(p, "oomScoreAdj")) && v->t == J_NUM) {
     if (!v->is_int || v->i < -1000 || v->i > 1000)
       return berr_set(e, 0, "config `process.oomScoreAdj`: expected an integer between -1000 and 1000");
     out->has_oom = 1;
     out->oom_score_adj = (int)v->i;
-  }
-  if ((v = json_get(p, "rlimits")) && v->t != J_NULL) {
-    if (want(v, J_ARR, "process.rlimits", e) < 0) return -1;
-    out->rlimits = xcalloc((size_t)v->len, sizeof(rlim_spec_t));
-    for (jv_t *c = v->child; c; c = c->next) {
-      const char *type = json_str(c, "type");
-      int r = type ? rlimit_from_name(type) : -1;
-      if (r < 0) return berr_set(e, 0, "rlimit `%s`: unknown rlimit type", type ? type : "?");
-      unsigned long long soft = 0, hard = 0;
-      jv_t *sv = json_get(c, "soft"), *hv = json_get(c, "hard");
-      if (!sv || !hv) return berr_set(e, 0, "rlimit `%s`: soft and hard are required", type);
-      if (get_uint(sv, "process.rlimits[].soft", UINT64_MAX, &soft, e) < 0 ||
-          get_uint(hv, "process.rlimits[].hard", UINT64_MAX, &hard, e) < 0)
-        return -1;
-      if (sv->n >= 1.8446744073709552e19) soft = RLIM_INFINITY;
-      if (hv->n >= 1.8446744073709552e19) hard = RLIM_INFINITY;
-      out->rlimits[out->nrlimits++] = (rlim_spec_t){.type = r, .soft = soft, .hard = hard};
-    }
   }
   return 0;
 }
@@ -433,5 +450,8 @@ int spec_load(const char *bundle, spec_t *s, berr_t *e) {
     return berr_set(e, 0, "config `linux.namespaces`: berth-core needs a new mount namespace");
   if (hooks_parse(json_get(root, "hooks"), &s->hooks, e) < 0) return -1;
   s->annotations = json_get(root, "annotations");
+  s->proc_json = json_get(root, "process");
+  s->seccomp_json = lx && lx->t == J_OBJ ? json_get(lx, "seccomp") : NULL;
+  if (s->seccomp_json && s->seccomp_json->t == J_NULL) s->seccomp_json = NULL;
   return 0;
 }

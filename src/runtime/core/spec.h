@@ -35,7 +35,7 @@ typedef struct {
   char *cwd;
   int has_caps;
   uint64_t cap_bnd, cap_eff, cap_prm, cap_inh, cap_amb;
-  int nnp;
+  int nnp, has_nnp; /* has_nnp: noNewPrivileges was given */
   rlim_spec_t *rlimits;
   int nrlimits;
   int has_oom;
@@ -98,12 +98,18 @@ typedef struct {
   seccomp_spec_t seccomp;
   hooks_t hooks;
   jv_t *annotations; /* kept for `state` */
+  jv_t *proc_json;    /* config.json's process (for the exec defaults saved in state.json) */
+  jv_t *seccomp_json; /* linux.seccomp, or NULL */
 } spec_t;
 
 /* Parse bundle/config.json. bundle must be absolute. */
 int spec_load(const char *bundle, spec_t *s, berr_t *e);
 /* Parse an OCI "process" object (config.json's process, or exec --process FILE). */
 int spec_parse_process(const jv_t *p, proc_spec_t *out, berr_t *e);
+/* The container's security settings an exec inherits when its process does not give them
+   (runc's rule): capabilities, noNewPrivileges, rlimits. `d` is the "execDefaults" object
+   create saved in state.json ({"capabilities":..,"noNewPrivileges":..,"rlimits":..}). */
+int spec_parse_exec_defaults(const jv_t *d, proc_spec_t *out, berr_t *e);
 int cap_from_name(const char *name);
 int rlimit_from_name(const char *name);
 int signal_from_name(const char *name); /* "KILL", "SIGKILL", "9"; -1 if unknown */

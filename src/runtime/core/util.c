@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -316,4 +317,28 @@ void rfc3339nano(char *out, size_t n) {
   size_t fl = strlen(frac);
   while (fl > 0 && frac[fl - 1] == '0') frac[--fl] = 0;
   snprintf(out, n, "%s.%sZ", base, frac);
+}
+
+int recv_fd(int sock) {
+  char b[64];
+  struct iovec iov = {.iov_base = b, .iov_len = sizeof b};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  memset(&u, 0, sizeof u);
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+  ssize_t r;
+  do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      return fd;
+    }
+  }
+  errno = EPROTO;
+  return -1;
 }

@@ -53,4 +53,7 @@ void rfc3339nano(char *out, size_t n);
 /* Read the whole of fd into a buffer until EOF. */
 ssize_t read_all(int fd, char *buf, size_t n);
 int write_all(int fd, const void *buf, size_t n);
+/* The file descriptor of one SCM_RIGHTS message on a unix socket (close-on-exec), or -1
+   with errno (EPROTO: a message without one, or end of stream). */
+int recv_fd(int sock);
 #endif

@@ -123,17 +123,19 @@ const shQuote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
 /**
  * Streaming exec (for `docker exec`): the caller owns the child's stdin/stdout/stderr;
  * `done` resolves with the exit code when the runtime exits, and the runtime forwards
- * signals sent to the child to the process in the container. With a tty, the runtime's
- * terminal is a pty that util-linux script(1) allocates (Node cannot pass a pty or receive
- * a console fd), so stdout carries the terminal's single stream; no resize yet.
+ * signals sent to the child to the process in the container. With a tty, stdout carries
+ * the terminal's single stream; no resize yet. berth-core, given a terminal and no
+ * console socket, proxies the process's pty over its own stdio, so it runs on our pipes;
+ * runc and crun want a terminal of their own, which util-linux script(1) allocates (Node
+ * can neither pass a pty nor receive a console fd).
  */
 export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
   const tty = opts.tty ?? false;
   const prep = await prepare(inv, id, { ...proc, terminal: tty }, false);
   let child: ChildProcess;
-  if (tty) {
+  if (tty && inv.name !== 'berth-core') {
     const script = findOnPath('script');
-    if (!script) throw new BerthError('unavailable', 'exec with a tty needs script(1) from util-linux (apt-get install bsdutils)');
+    if (!script) throw new BerthError('unavailable', `exec with a tty under ${inv.name} needs script(1) from util-linux (apt-get install bsdutils)`);
     const cmd = [inv.file, ...prep.argv].map(shQuote).join(' ');
     child = spawn(script, ['--quiet', '--return', '--flush', '--command', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   } else {

@@ -79,9 +79,10 @@ export class OciRuntimeDriver implements RuntimeDriver {
   }
 
   /**
-   * runc and crun give an exec without capabilities the container's set; berth-core (so
-   * far) gives it every capability. Filling them in from the bundle's config.json makes an
-   * exec never more privileged than its container, whichever runtime runs it.
+   * Every runtime gives an exec without capabilities the container's set, but runc 1.1 and
+   * crun 1.8 read an absent noNewPrivileges as false. Filling both in from the bundle's
+   * config.json makes an exec never more privileged than its container, whichever runtime
+   * runs it (and whatever the runtime's version).
    */
   private async withContainerDefaults(id: string, process: OciProcess): Promise<OciProcess> {
     if (process.capabilities !== undefined && process.noNewPrivileges !== undefined) return process;

@@ -124,6 +124,68 @@ describe('berth-core lifecycle', () => {
     expect(rt('core', ['delete', '--force', id]).status).toBe(0);
   });
 
+  it('an exec inherits the container\'s capabilities, no_new_privs and rlimits unless it gives its own', () => {
+    const b = bundle(['/bin/sleep', '60']);
+    const id = startDetached('core', b);
+    const show = ['/bin/sh', '-c', 'grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; grep "^Max open files" /proc/self/limits'];
+    const proc = (extra: Record<string, unknown>): string => {
+      const f = path.join(work, `proc-${nextSeq()}.json`);
+      writeFileSync(f, JSON.stringify({ args: show, env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0 }, ...extra }));
+      return f;
+    };
+    const docker = 'CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nNoNewPrivs:\t1\n';
+    const files = /^Max open files\s+1024\s+1024\s+files\s*$/m;
+    // the process says nothing: the container's (bundle: Docker's 14, no_new_privs, NOFILE 1024)
+    const bare = rt('core', ['exec', '--process', proc({}), id]);
+    expect(bare.stderr).toBe('');
+    expect(bare.stdout.startsWith(docker)).toBe(true);
+    expect(bare.stdout).toMatch(files);
+    // what the process gives wins: no capabilities at all, no_new_privs off, its own rlimit
+    const own = rt('core', ['exec', '--process', proc({ capabilities: {}, noNewPrivileges: false, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 77, hard: 88 }] }), id]);
+    expect(own.stdout).toMatch(/^CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nNoNewPrivs:\t0\nMax open files\s+77\s+88\s+files\s*\n$/);
+    // args: the container's set plus --cap
+    const plus = rt('core', ['exec', '--cap', 'CAP_SYS_ADMIN', id, ...show]);
+    expect(plus.stdout.startsWith('CapEff:\t00000000a82425fb\nCapBnd:\t00000000a82425fb\nNoNewPrivs:\t1\n')).toBe(true);
+    // what create saved counts, not the bundle edited afterwards
+    const loose = JSON.parse(readFileSync(path.join(b.dir, 'config.json'), 'utf8')) as { process: Record<string, unknown> };
+    loose.process.capabilities = undefined;
+    loose.process.noNewPrivileges = false;
+    writeFileSync(path.join(b.dir, 'config.json'), JSON.stringify(loose));
+    expect(rt('core', ['exec', '--process', proc({}), id]).stdout.startsWith(docker)).toBe(true);
+    expect(rt('core', ['exec', id, ...show]).stdout.startsWith(docker)).toBe(true);
+    // a state.json from before execDefaults: the bundle's config.json is all there is
+    const statePath = path.join(work, 'core-state', id, 'state.json');
+    const st = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    expect(st.execDefaults).toMatchObject({ noNewPrivileges: true, capabilities: { bounding: expect.any(Array) as unknown } });
+    delete st.execDefaults;
+    writeFileSync(statePath, JSON.stringify(st));
+    const hostBnd = /^CapBnd:\t(\w+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '?';
+    expect(rt('core', ['exec', '--process', proc({}), id]).stdout.startsWith(`CapEff:\t${hostBnd}\nCapBnd:\t${hostBnd}\nNoNewPrivs:\t0\n`)).toBe(true);
+    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+  });
+
+  it('exec --tty and run of a terminal bundle without --console-socket proxy the pty over stdio', () => {
+    const b = bundle(['/bin/sleep', '60']);
+    const id = startDetached('core', b);
+    const root = path.join(work, 'core-state');
+    const ex = spawnSync(CORE, ['--root', root, 'exec', '--tty', id, '/bin/sh', '-c', 'tty; stty size; read l; echo got=$l; exit 5'], { input: 'hello\n', encoding: 'utf8', timeout: 20_000 });
+    expect(ex.stderr).toBe('');
+    expect(ex.status).toBe(5);
+    expect(ex.stdout).toMatch(/^\/dev\/pts\/\d+\r\n/m);
+    expect(ex.stdout).toContain('got=hello\r\n');
+    // detached, nobody would hold the pty
+    const det = rt('core', ['exec', '--tty', '--detach', id, '/bin/true']);
+    expect(det.stderr).toBe(`berth-core: exec \`${id}\`: a detached exec on a terminal needs --console-socket\n`);
+    expect(rt('core', ['delete', '--force', id]).status).toBe(0);
+    const t = bundle(['/bin/sh', '-c', 'tty; [ -t 0 ] && echo in-tty; exit 3'], (s) => {
+      s.process.terminal = true;
+    });
+    // (runc insists on a controlling terminal of its own here: open /dev/tty)
+    const r = rt('core', ['run', '--bundle', t.dir, `${t.id}-core`]);
+    expect(r.stderr).toBe('');
+    expect({ status: r.status, stdout: r.stdout.replace(/\/dev\/pts\/\d+/, '/dev/pts/N') }).toEqual({ status: 3, stdout: '/dev/pts/N\r\nin-tty\r\n' });
+  });
+
   it('runs the OCI hooks in order, in the right namespaces, with the state on stdin', async () => {
     const log = path.join(work, `hooks-${nextSeq()}.log`);
     const script = path.join(work, `hook-${nextSeq()}.sh`);

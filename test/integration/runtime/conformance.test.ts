@@ -259,8 +259,9 @@ for (const runtime of RUNTIMES) {
       }
     });
 
-    const init = findInitBinary();
-    it.skipIf(!init)(`runs a tiny init as pid 1 with init: true, which forwards signals${init ? '' : ' (skipped: no static tini on this host)'}`, async () => {
+    // berth-init, looked up as on a host without tini (CI installs none).
+    const init = findInitBinary({}, { hostCandidates: [] });
+    it.skipIf(!init)(`runs berth-init as pid 1 with init: true, which forwards signals${init ? '' : ' (skipped: dist/native/berth-init is not built)'}`, async () => {
       // The init is bind-mounted at /sbin/berth-init: use an overlay so the mount point is
       // created in a scratch upper dir, not in the shared busybox rootfs.
       const base = await h.scratch('init-overlay');
@@ -275,7 +276,7 @@ for (const runtime of RUNTIMES) {
         await h.driver.create({ id: def.id, bundle: p.bundle, stateDir: p.stateDir, logPath: p.logPath });
         await h.driver.start(def.id);
         await until('the first line of output', () => existsSync(p.logPath) && readFileSync(p.logPath, 'utf8').includes('pid1='));
-        // Without an init, a pid-1 sleep ignores SIGTERM; tini passes it on and exits 128+15.
+        // Without an init, a pid-1 sleep ignores SIGTERM; berth-init passes it on and exits 128+15.
         await h.driver.kill(def.id, 'TERM');
         const exit = await waitForExit(p.stateDir);
         expect(exit.exitCode).toBe(143);
@@ -443,40 +444,58 @@ for (const runtime of RUNTIMES) {
       }
     });
 
-    // The runtime on its own, given a process without capabilities: runc and crun use the
-    // container's set. berth-core gives every capability (reported to runtime-core); the
-    // driver shields the engine from it (previous test).
-    const rawCapsGap = runtime === 'berth-core' ? ' (skipped: berth-core gives an exec without capabilities every capability)' : '';
-    it.skipIf(rawCapsGap !== '')(`the runtime itself gives a bare exec the container's capabilities${rawCapsGap}`, async () => {
-      const def = h.definition({ args: ['sleep', '1000'], capDrop: ['ALL'], capAdd: ['CHOWN'] });
+    // The runtime on its own, given a process without capabilities, noNewPrivileges or
+    // rlimits: each comes from the container as it was created (runc's rule), never "all
+    // capabilities" by omission, and not from a bundle edited afterwards.
+    it(`the runtime itself gives a bare exec the container's capabilities, no_new_privs and rlimits`, async () => {
+      const def = h.definition({ args: ['sleep', '1000'], capDrop: ['ALL'], capAdd: ['CHOWN'], noNewPrivileges: true, ulimits: [{ name: 'nofile', soft: 321, hard: 654 }] });
       try {
         await h.create(def);
         await h.driver.start(def.id);
+        const config = path.join(h.paths(def.id).bundle, 'config.json');
+        const loosened = JSON.parse(readFileSync(config, 'utf8')) as { process: Record<string, unknown> };
+        const all = ['CAP_CHOWN', 'CAP_SYS_ADMIN', 'CAP_NET_ADMIN'];
+        loosened.process = { ...loosened.process, capabilities: { bounding: all, effective: all, permitted: all }, noNewPrivileges: false, rlimits: [] };
+        writeFileSync(config, JSON.stringify(loosened));
         const file = path.join(await h.scratch('raw-exec'), 'process.json');
-        writeFileSync(file, JSON.stringify({ user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/', args: ['grep', '^CapEff', '/proc/self/status'] }));
+        const script = 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status; grep "^Max open files" /proc/self/limits';
+        writeFileSync(file, JSON.stringify({ user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/', args: ['sh', '-c', script] }));
         const res = await runCli(h.driver.invocation, ['exec', '--process', file, def.id]);
-        expect(res.stdout).toBe('CapEff:\t0000000000000001\n');
+        expect(res.stderr).toBe('');
+        const lines = res.stdout.split('\n');
+        expect(lines.slice(0, 3)).toEqual(['CapPrm:\t0000000000000001', 'CapEff:\t0000000000000001', 'CapBnd:\t0000000000000001']);
+        // runc 1.1 and crun 1.8 read an absent noNewPrivileges as false and absent rlimits as
+        // none (the caller's); berth-core takes the container's, as Docker's exec does (it
+        // starts from the container's process) and newer runc does for rlimits.
+        if (runtime === 'berth-core') {
+          expect(lines[3]).toBe('NoNewPrivs:\t1');
+          expect(lines[4]).toMatch(/^Max open files\s+321\s+654\s+files\s*$/);
+        }
+        record('bare-exec-capabilities', runtime, lines.slice(0, 3));
       } finally {
         await h.remove(def.id);
       }
     });
 
-    // berth-core's exec refuses a terminal without --console-socket (runc and crun use the
-    // caller's terminal); Node cannot receive a console fd, so this stays skipped there.
-    const noForegroundTty = runtime === 'berth-core' ? ' (skipped: berth-core exec needs --console-socket for a terminal)' : '';
-    it.skipIf(noForegroundTty !== '')(`streams an exec on a terminal${noForegroundTty}`, async () => {
+    // runc and crun run under script(1) and give the process that terminal; berth-core runs
+    // on the driver's pipes and proxies a pty of its own (no --console-socket).
+    it('streams an exec on a terminal, stdin included', async () => {
       const def = h.definition({ args: ['sleep', '1000'] });
       try {
         await h.create(def);
         await h.driver.start(def.id);
-        const onTty = await h.driver.execStream(def.id, { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/', args: ['sh', '-c', 'test -t 0 && test -t 1 && echo tty=yes; exit 5'] }, { tty: true });
+        const onTty = await h.driver.execStream(def.id, { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/', args: ['sh', '-c', 'test -t 0 && test -t 1 && echo tty=yes; read l; echo got=$l; exit 5'] }, { tty: true });
         const out = collect(onTty.child.stdout);
+        onTty.child.stdin?.write('hello\n');
         // stdin stays open until the process is done: script(1) turns an early EOF into a ^D
         // on the terminal, racing the command's start.
         const code = await onTty.done;
         onTty.child.stdin?.end();
         expect(code).toBe(5);
-        expect(await out).toContain('tty=yes');
+        const text = await out;
+        expect(text).toContain('tty=yes\r\n');
+        expect(text).toContain('got=hello\r\n');
+        record('tty-exec', runtime, code);
       } finally {
         await h.remove(def.id);
       }
