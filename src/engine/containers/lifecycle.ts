@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { kill as killProcess } from 'node:process';
 import { conflict } from '../../errors.js';
@@ -65,8 +65,11 @@ export class Lifecycle {
 
   private async run(c: ContainerRecord): Promise<void> {
     this.generation.set(c.Id, (this.generation.get(c.Id) ?? 0) + 1);
-    this.tornDown.delete(c.Id);
     const paths = this.deps.registry.paths(c.Id);
+    // A state dir not torn down by this berthd may hold a half-made run of a berthd that
+    // died during a start: clear it out (and let its shim record the end) before reusing the ID.
+    if (!this.tornDown.has(c.Id) && existsSync(paths.stateDir)) await this.clearStale(paths.stateDir, c.Id);
+    this.tornDown.delete(c.Id);
     try {
       const started = await startContainer(c, paths, {
         images: this.deps.images,
@@ -98,6 +101,14 @@ export class Lifecycle {
     this.watchExit(c);
     this.startHealth(c);
     this.deps.events.emit('container', 'start', c.Id, containerAttributes(c));
+  }
+
+  private async clearStale(stateDir: string, id: string): Promise<void> {
+    await this.deps.runtime.driver.delete(id, true).catch(() => undefined);
+    if (!shimAlive(stateDir, 0)) return;
+    const ctl = new AbortController();
+    await Promise.race([this.deps.runtime.waitForExit(stateDir, ctl.signal).catch(() => undefined), delay(2000)]);
+    ctl.abort();
   }
 
   /** Undo a start: runtime state, network sandbox; idempotent and quiet. */
