@@ -163,8 +163,14 @@ export class Lifecycle {
       void this.locked(c.Id, async () => {
         if (c.State.Status !== 'restarting' || c.ManuallyStopped) return;
         c.RestartCount += 1;
-        await this.run(c).catch((err: unknown) => {
+        await this.run(c).catch(async (err: unknown) => {
           c.State.Error = err instanceof Error ? err.message : String(err);
+          // A failed start counts as a failed run: the policy decides again, with back-off.
+          if (shouldRestart(c.HostConfig.RestartPolicy, { exitCode: c.State.ExitCode, restartCount: c.RestartCount, manuallyStopped: c.ManuallyStopped })) {
+            c.State.Status = 'restarting';
+            await this.deps.registry.save(c);
+            this.scheduleRestart(c, 0);
+          }
         });
       });
     }, delay);

@@ -80,6 +80,33 @@ describe('restart policies', () => {
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
   });
 
+  it('keeps trying with back-off when a restart fails to start, and recovers', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/bt-restart-');
+    const src = `${dir}/src`;
+    mkdirSync(src);
+    try {
+      const id = await runContainer(d.client, { Cmd: ['sh', '-c', 'test -e /d/go && exec sleep 60; exit 1'], HostConfig: { NetworkMode: 'none', Binds: [`${src}:/d`], RestartPolicy: { Name: 'always' } } });
+      await pollUntil(async () => (await inspect(d.client, id)).RestartCount >= 1, 'a first restart');
+      // the bind source vanishes: starts fail, and are retried
+      rmSync(src, { recursive: true, force: true });
+      const failing = await pollUntil(async () => {
+        const s = await d.client.request<{ State: { Error: string }; RestartCount: number }>('GET', `/containers/${id}/json`);
+        return s.State.Error !== '' ? s : undefined;
+      }, 'a failed restart');
+      mkdirSync(src);
+      writeFileSync(`${src}/go`, '');
+      const back = await pollUntil(async () => {
+        const s = await inspect(d.client, id);
+        return s.State.Running ? s : undefined;
+      }, 'the container running again', 30_000);
+      expect(back.RestartCount).toBeGreaterThan(failing.RestartCount);
+      await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does not restart with policy no, and AutoRemove removes the container on exit', async () => {
     const { Id } = await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', Cmd: ['true'], HostConfig: { NetworkMode: 'none', AutoRemove: true } } });
     const removed = d.client.request<{ StatusCode: number }>('POST', `/containers/${Id}/wait`, { query: { condition: 'removed' } });
