@@ -71,7 +71,7 @@ export function hijack(ctx: RouteContext, contentType: string): Hijacked {
     hijacked.add(ctx.req);
     ctx.res.detachSocket(up.socket as net.Socket);
     up.socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
-    up.socket.resume();
+    // Left paused: the client's stdin waits in the socket until a consumer pipes it.
     return { socket: up.socket, rest: up.rest, upgraded: true };
   }
   // Without an upgrade the output goes out as the body of a 200 that ends with the stream.

@@ -77,6 +77,7 @@ describe.skipIf(!haveDocker)('the docker CLI against berthd', () => {
     await pollUntil(async () => ((await docker(['logs', 'ticker'])).stdout.includes('tick 3') ? true : undefined), 'three ticks');
     const exec = await docker(['exec', 'ticker', 'sh', '-c', 'echo in-container; exit 4']);
     expect(exec).toMatchObject({ code: 4, stdout: 'in-container\n' });
+    expect(await docker(['exec', '-i', 'ticker', 'wc', '-l'], { stdin: 'a\nb\nc\n' })).toMatchObject({ code: 0, stdout: '3\n' });
     const insp = await docker(['inspect', '-f', '{{.State.Status}} {{.Name}} {{.Config.Image}}', 'ticker']);
     expect(insp.stdout).toBe('running /ticker bb\n');
     const ps = await docker(['ps', '-a', '--format', '{{.Names}} {{.Status}}']);
