@@ -112,12 +112,12 @@ export class Lifecycle {
   }
 
   /** Undo a start: runtime state, network sandbox; idempotent and quiet. */
-  private async teardown(c: ContainerRecord): Promise<void> {
+  private async teardown(c: ContainerRecord, runtimeGone = false): Promise<void> {
     this.stopHealth(c.Id);
     // Each teardown costs a runtime process: once per run is enough.
     if (this.tornDown.has(c.Id)) return;
     await Promise.all([
-      this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined),
+      runtimeGone ? undefined : this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined),
       networkKind(c).kind === 'bridge' ? this.deps.networks.removeSandbox(c.Id).catch(() => undefined) : undefined,
     ]);
     this.tornDown.add(c.Id);
@@ -144,13 +144,19 @@ export class Lifecycle {
   private async exited(c: ContainerRecord, exit: ExitRecord): Promise<void> {
     if (!this.isRunning(c)) return;
     const startedMs = Date.parse(c.State.StartedAt);
-    await this.teardown(c);
+    this.stopHealth(c.Id);
+    // As dockerd: the runtime's task goes first, then waiters and `die` hear of the exit,
+    // then the network is released (waiting callers need not wait for that).
+    const runtimeGone = !this.tornDown.has(c.Id);
+    if (runtimeGone) await this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined);
     c.State = { ...c.State, Status: 'exited', Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled ?? false, FinishedAt: exit.exitedAt };
     const restart = shouldRestart(c.HostConfig.RestartPolicy, { exitCode: exit.exitCode, restartCount: c.RestartCount, manuallyStopped: c.ManuallyStopped });
     if (restart) c.State.Status = 'restarting';
     await this.deps.registry.save(c);
     this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
     this.waiters.exited(c.Id, exit.exitCode);
+    await this.teardown(c, runtimeGone);
+    await this.deps.registry.save(c);
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
     else if (c.HostConfig.AutoRemove) void this.autoRemove(c).catch(() => undefined);
   }
