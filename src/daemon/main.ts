@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,6 +68,26 @@ function socketAnswers(socket: string): Promise<boolean> {
   });
 }
 
+/**
+ * One berthd per state: two restoring the same containers would both re-attach and
+ * restart them. The pid file is created exclusively; one left by a dead berthd is replaced.
+ */
+async function claimPidFile(file: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    const cmdline = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';
+    if (cmdline.includes('daemon/main.js') || cmdline.includes('berthd')) throw new Error(`another berthd (pid ${pid}) already runs with ${path.dirname(file)}`);
+    await rm(file, { force: true });
+  }
+  throw new Error(`cannot claim ${file}`);
+}
+
 async function main(): Promise<void> {
   let args: Args;
   try {
@@ -90,6 +110,14 @@ async function main(): Promise<void> {
     process.stderr.write(`berthd: ${msg}\n`);
     process.exit(1);
   }
+  try {
+    await claimPidFile(path.join(args.run, 'berthd.pid'));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    log(msg);
+    process.stderr.write(`berthd: ${msg}\n`);
+    process.exit(1);
+  }
   await rm(args.socket, { force: true }); // stale socket of a berthd that died
   process.env.BERTH_ROOT = args.root;
   process.env.BERTH_RUN = args.run;
@@ -108,7 +136,6 @@ async function main(): Promise<void> {
     });
   });
   await chmod(args.socket, 0o660);
-  await writeFile(path.join(args.run, 'berthd.pid'), `${process.pid}\n`);
   log(`berthd ${process.pid} listening on ${args.socket} (root ${args.root}, runtime ${engine.runtimeName})`);
 
   let stopping = false;

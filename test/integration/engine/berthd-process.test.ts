@@ -22,6 +22,10 @@ describe('berthd as a process', () => {
     const second = spawnSync(process.execPath, [DAEMON_MAIN, '--host', `unix://${d.socket}`, '--root', d.root, '--run', d.run], { encoding: 'utf8', timeout: 20_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('already listening');
+    // nor a second one on another socket over the same state
+    const other = spawnSync(process.execPath, [DAEMON_MAIN, '--host', `unix://${d.dir}/other.sock`, '--root', d.root, '--run', d.run], { encoding: 'utf8', timeout: 20_000 });
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('another berthd');
     // a crash leaves the socket file behind; the next berthd takes its place
     await d.kill9();
     expect(existsSync(d.socket)).toBe(true);
