@@ -32,6 +32,7 @@ export class Containers {
   readonly registry: ContainerRegistry;
   readonly lifecycle: Lifecycle;
   readonly deps: ServiceDeps;
+  private readonly removing = new Set<string>();
 
   constructor(readonly opts: ContainersOptions) {
     this.registry = new ContainerRegistry(new ContainerStore(opts.root), opts.run);
@@ -108,7 +109,17 @@ export class Containers {
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
-    if (c.State.Status === 'removing') throw conflict(`removal of container ${c.Id} is already in progress`);
+    // Claimed before any await: an AutoRemove and a client's DELETE may arrive together.
+    if (c.State.Status === 'removing' || this.removing.has(c.Id)) throw conflict(`removal of container ${c.Id} is already in progress`);
+    this.removing.add(c.Id);
+    try {
+      await this.removeClaimed(c, opts);
+    } finally {
+      this.removing.delete(c.Id);
+    }
+  }
+
+  private async removeClaimed(c: ContainerRecord, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
     await this.lifecycle.prepareRemove(c, opts.force ?? false);
     const paths = this.registry.paths(c.Id);
     try {
