@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
+import { pythonWithDockerPy } from '../../support/python.js';
 import { startBerthd, type Berthd } from './berthd-harness.js';
 
 // docker-py (the library under docker-compose 1.x), a second client nobody here wrote.
 
 useLeakCheck();
 
-const haveDockerPy = spawnSync('python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0;
+const python = pythonWithDockerPy();
+const haveDockerPy = python !== undefined;
 
 const SCRIPT = `
 import docker, os
@@ -35,7 +37,7 @@ afterAll(async () => {
 
 describe.skipIf(!haveDockerPy)('docker-py against berthd', () => {
   it('runs, lists by label, execs, stops and removes containers; volumes and networks', () => {
-    const r = spawnSync('python3', ['-c', SCRIPT], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(python ?? 'python3', ['-c', SCRIPT], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` }, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split('\n')).toEqual(['1.41', 'hi-from-py', 'running', 'py1', '2 out', 'exited 137', 'pyvol', 'pynet']);
   });

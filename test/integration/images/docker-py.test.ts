@@ -10,16 +10,15 @@ import { registerImageRoutes } from '../../../src/daemon/routes/images.js';
 import { ImageStore } from '../../../src/engine/images/image-store.js';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
 import { useLeakCheck } from '../../support/leaks.js';
+import { pythonWithDockerPy } from '../../support/python.js';
 
 // docker-py (what docker-compose 1.x speaks) against the image routes.
 
 useLeakCheck();
 
 const run = promisify(execFile);
-const hasDockerPy = await run('python3', ['-c', 'import docker']).then(
-  () => true,
-  () => false,
-);
+const python = pythonWithDockerPy();
+const hasDockerPy = python !== undefined;
 
 let root: string;
 let server: http.Server;
@@ -66,7 +65,7 @@ print(json.dumps(out))
 
 describe.skipIf(!hasDockerPy)('docker-py against the image routes', () => {
   it('imports, inspects, tags, lists, saves, removes and loads', async () => {
-    const { stdout } = await run('python3', ['-c', SCRIPT, socket, busyboxTarball()]);
+    const { stdout } = await run(python ?? 'python3', ['-c', SCRIPT, socket, busyboxTarball()]);
     const out = JSON.parse(stdout) as Record<string, unknown>;
     expect(out.import).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(out).toMatchObject({ tags: ['py/bb:1'], cmd: ['sh'], listed: ['py/bb:1', 'py/bb:2'], gone: true, loaded: [['py/bb:1']], id: out.import });
