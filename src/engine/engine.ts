@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../config/paths.js';
-import { INIT_DESTINATION, type InitBinary } from '../runtime/spec.js';
+import { hostCapabilities } from '../runtime/host-capabilities.js';
+import { findInitBinary } from '../runtime/init-binary.js';
 import { ImageStore } from './images/image-store.js';
 import { BridgeNetworkService } from './networks/network-service.js';
 import { createRuntimeDriver } from '../runtime/drivers/create-runtime-driver.js';
@@ -48,7 +47,7 @@ export class Engine {
       images: this.images,
       networks: this.networks,
       volumes: this.volumes,
-      runtime: { driver, waitForExit, readExitRecord, ...initBinary() },
+      runtime: { driver, waitForExit, readExitRecord, init: findInitBinary(), capabilities: hostCapabilities() },
       events: this.events,
     });
     this.execs = new ExecService(this.containers);
@@ -68,10 +67,4 @@ export class Engine {
     this.containers.close();
     await this.networks.close();
   }
-}
-
-/** berth-init for HostConfig.Init, when it is built. */
-function initBinary(): { init?: InitBinary } {
-  const hostPath = path.join(packageRoot(), 'dist', 'native', 'berth-init');
-  return existsSync(hostPath) ? { init: { hostPath, argvPrefix: [INIT_DESTINATION, '--'] } } : {};
 }

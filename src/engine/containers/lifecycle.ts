@@ -30,6 +30,8 @@ export class Lifecycle {
   private readonly generation = new Map<string, number>();
   /** Containers whose runtime state and sandbox are gone (until the next run). */
   private readonly tornDown = new Set<string>();
+  /** Containers whose stop is waiting out its grace period (while it holds the lock). */
+  private readonly stopping = new Set<string>();
   readonly waiters = new Waiters();
   /** Hook for AutoRemove (set by the engine: removal lives with the queries). */
   autoRemove: (c: ContainerRecord) => Promise<void> = async () => undefined;
@@ -215,8 +217,16 @@ export class Lifecycle {
     const exit = this.nextExit(c);
     if (timeoutS !== 0) {
       await this.signal(c, signal);
-      const ok = timeoutS < 0 ? await exit.then(() => true) : await Promise.race([exit.then(() => true), delay(timeoutS * 1000).then(() => false)]);
-      if (ok) return this.processExit(c, await exit);
+      // While it waits, a kill may come through without the lock (see kill()).
+      this.stopping.add(c.Id);
+      const grace = timeoutS < 0 ? undefined : cancellableDelay(timeoutS * 1000);
+      try {
+        const ok = grace ? await Promise.race([exit.then(() => true), grace.done.then(() => false)]) : await exit.then(() => true);
+        if (ok) return await this.processExit(c, await exit);
+      } finally {
+        grace?.cancel();
+        this.stopping.delete(c.Id);
+      }
     }
     await this.signal(c, 'SIGKILL');
     await this.processExit(c, await exit);
@@ -248,12 +258,16 @@ export class Lifecycle {
   }
 
   kill(c: ContainerRecord, signal = 'SIGKILL'): Promise<void> {
-    return this.locked(c.Id, async () => {
+    const send = async (): Promise<void> => {
       if (!this.isRunning(c)) throw conflict(`Cannot kill container: ${c.Id}: Container ${c.Id} is not running`);
       const num = signalNumber(signal);
       if (num === 9 || num === signalNumber(c.Config.StopSignal ?? 'SIGTERM')) c.ManuallyStopped = true;
       await this.signal(c, signal);
-    });
+    };
+    // As Docker: a stop waiting out its grace period does not hold a kill back (a second
+    // Ctrl-C). The stop's own wait then sees the exit and processes it under its lock.
+    if (this.stopping.has(c.Id)) return send();
+    return this.locked(c.Id, send);
   }
 
   restart(c: ContainerRecord, timeoutS?: number, signal?: string): Promise<void> {
@@ -315,8 +329,9 @@ export class Lifecycle {
     let user: ResolvedUser | undefined;
     const monitor = new HealthMonitor(probe, c.State.Health, Date.parse(c.State.StartedAt), {
       exec: async (argv, signal) => {
-        // Probes run as the container's own user, as Docker runs them.
-        user ??= await resolveUser(this.deps.registry.paths(c.Id).rootfs, c.Config.User).catch(() => ({ uid: 0, gid: 0, additionalGids: [], home: '/' }));
+        // Probes run as the container's own user, as Docker runs them. A user that cannot be
+        // resolved fails the probe (Docker's exec fails too) instead of running it as root.
+        user ??= await resolveUser(this.deps.registry.paths(c.Id).rootfs, c.Config.User);
         const r = await this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } }, { signal, maxOutputBytes: 4096 });
         return { exitCode: r.exitCode, output: r.stdout.toString('utf8') + r.stderr.toString('utf8') };
       },
@@ -386,6 +401,15 @@ function shimAlive(stateDir: string, initPid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A timer that can be dropped once the thing it bounds is over (no idle timer left behind). */
+function cancellableDelay(ms: number): { done: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
 }
 
 function delay(ms: number): Promise<void> {

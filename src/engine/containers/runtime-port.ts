@@ -9,8 +9,10 @@ export interface RuntimePort {
   waitForExit(stateDir: string, signal?: AbortSignal): Promise<ExitRecord>;
   /** The exit record if the container already exited. */
   readExitRecord(stateDir: string): Promise<ExitRecord | undefined>;
-  /** For HostConfig.Init; absent when the runtime has no init binary. */
-  init?: InitBinary;
+  /** For HostConfig.Init (findInitBinary); undefined when there is none, and Init then fails the start. */
+  init: InitBinary | undefined;
+  /** What "all capabilities" (Privileged, CapAdd ALL) can mean here: the daemon's bounding set. */
+  capabilities: readonly string[];
 }
 
 /** Where one container's files live. */

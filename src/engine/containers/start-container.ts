@@ -83,10 +83,12 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
     network: netnsMode(kind, sandbox, otherPid),
     uts: kind.kind === 'host' ? { kind: 'host' } : { kind: 'new' },
     cgroupsPath: `/berth/${c.Id}`,
-    init: c.HostConfig.Init === true && deps.runtime.init !== undefined,
+    // With no init binary buildSpec refuses (failed_precondition) rather than run without one.
+    init: c.HostConfig.Init === true,
     annotations: { 'org.opencontainers.image.ref.name': c.Config.Image },
   };
-  const spec = buildSpec(def, deps.runtime.init ? { init: deps.runtime.init } : {});
+  // A host whose bounding set lacks some capabilities cannot grant "all" of them (capset fails).
+  const spec = buildSpec(def, { ...(deps.runtime.init ? { init: deps.runtime.init } : {}), availableCapabilities: deps.runtime.capabilities });
   await writeBundle(paths.bundle, spec);
   // A fresh state dir each start: an old exit.json must not end this run at once.
   await rm(paths.stateDir, { recursive: true, force: true });
