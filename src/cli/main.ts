@@ -4,8 +4,9 @@ import { reportError } from './command-adapter.js';
 import { registerCommands } from './commands.js';
 
 // The berth CLI. Each command lives in its own file and registers itself through
-// commands.ts; this file only defines the global flags and runs the program.
-export function buildProgram(): Command {
+// commands.ts (only the groups argv needs); this file only defines the global flags and
+// runs the program.
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('berth');
   program
     .description('Run multi-container applications described by a Compose file, on berth\'s own engine')
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces and debug logs')
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
@@ -31,7 +32,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {

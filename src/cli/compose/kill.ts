@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { planSimple } from '../../plan/lifecycle.js';
 import { action } from '../command-adapter.js';
-import { runLifecycle } from './lifecycle-command.js';
 
 // `berth kill`: send a signal (SIGKILL by default) to running containers.
 export function registerKill(parent: Command): void {
@@ -11,7 +9,8 @@ export function registerKill(parent: Command): void {
     .argument('[services...]')
     .option('-s, --signal <signal>', 'SIGNAL to send to the container', 'SIGKILL')
     .option('--remove-orphans', 'remove containers for services not defined in the compose file')
-    .action(action((services: string[], flags: { signal: string }, cmd: Command) =>
-      runLifecycle(cmd, services, (_project, observed) => planSimple(observed, { services }, 'KillContainer', flags.signal)),
-    ));
+    .action(action(async (services: string[], flags: { signal: string }, cmd: Command) => {
+      const [{ runLifecycle }, { planSimple }] = await Promise.all([import('./lifecycle-command.js'), import('../../plan/lifecycle.js')]);
+      return runLifecycle(cmd, services, (_project, observed) => planSimple(observed, { services }, 'KillContainer', flags.signal));
+    }));
 }

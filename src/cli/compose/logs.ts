@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
-import { composeContext, observeProject } from './context.js';
-import { followLogs } from './log-follow.js';
-import { LogPrinter, logPrefix, useColor } from './log-printer.js';
-import { Interrupts } from './interrupt.js';
 
 // `berth logs`: the project's container output with `service-1  |` prefixes.
 
-interface LogsFlags {
+export interface LogsFlags {
   follow?: boolean;
   tail?: string;
   timestamps?: boolean;
@@ -31,35 +27,7 @@ export function registerLogs(parent: Command): void {
     .option('--no-color', 'produce monochrome output')
     .option('--no-log-prefix', "don't print prefix in logs")
     .option('--index <n>', 'index of the container if service has multiple replicas')
-    .action(action(async (services: string[], flags: LogsFlags, cmd: Command) => {
-      const ctx = await composeContext(cmd, { projectOptional: true });
-      const observed = await observeProject(ctx);
-      const containers = observed.containers
-        .filter((c) => !services.length || services.includes(c.service))
-        .filter((c) => flags.index === undefined || c.number === Number(flags.index))
-        .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
-      const printer = new LogPrinter({ color: useColor(ctx.globals.ansi, flags.color === false), prefix: flags.logPrefix !== false });
-      const interrupts = new Interrupts();
-      try {
-        const prefixes = containers.map((c) => logPrefix(c.service, c.number, c.name, c.oneoff));
-        for (const p of prefixes) printer.add(p);
-        await Promise.all(
-          containers.map((c, i) =>
-            followLogs(ctx.api, c.id, prefixes[i] ?? c.name, printer, {
-              follow: flags.follow === true,
-              ...(flags.tail !== undefined && flags.tail !== 'all' ? { tail: flags.tail } : {}),
-              ...(flags.timestamps ? { timestamps: true } : {}),
-              ...(flags.since ? { since: toEngineTime(flags.since) } : {}),
-              ...(flags.until ? { until: toEngineTime(flags.until) } : {}),
-              signal: interrupts.graceful.signal,
-            }),
-          ),
-        );
-      } finally {
-        interrupts.dispose();
-      }
-      return 0;
-    }));
+    .action(action(async (services: string[], flags: LogsFlags, cmd: Command) => (await import('./logs-action.js')).runLogs(services, flags, cmd)));
 }
 
 /** RFC 3339 or a relative duration ("42m", "1h30m") → unix seconds, as the API wants. */

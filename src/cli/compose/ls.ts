@@ -1,13 +1,8 @@
 import { Option, type Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { EngineApi } from '../../client/api/engine-api.js';
-import { Labels } from '../../plan/labels.js';
 import { action } from '../command-adapter.js';
-import { composeGlobals } from './context.js';
-import { renderTable } from '../table.js';
 
 // `berth ls`: projects found by their containers' labels, with a status summary.
-interface LsFlags {
+export interface LsFlags {
   all?: boolean;
   quiet?: boolean;
   format: string;
@@ -22,32 +17,5 @@ export function registerLs(parent: Command): void {
     .option('-q, --quiet', 'only display project names')
     .option('--filter <filter>', 'filter output based on conditions provided (name=...)')
     .addOption(new Option('--format <format>', 'format the output').choices(['table', 'json']).default('table'))
-    .action(action(async (flags: LsFlags, cmd: Command) => {
-      const api = new EngineApi(await connectEngine(composeGlobals(cmd)));
-      const containers = await api.containers.list({ all: true, filters: { label: [Labels.project] } });
-      const projects = new Map<string, { states: Map<string, number>; files: Set<string> }>();
-      for (const c of containers) {
-        const name = c.Labels[Labels.project];
-        if (!name) continue;
-        const p = projects.get(name) ?? { states: new Map(), files: new Set() };
-        p.states.set(c.State, (p.states.get(c.State) ?? 0) + 1);
-        const files = c.Labels[Labels.configFiles];
-        if (files) p.files.add(files);
-        projects.set(name, p);
-      }
-      const nameFilter = flags.filter?.startsWith('name=') ? flags.filter.slice(5) : undefined;
-      const rows = [...projects.entries()]
-        .filter(([, p]) => flags.all || p.states.has('running'))
-        .filter(([name]) => !nameFilter || name.includes(nameFilter))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, p]) => ({
-          Name: name,
-          Status: [...p.states.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}(${n})`).join(', '),
-          ConfigFiles: [...p.files].join(','),
-        }));
-      if (flags.quiet) for (const r of rows) process.stdout.write(`${r.Name}\n`);
-      else if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rows)}\n`);
-      else process.stdout.write(renderTable(['NAME', 'STATUS', 'CONFIG FILES'], rows.map((r) => [r.Name, r.Status, r.ConfigFiles])));
-      return 0;
-    }));
+    .action(action(async (flags: LsFlags, cmd: Command) => (await import('./ls-action.js')).runLs(flags, cmd)));
 }

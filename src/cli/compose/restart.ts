@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { planRestart } from '../../plan/lifecycle.js';
 import { action } from '../command-adapter.js';
-import { runLifecycle } from './lifecycle-command.js';
 import { seconds } from './options.js';
 
 // `berth restart`: restart service containers (stopped ones are started).
@@ -12,7 +10,8 @@ export function registerRestart(parent: Command): void {
     .argument('[services...]')
     .option('-t, --timeout <seconds>', 'specify a shutdown timeout in seconds')
     .option('--no-deps', "don't restart dependent services")
-    .action(action((services: string[], flags: { timeout?: string }, cmd: Command) =>
-      runLifecycle(cmd, services, (_project, observed) => planRestart(observed, { services }, seconds(flags.timeout))),
-    ));
+    .action(action(async (services: string[], flags: { timeout?: string }, cmd: Command) => {
+      const [{ runLifecycle }, { planRestart }] = await Promise.all([import('./lifecycle-command.js'), import('../../plan/lifecycle.js')]);
+      return runLifecycle(cmd, services, (_project, observed) => planRestart(observed, { services }, seconds(flags.timeout)));
+    }));
 }

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { planRemove } from '../../plan/lifecycle.js';
 import { action } from '../command-adapter.js';
-import { runLifecycle } from './lifecycle-command.js';
 
 // `berth rm`: remove stopped service containers (-s stops them first). Compose asks for
 // confirmation without -f; berth never prompts, so -f is accepted and implied.
@@ -13,7 +11,8 @@ export function registerRm(parent: Command): void {
     .option('-f, --force', "don't ask to confirm removal")
     .option('-s, --stop', 'stop the containers, if required, before removing')
     .option('-v, --volumes', 'remove any anonymous volumes attached to containers')
-    .action(action((services: string[], flags: { stop?: boolean; volumes?: boolean }, cmd: Command) =>
-      runLifecycle(cmd, services, (project, observed) => planRemove(project, observed, { services }, { stop: flags.stop === true, volumes: flags.volumes === true })),
-    ));
+    .action(action(async (services: string[], flags: { stop?: boolean; volumes?: boolean }, cmd: Command) => {
+      const [{ runLifecycle }, { planRemove }] = await Promise.all([import('./lifecycle-command.js'), import('../../plan/lifecycle.js')]);
+      return runLifecycle(cmd, services, (project, observed) => planRemove(project, observed, { services }, { stop: flags.stop === true, volumes: flags.volumes === true }));
+    }));
 }

@@ -1,18 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { Command } from 'commander';
-import type { PortConfig, Project, ServiceConfig, ServiceVolumeConfig } from '../../compose/model.js';
-import { BerthError } from '../../errors.js';
-import { reconcile } from '../../plan/reconcile.js';
 import { action } from '../command-adapter.js';
-import { forwardStdin, pipeContainerOutput } from '../container/attach-io.js';
-import { composeContext, observeProject, reconcileBase, requireProject, runPlan } from './context.js';
 import { collect } from './options.js';
 
 // `berth run SERVICE [COMMAND...]`: a one-off container of a service (dependencies
 // started first unless --no-deps), attached, its exit code returned; --rm removes it.
+// The implementation is loaded on first use, from run-action.ts.
 
-interface RunFlags {
+export interface RunFlags {
   detach?: boolean;
   rm?: boolean;
   env?: string[];
@@ -50,90 +44,5 @@ export function registerRun(parent: Command): void {
     .option('-u, --user <user>', 'run as specified username or uid')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .passThroughOptions()
-    .action(action((service: string, command: string[], flags: RunFlags, cmd: Command) => run(cmd, service, command, flags)));
-}
-
-async function run(cmd: Command, service: string, command: string[], flags: RunFlags): Promise<number> {
-  const ctx = await composeContext(cmd, { services: [service] });
-  const project = requireProject(ctx);
-  const base = project.services[service];
-  if (!base) throw new BerthError('not_found', `no such service: ${service}`);
-  const tty = flags.tty !== false && process.stdin.isTTY === true && !flags.detach;
-  const name = flags.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;
-  const oneoff: ServiceConfig = {
-    ...base,
-    command: command.length ? command : base.command,
-    ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint.split(/\s+/).filter(Boolean) } : {}),
-    environment: { ...(base.environment ?? {}), ...envOf(flags.env) },
-    volumes: [...(base.volumes ?? []), ...(flags.volume ?? []).map((v) => volumeOf(v, ctx.workingDir))],
-    ports: [...(flags.servicePorts ? (base.ports ?? []) : []), ...(flags.publish ?? []).map(portOf)],
-    labels: { ...(base.labels ?? {}), ...envOf(flags.label) } as Record<string, string>,
-    tty,
-    stdin_open: tty,
-    restart: 'no',
-    ...(flags.user ? { user: flags.user } : {}),
-    ...(flags.workdir ? { working_dir: flags.workdir } : {}),
-  };
-  delete oneoff.container_name;
-  const runProject: Project = { ...project, services: { ...project.services, [service]: oneoff } };
-  const observed = await observeProject(ctx);
-  const plan = reconcile(runProject, observed, {
-    ...reconcileBase(ctx),
-    services: [service],
-    noDeps: flags.deps === false,
-    oneoff: { service, name, useAliases: flags.useAliases === true },
-  });
-  await runPlan(ctx, plan);
-
-  const containers = ctx.api.containers;
-  if (flags.detach) {
-    await containers.start(name);
-    process.stdout.write(`${name}\n`);
-    return 0;
-  }
-  const { socket, head } = await containers.attach(name, { stdin: tty });
-  const output = pipeContainerOutput(socket, head, tty);
-  const stopStdin = tty ? forwardStdin(socket, tty) : () => undefined;
-  const exit = containers.wait(name, 'next-exit');
-  try {
-    await containers.start(name);
-    const code = await exit;
-    await output;
-    return code;
-  } finally {
-    stopStdin();
-    socket.destroy();
-    if (flags.rm) await containers.remove(name, { force: true, volumes: true }).catch(() => undefined);
-  }
-}
-
-function envOf(entries: string[] | undefined): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const e of entries ?? []) {
-    const eq = e.indexOf('=');
-    if (eq < 0) out[e] = process.env[e] ?? null;
-    else out[e.slice(0, eq)] = e.slice(eq + 1);
-  }
-  return out;
-}
-
-/** `-v SRC:DST[:ro]`: a host path (absolute or ./relative) binds, a name is a volume. */
-function volumeOf(spec: string, workingDir: string): ServiceVolumeConfig {
-  const [src = '', dst, mode] = spec.split(':');
-  if (dst === undefined) return { type: 'volume', target: src };
-  const isPath = src.startsWith('/') || src.startsWith('.') || src.startsWith('~');
-  return isPath
-    ? { type: 'bind', source: path.resolve(workingDir, src), target: dst, read_only: mode === 'ro', bind: { create_host_path: true } }
-    : { type: 'volume', source: src, target: dst, read_only: mode === 'ro' };
-}
-
-/** `-p [[IP:]HOST:]CONTAINER[/proto]`. */
-function portOf(spec: string): PortConfig {
-  const [addr, proto = 'tcp'] = spec.split('/');
-  const parts = (addr ?? '').split(':');
-  const target = Number(parts[parts.length - 1]);
-  if (!Number.isInteger(target)) throw new BerthError('usage', `invalid --publish ${spec}`);
-  const published = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-  const hostIp = parts.length === 3 ? parts[0] : undefined;
-  return { mode: 'ingress', target, protocol: proto, ...(published ? { published } : {}), ...(hostIp ? { host_ip: hostIp } : {}) };
+    .action(action(async (service: string, command: string[], flags: RunFlags, cmd: Command) => (await import('./run-action.js')).run(cmd, service, command, flags)));
 }

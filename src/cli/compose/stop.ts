@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { planStop } from '../../plan/lifecycle.js';
 import { action } from '../command-adapter.js';
-import { runLifecycle } from './lifecycle-command.js';
 import { seconds } from './options.js';
 
 // `berth stop`: stop running containers, dependents first, without removing them.
@@ -11,7 +9,8 @@ export function registerStop(parent: Command): void {
     .description('Stop services')
     .argument('[services...]')
     .option('-t, --timeout <seconds>', 'specify a shutdown timeout in seconds')
-    .action(action((services: string[], flags: { timeout?: string }, cmd: Command) =>
-      runLifecycle(cmd, services, (project, observed) => planStop(project, observed, { services }, seconds(flags.timeout))),
-    ));
+    .action(action(async (services: string[], flags: { timeout?: string }, cmd: Command) => {
+      const [{ runLifecycle }, { planStop }] = await Promise.all([import('./lifecycle-command.js'), import('../../plan/lifecycle.js')]);
+      return runLifecycle(cmd, services, (project, observed) => planStop(project, observed, { services }, seconds(flags.timeout)));
+    }));
 }

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { BerthError } from '../../errors.js';
-import { planDown } from '../../plan/lifecycle.js';
 import { action } from '../command-adapter.js';
-import { composeContext, observeProject, runPlan } from './context.js';
 
 // `berth wait SERVICE...`: block until the service containers stop; print each exit
 // code and return the first one.
@@ -12,20 +9,5 @@ export function registerWait(parent: Command): void {
     .description('Block until containers of all (or specified) services stop')
     .argument('<services...>')
     .option('--down-project', 'drops the project when the first container stops')
-    .action(action(async (services: string[], flags: { downProject?: boolean }, cmd: Command) => {
-      const ctx = await composeContext(cmd, { projectOptional: true });
-      const observed = await observeProject(ctx);
-      const targets = observed.containers.filter((c) => services.includes(c.service) && !c.oneoff);
-      if (targets.length === 0) throw new BerthError('not_found', `no containers for services ${services.join(', ')}`);
-      const codes = targets.map((c) => ctx.api.containers.wait(c.id).then((code) => ({ c, code })));
-      const first = await Promise.race(codes);
-      if (flags.downProject) {
-        await runPlan(ctx, planDown(ctx.project, await observeProject(ctx), { volumes: false, removeOrphans: false }));
-        process.stdout.write(`${first.code}\n`);
-        return first.code;
-      }
-      const all = await Promise.all(codes);
-      for (const r of all) process.stdout.write(`${r.code}\n`);
-      return first.code;
-    }));
+    .action(action(async (services: string[], flags: { downProject?: boolean }, cmd: Command) => (await import('./wait-action.js')).runWait(services, flags, cmd)));
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
-import { forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -22,7 +21,7 @@ export function registerExec(group: Command): void {
     .passThroughOptions()
     .action(
       action(async (id: string, command: string[], opts: { detach?: boolean; env: string[]; interactive?: boolean; tty?: boolean; user?: string; workdir?: string; privileged?: boolean }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const tty = opts.tty === true;
         const created = await client.request<{ Id: string }>('POST', `/containers/${encodeURIComponent(id)}/exec`, {
           body: {
@@ -41,7 +40,7 @@ export function registerExec(group: Command): void {
           await client.request('POST', `/exec/${created.Id}/start`, { body: { Detach: true, Tty: tty } });
           return 0;
         }
-        const { socket, head } = await client.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } });
+        const [{ forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([import('./attach-io.js'), client.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } })]);
         const stopStdin = opts.interactive ? forwardStdin(socket, tty) : () => undefined;
         await pipeContainerOutput(socket, head, tty);
         stopStdin();

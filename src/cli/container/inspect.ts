@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 
 import { selectPath } from '../format-path.js';
 
@@ -13,7 +13,7 @@ export function registerInspect(group: Command): void {
     .option('-f, --format <template>', 'format the output using a path template, e.g. {{.State.Status}}')
     .action(
       action(async (ids: string[], opts: { format?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const found: unknown[] = [];
         let failed = false;
         for (const id of ids) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 import type { EngineClient } from '../../client/engine-client.js';
 
 // The verbs that take a list of containers and make one call each: docker prints each
@@ -60,7 +60,7 @@ export function registerLifecycle(group: Command): void {
     const cmd = group.command(verb.name).description(verb.description).argument('<container...>');
     (verb.options ? verb.options(cmd) : cmd).action(
       action(async (ids: string[], opts: Record<string, unknown>, self: Command) => {
-        const client = await connectEngine(globalsOf(self));
+        const client = await engineFor(self);
         let failed = false;
         for (const id of ids) {
           try {

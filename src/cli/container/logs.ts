@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
-import { FrameDecoder, type Frame } from '../../client/stream-frames.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
+import type { Frame } from '../../client/stream-frames.js';
 
 // `berth container logs`: the engine's logs endpoint, demultiplexed unless the container
 // has a TTY.
@@ -17,11 +17,12 @@ export function registerLogs(group: Command): void {
     .option('--until <time>', 'show logs before a timestamp or relative (e.g. 42m)')
     .action(
       action(async (id: string, opts: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const info = await client.request<{ Config: { Tty: boolean } }>('GET', `/containers/${encodeURIComponent(id)}/json`);
         const res = await client.stream('GET', `/containers/${encodeURIComponent(id)}/logs`, {
           query: { stdout: 1, stderr: 1, follow: opts.follow === true, tail: opts.tail, timestamps: opts.timestamps === true, since: opts.since, until: opts.until },
         });
+        const { FrameDecoder } = await import('../../client/stream-frames.js');
         await new Promise<void>((resolve, reject) => {
           if (info.Config.Tty) {
             res.on('data', (chunk: Buffer) => process.stdout.write(chunk));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 import { humanDuration, renderTable } from '../table.js';
 
 // `berth container ps`: docker ps columns, filters passed to the engine.
@@ -37,7 +37,7 @@ export function registerPs(group: Command): void {
     .option('--no-trunc', "don't truncate output")
     .action(
       action(async (opts: { all?: boolean; quiet?: boolean; filter: string[]; format?: string; trunc: boolean }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const filters: Record<string, string[]> = {};
         for (const f of opts.filter) {
           const i = f.indexOf('=');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 import { renderTable } from '../table.js';
 
 export function registerTop(group: Command): void {
@@ -11,7 +11,7 @@ export function registerTop(group: Command): void {
     .argument('[ps-options...]')
     .action(
       action(async (id: string, psArgs: string[], _opts: unknown, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const top = await client.request<{ Titles: string[]; Processes: string[][] }>('GET', `/containers/${encodeURIComponent(id)}/top`, {
           query: { ps_args: psArgs.length ? psArgs.join(' ') : undefined },
         });

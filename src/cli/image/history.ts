@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 import { humanDuration, humanSize, renderTable } from '../table.js';
 import { renderTemplate, shortImageId } from './format.js';
 
@@ -17,7 +16,7 @@ export function defineHistory(parent: Command, name: string): Command {
     .option('--format <format>', "'table', 'json' or a {{.Field}} template")
     .action(
       action(async (ref: string, o: { quiet?: boolean; trunc: boolean; human: string | boolean; format?: string }, cmd: Command) => {
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const steps = await images.history(ref);
         const human = o.human !== 'false' && o.human !== false;
         const now = Date.now() / 1000;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient, type ImageSummaryWire } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import type { ImageSummaryWire } from '../../client/images.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 import { humanDuration, humanSize, renderTable } from '../table.js';
 import { parseFilterFlags, renderTemplate, shortImageId } from './format.js';
 
@@ -44,7 +44,7 @@ export function defineImagesList(parent: Command, name: string): Command {
     .option('--format <format>', "'table', 'json' or a {{.Field}} template")
     .action(
       action(async (reference: string | undefined, o: ListOptions, cmd: Command) => {
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const filters = parseFilterFlags(o.filter);
         if (reference) (filters.reference ??= []).push(reference);
         const list = await images.list({ all: o.all === true, filters });

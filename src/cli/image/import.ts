@@ -1,9 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
 import { BerthError } from '../../errors.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 
 // `berth import FILE|- [REPOSITORY[:TAG]]`: a root filesystem tarball becomes an image.
 export function defineImport(parent: Command, name: string): Command {
@@ -18,7 +17,7 @@ export function defineImport(parent: Command, name: string): Command {
       action(async (file: string, reference: string | undefined, o: { change: string[]; message?: string }, cmd: Command) => {
         if (/^[a-z]+:\/\//i.test(file)) throw new BerthError('usage', `importing from a URL is not supported: ${file}`);
         if (file !== '-' && !existsSync(file)) throw new BerthError('invalid', `open ${file}: no such file`);
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const source = file === '-' ? process.stdin : createReadStream(file);
         const id = await images.import(source, {
           ...(reference ? { ref: reference } : {}),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient, type ImageInspectWire } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import type { ImageInspectWire } from '../../client/images.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 import { selectPath } from '../format-path.js';
 
 // `berth image inspect IMAGE...`: Docker's inspect JSON (or one field with -f {{.Path}}).
@@ -13,7 +13,7 @@ export function defineInspect(parent: Command, name: string): Command {
     .option('-f, --format <template>', 'format the output using a {{.Path}} template')
     .action(
       action(async (refs: string[], o: { format?: string }, cmd: Command) => {
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const found: ImageInspectWire[] = [];
         let failed = false;
         for (const ref of refs) {

@@ -1,9 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
 import { BerthError } from '../../errors.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 
 // `berth load [-i FILE]`: a docker save tarball or an OCI layout archive (from stdin by default).
 export function defineLoad(parent: Command, name: string): Command {
@@ -16,7 +15,7 @@ export function defineLoad(parent: Command, name: string): Command {
       action(async (o: { input?: string; quiet?: boolean }, cmd: Command) => {
         if (o.input === undefined && process.stdin.isTTY) throw new BerthError('usage', 'requested load from stdin, but stdin is a terminal: use -i FILE or redirect');
         if (o.input !== undefined && !existsSync(o.input)) throw new BerthError('invalid', `open ${o.input}: no such file`);
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const messages = await images.load(o.input === undefined ? process.stdin : createReadStream(o.input), { quiet: o.quiet === true });
         if (!o.quiet) process.stdout.write(messages.map((m) => `${m}\n`).join(''));
       }),

@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 import { humanSize } from '../table.js';
 import { parseFilterFlags } from './format.js';
 
@@ -18,7 +17,7 @@ export function definePrune(parent: Command, name: string): Command {
       action(async (o: { all?: boolean; force?: boolean; filter: string[] }, cmd: Command) => {
         const what = o.all ? 'all images without at least one container associated to them' : 'all dangling images';
         if (!o.force && !(await confirm(`WARNING! This will remove ${what}.\nAre you sure you want to continue? [y/N] `))) return 0;
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const filters = parseFilterFlags(o.filter);
         if (o.all) filters.dangling = ['false'];
         const report = await images.prune(filters);

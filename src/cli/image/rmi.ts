@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 
 // `berth rmi [-f] IMAGE...` / `berth image rm`: untag, and delete images left without tags.
 export function defineRmi(parent: Command, name: string): Command {
@@ -13,7 +12,7 @@ export function defineRmi(parent: Command, name: string): Command {
     .option('--no-prune', 'do not delete untagged parents')
     .action(
       action(async (refs: string[], o: { force?: boolean; prune: boolean }, cmd: Command) => {
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         let failed = false;
         for (const ref of refs) {
           try {

@@ -2,10 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
 import { BerthError } from '../../errors.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 
 // `berth save [-o FILE] IMAGE...`: docker format by default, an OCI layout with --format oci.
 export function defineSave(parent: Command, name: string): Command {
@@ -19,7 +18,7 @@ export function defineSave(parent: Command, name: string): Command {
       action(async (refs: string[], o: { output?: string; format: string }, cmd: Command) => {
         if (o.format !== 'docker' && o.format !== 'oci') throw new BerthError('usage', `--format must be docker or oci, not ${o.format}`);
         if (o.output === undefined && process.stdout.isTTY) throw new BerthError('usage', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         const archive = await images.save(refs, o.format);
         if (o.output === undefined) {
           await pipeline(archive, process.stdout);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
-import { ImagesClient } from '../../client/images.js';
-import { action, globalsOf } from '../command-adapter.js';
+import { action } from '../command-adapter.js';
+import { imagesFor } from '../engine.js';
 
 // `berth tag SOURCE[:TAG] TARGET[:TAG]`
 export function defineTag(parent: Command, name: string): Command {
@@ -12,7 +11,7 @@ export function defineTag(parent: Command, name: string): Command {
     .argument('<target>')
     .action(
       action(async (source: string, target: string, _o: unknown, cmd: Command) => {
-        const images = new ImagesClient(await connectEngine(globalsOf(cmd)));
+        const images = await imagesFor(cmd);
         await images.tag(source, target);
       }),
     );

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 import type { NetworkRecord } from '../../engine/types.js';
 import { selectPath } from '../format-path.js';
 import { renderTable } from '../table.js';
@@ -28,7 +28,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--label <key=value>', 'set metadata on a network', collect, [])
     .action(
       action(async (name: string, o: { driver: string; subnet?: string; gateway?: string; ipRange?: string; internal?: boolean; attachable?: boolean; opt: string[]; label: string[] }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const config = o.subnet || o.gateway || o.ipRange ? [{ Subnet: o.subnet, Gateway: o.gateway, IPRange: o.ipRange }] : [];
         const res = await client.request<{ Id: string }>('POST', '/networks/create', {
           body: { Name: name, Driver: o.driver, Internal: o.internal === true, Attachable: o.attachable === true, IPAM: { Driver: 'default', Config: config }, Options: labelsOf(o.opt), Labels: labelsOf(o.label), CheckDuplicate: true },
@@ -45,7 +45,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--format <format>', 'table or json')
     .action(
       action(async (o: { quiet?: boolean; filter: string[]; format?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const filters: Record<string, string[]> = {};
         for (const f of o.filter) (filters[f.split('=')[0] ?? f] ??= []).push(f.split('=').slice(1).join('='));
         const list = await client.request<NetworkRecord[]>('GET', '/networks', { query: { filters: o.filter.length ? JSON.stringify(filters) : undefined } });
@@ -61,7 +61,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('-f, --format <template>', 'format the output using a path template')
     .action(
       action(async (names: string[], o: { format?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const found = await Promise.all(names.map((n) => client.request('GET', `/networks/${encodeURIComponent(n)}`)));
         if (o.format) for (const item of found) process.stdout.write(`${selectPath(item, o.format)}\n`);
         else process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
@@ -74,7 +74,7 @@ export function registerNetworkCommands(program: Command): void {
     .argument('<network...>')
     .action(
       action(async (names: string[], _o: unknown, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         let failed = false;
         for (const n of names) {
           try {
@@ -97,7 +97,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('--ip <addr>', 'IPv4 address')
     .action(
       action(async (network: string, container: string, o: { alias: string[]; ip?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         await client.request('POST', `/networks/${encodeURIComponent(network)}/connect`, {
           body: { Container: container, EndpointConfig: { Aliases: o.alias, ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}) } },
         });
@@ -111,7 +111,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('-f, --force', 'force the container to disconnect from a network')
     .action(
       action(async (network: string, container: string, o: { force?: boolean }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         await client.request('POST', `/networks/${encodeURIComponent(network)}/disconnect`, { body: { Container: container, Force: o.force === true } });
       }),
     );
@@ -121,7 +121,7 @@ export function registerNetworkCommands(program: Command): void {
     .option('-f, --force', 'do not prompt for confirmation')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const res = await client.request<{ NetworksDeleted: string[] | null }>('POST', '/networks/prune');
         const deleted = res.NetworksDeleted ?? [];
         if (deleted.length) process.stdout.write(`Deleted Networks:\n${deleted.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { action, globalsOf } from '../command-adapter.js';
-import { connectEngine } from '../../client/connect.js';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
 import type { VolumeRecord } from '../../engine/types.js';
 import { selectPath } from '../format-path.js';
 import { humanSize, renderTable } from '../table.js';
@@ -23,7 +23,7 @@ export function registerVolumeCommands(program: Command): void {
     .option('--label <key=value>', 'set metadata for a volume', collect, [])
     .action(
       action(async (name: string | undefined, o: { driver: string; opt: string[]; label: string[] }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const v = await client.request<VolumeRecord>('POST', '/volumes/create', { body: { Name: name ?? '', Driver: o.driver, DriverOpts: pairs(o.opt), Labels: pairs(o.label) } });
         process.stdout.write(`${v.Name}\n`);
       }),
@@ -37,7 +37,7 @@ export function registerVolumeCommands(program: Command): void {
     .option('--format <format>', 'table or json')
     .action(
       action(async (o: { quiet?: boolean; filter: string[]; format?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const filters: Record<string, string[]> = {};
         for (const f of o.filter) (filters[f.split('=')[0] ?? f] ??= []).push(f.split('=').slice(1).join('='));
         const res = await client.request<{ Volumes: VolumeRecord[] | null }>('GET', '/volumes', { query: { filters: o.filter.length ? JSON.stringify(filters) : undefined } });
@@ -54,7 +54,7 @@ export function registerVolumeCommands(program: Command): void {
     .option('-f, --format <template>', 'format the output using a path template')
     .action(
       action(async (names: string[], o: { format?: string }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const found = await Promise.all(names.map((n) => client.request('GET', `/volumes/${encodeURIComponent(n)}`)));
         if (o.format) for (const item of found) process.stdout.write(`${selectPath(item, o.format)}\n`);
         else process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
@@ -68,7 +68,7 @@ export function registerVolumeCommands(program: Command): void {
     .option('-f, --force', 'force the removal of one or more volumes')
     .action(
       action(async (names: string[], o: { force?: boolean }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         let failed = false;
         for (const n of names) {
           try {
@@ -89,7 +89,7 @@ export function registerVolumeCommands(program: Command): void {
     .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
     .action(
       action(async (o: { all?: boolean }, cmd: Command) => {
-        const client = await connectEngine(globalsOf(cmd));
+        const client = await engineFor(cmd);
         const res = await client.request<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/volumes/prune', {
           query: { filters: o.all ? JSON.stringify({ all: ['true'] }) : undefined },
         });

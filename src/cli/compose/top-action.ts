@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { renderTable } from '../table.js';
+import { composeContext, observeProject } from './context.js';
+
+// The implementation of `berth top`, loaded by its action on first use (flags in top.ts).
+
+export async function runTop(services: string[], _flags: object, cmd: Command): Promise<number> {
+  const ctx = await composeContext(cmd, { projectOptional: true });
+  const observed = await observeProject(ctx);
+  const running = observed.containers.filter((c) => c.state === 'running' && (!services.length || services.includes(c.service)));
+  running.sort((a, b) => a.name.localeCompare(b.name));
+  for (const c of running) {
+    const top = await ctx.api.containers.top(c.id);
+    process.stdout.write(`${c.name}\n${renderTable(top.Titles, top.Processes)}\n`);
+  }
+  return 0;
+}

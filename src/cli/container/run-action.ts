@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { EngineClient } from '../../client/engine-client.js';
+import { BerthError, isNotFound } from '../../errors.js';
+import { engineFor } from '../engine.js';
+import { forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { createBody, type RunFlags } from './run-flags.js';
+import type { RunOptions } from './run.js';
+
+// The implementations of `berth container run` and `create`, loaded by their actions on
+// first use (flags in run.ts and run-flags.ts): create → attach → start → wait (→ remove
+// with --rm).
+
+export function readEnvFiles(files: string[]): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new BerthError('invalid', `--env-file ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      out.push(line.includes('=') ? line : `${line}=${process.env[line] ?? ''}`);
+    }
+  }
+  return out;
+}
+
+export async function createContainer(client: EngineClient, image: string, command: string[], flags: RunFlags): Promise<string> {
+  const body = createBody(image, command, flags, readEnvFiles(flags.envFile));
+  const created = await client.request<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', {
+    query: { name: flags.name },
+    body,
+  });
+  for (const w of created.Warnings ?? []) process.stderr.write(`WARNING: ${w}\n`);
+  return created.Id;
+}
+
+export async function runContainer(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
+  const client = await engineFor(cmd);
+  const id = await createContainer(client, image, command, opts);
+  if (opts.detach) {
+    await client.request('POST', `/containers/${id}/start`);
+    process.stdout.write(`${id}\n`);
+    return 0;
+  }
+  const tty = opts.tty === true;
+  const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
+    query: { stream: 1, stdout: 1, stderr: 1, stdin: opts.interactive ? 1 : 0 },
+  });
+  const stopStdin = opts.interactive ? forwardStdin(socket, tty) : () => undefined;
+  const output = pipeContainerOutput(socket, head, tty);
+  const waited = client.request<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${id}/wait`, {
+    query: { condition: 'next-exit' },
+  });
+  try {
+    await client.request('POST', `/containers/${id}/start`);
+  } catch (err) {
+    socket.destroy();
+    stopStdin();
+    if (opts.rm) await removeQuietly(client, id);
+    throw err;
+  }
+  const result = await waited;
+  await output;
+  stopStdin();
+  if (opts.rm) await removeQuietly(client, id);
+  if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
+  return result.StatusCode;
+}
+
+export async function createOnly(image: string, command: string[], opts: RunFlags, cmd: Command): Promise<void> {
+  const client = await engineFor(cmd);
+  process.stdout.write(`${await createContainer(client, image, command, opts)}\n`);
+}
+
+async function removeQuietly(client: EngineClient, id: string): Promise<void> {
+  try {
+    await client.request('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
+  } catch (err) {
+    // AutoRemove may have removed it already
+    if (!isNotFound(err) && !(err instanceof BerthError && err.code === 'conflict')) throw err;
+  }
+}

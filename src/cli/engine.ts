@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import type { EngineClient } from '../client/engine-client.js';
+import type { ImagesClient } from '../client/images.js';
+import { globalsOf } from './command-adapter.js';
+
+// The engine connection for a command's action, loaded on first use: registering the
+// commands must not pay for the client (node:http, the wire helpers) at every start.
+
+export async function engineFor(cmd: Command): Promise<EngineClient> {
+  const { connectEngine } = await import('../client/connect.js');
+  return connectEngine(globalsOf(cmd));
+}
+
+export async function imagesFor(cmd: Command): Promise<ImagesClient> {
+  const [{ ImagesClient }, client] = await Promise.all([import('../client/images.js'), engineFor(cmd)]);
+  return new ImagesClient(client);
+}
