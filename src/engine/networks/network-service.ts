@@ -165,6 +165,7 @@ export class BridgeNetworkService implements NetworkService {
   async close(): Promise<void> {
     this.closed = true;
     await this.loading?.catch(() => undefined);
+    await this.ctx.releaseIdlePredefined().catch(() => undefined);
     await this.ctx.stopListeners();
   }
 

@@ -36,14 +36,8 @@ export class SandboxManager {
       networks: targets.map(([n]) => n.id),
       ports: [],
     };
-    let reserved: [NetworkState, EndpointState][];
-    try {
-      if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
-      reserved = this.reserve(sandbox, targets);
-    } catch (err) {
-      await Promise.all(targets.map(([n]) => this.ctx.releaseIfIdle(n)));
-      throw err;
-    }
+    if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
+    const reserved = this.reserve(sandbox, targets);
     this.ctx.sandboxes.set(containerId, sandbox);
     try {
       const first = reserved[0];
@@ -52,9 +46,6 @@ export class SandboxManager {
         this.ctx.proxies.set(containerId, proxies);
         sandbox.ports = proxies.map((p) => p.binding);
       }
-      // Again, now that our addresses are held: an idle default bridge may have been
-      // taken down in between (a no-op otherwise).
-      await Promise.all(reserved.map(([n]) => this.ctx.ensureLive(n)));
       const links = this.linkPlans(reserved, true);
       await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
       await hostIpBatch(hostLines(links));
@@ -110,7 +101,6 @@ export class SandboxManager {
     }
     await this.ctx.saveNetwork(n);
     if (sandbox) await this.ctx.saveSandbox(containerId);
-    await this.ctx.releaseIfIdle(n);
   }
 
   // Leaving the network that carried the default route or the published ports: the
@@ -244,8 +234,8 @@ export class SandboxManager {
     const proxies = this.ctx.proxies.get(sandbox.containerId) ?? [];
     this.ctx.proxies.delete(sandbox.containerId);
     await Promise.all(proxies.map((p) => p.close()));
-    await deleteLinks(reserved.map(([, e]) => e.hostVeth));
-    await removeNetns(sandbox.netnsPath);
+    // Independent kernel work, each waiting on its own (the veth on an RCU grace period).
+    await Promise.all([deleteLinks(reserved.map(([, e]) => e.hostVeth)), removeNetns(sandbox.netnsPath)]);
     this.ctx.sandboxes.delete(sandbox.containerId);
     await this.ctx.saveSandbox(sandbox.containerId);
     await this.undoEndpoints(reserved);
@@ -259,7 +249,6 @@ export class SandboxManager {
       this.ctx.records.delete(n.id, e.containerId);
     }
     await Promise.all(reserved.map(([n]) => this.ctx.saveNetwork(n)));
-    await Promise.all(reserved.map(([n]) => this.ctx.releaseIfIdle(n)));
   }
 }
 

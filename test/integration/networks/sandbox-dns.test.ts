@@ -180,13 +180,25 @@ describe('sandboxes on a bridge network', () => {
     expect(await lookup(sandboxes.a?.netnsPath ?? '', 'web', gw)).toEqual([ip(sandboxes.a, 'front')]);
   });
 
-  it('use the predefined bridge lazily: berth0-style bridge exists only while used', async () => {
-    const bridge = await svc.inspect('bridge');
-    const s = await svc.createSandbox(ids.d, 'on-default', [{ networkId: 'bridge', aliases: [] }], []);
-    const name = bridge.Options['com.docker.network.bridge.name'] ?? '';
-    expect(linkExists(name)).toBe(true);
-    expect(s.endpoints.bridge?.Gateway).toBe(bridge.IPAM.Config[0]?.Gateway);
-    await svc.removeSandbox(ids.d);
-    expect(linkExists(name)).toBe(false);
+  it('brings the predefined bridge up with its first container, keeps it while berthd runs, drops it idle on close', async () => {
+    const own = testDirs();
+    const other = new BridgeNetworkService({ root: own.root, runDir: own.runDir, dnsUpstreams: [] });
+    let closed = false;
+    try {
+      const bridge = await other.inspect('bridge');
+      const name = bridge.Options['com.docker.network.bridge.name'] ?? '';
+      expect(linkExists(name)).toBe(false);
+      const s = await other.createSandbox(ids.d, 'on-default', [{ networkId: 'bridge', aliases: [] }], []);
+      expect(linkExists(name)).toBe(true);
+      expect(s.endpoints.bridge?.Gateway).toBe(bridge.IPAM.Config[0]?.Gateway);
+      await other.removeSandbox(ids.d);
+      // Idle but kept: the next container does not pay for the bridge again.
+      expect(linkExists(name)).toBe(true);
+      await other.close();
+      closed = true;
+      expect(linkExists(name)).toBe(false);
+    } finally {
+      await cleanupSteps([...(closed ? [] : [() => other.removeSandbox(ids.d), () => other.close()]), () => own.cleanup()]);
+    }
   });
 });
