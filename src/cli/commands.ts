@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { commandWord, entriesFor, type CommandWord, type Named } from './command-word.js';
 
 // Every command group registers itself here. One entry per group keeps the list of
 // commands visible in one place.
@@ -10,11 +11,10 @@ import type { Command } from 'commander';
 // help and "unknown command" are what they always were. Registration modules import
 // only commander and flag helpers; each action imports its implementation on first use.
 
-type Register = (program: Command) => void;
+/** `named`: the command line's word for this group and what follows it, when the group is loaded alone. */
+type Register = (program: Command, named?: CommandWord) => void | Promise<void>;
 
-export interface CommandGroup {
-  /** The top-level words (commands and aliases) the group registers on the program. */
-  words: readonly string[];
+export interface CommandGroup extends Named {
   load: () => Promise<Register>;
 }
 
@@ -35,39 +35,9 @@ export async function registerCommands(program: Command, argv: readonly string[]
   // Global flags go before the command, as with `docker compose` (see compose/index.ts):
   // set here too, so parsing is the same whichever groups are loaded.
   program.enablePositionalOptions();
-  const word = commandWord(program, argv.slice(2));
-  const needed = commandGroups.filter((g) => word !== undefined && g.words.includes(word));
-  const registers = await Promise.all((needed.length === 1 ? needed : commandGroups).map((g) => g.load()));
-  for (const register of registers) register(program);
-}
-
-/**
- * The first operand after the program's own options: the command's name, if any.
- * Undefined when help is asked for before it (`berth --help up` prints the root's help).
- */
-export function commandWord(program: Command, args: readonly string[]): string | undefined {
-  const takesValue = new Set<string>();
-  for (const opt of program.options) {
-    if (!opt.required && !opt.optional) continue;
-    if (opt.short) takesValue.add(opt.short);
-    if (opt.long) takesValue.add(opt.long);
-  }
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--' || arg === '-h' || arg === '--help') return undefined;
-    if (!arg.startsWith('-') || arg === '-') return arg;
-    if (arg.startsWith('--')) {
-      if (!arg.includes('=') && takesValue.has(arg)) i++;
-      continue;
-    }
-    // A cluster of short flags (-dq); the first that takes a value takes the rest, or the next argument.
-    for (let c = 1; c < arg.length; c++) {
-      const flag = `-${arg[c]}`;
-      if (flag === '-h') return undefined;
-      if (!takesValue.has(flag)) continue;
-      if (c === arg.length - 1) i++;
-      break;
-    }
-  }
-  return undefined;
+  const named = commandWord(program, argv.slice(2));
+  const groups = entriesFor(commandGroups, named?.word);
+  const registers = await Promise.all(groups.map((g) => g.load()));
+  // A group loaded alone gets the rest of the command line, to load only the subcommand it names.
+  for (const register of registers) await register(program, groups.length === 1 ? named : undefined);
 }

@@ -1,46 +1,61 @@
 import { Option, type Command } from 'commander';
-import { registerConfig } from '../config.js';
-import { registerCp } from './cp.js';
+import { commandWord, entriesFor, type CommandWord, type Named } from '../command-word.js';
 import { collect } from './options.js';
-import { registerCreate } from './create.js';
-import { registerDown } from './down.js';
-import { registerEvents } from './events.js';
-import { registerExec } from './exec.js';
-import { registerImages } from './images.js';
-import { registerKill } from './kill.js';
-import { registerLogs } from './logs.js';
-import { registerLs } from './ls.js';
-import { registerPause } from './pause.js';
-import { registerPort } from './port.js';
-import { registerPs } from './ps.js';
-import { registerRestart } from './restart.js';
-import { registerRm } from './rm.js';
-import { registerRun } from './run.js';
-import { registerStart } from './start.js';
-import { registerStop } from './stop.js';
-import { registerTop } from './top.js';
-import { registerUp } from './up.js';
-import { registerVersion } from './version.js';
-import { registerWait } from './wait.js';
 
 // The Compose commands, registered twice like Docker's CLI: at the top level (`berth up`)
 // and under `berth compose` (`berth compose up`). Top-level `images` is the engine's image
 // list, so the project's `images` lives only under `berth compose`.
+// Like the groups (see ../commands.ts), only the command the command line names is loaded
+// (`berth up`: up.ts alone); all of them, in this order, for help or an unknown word.
 
 type Register = (parent: Command) => void;
 
-const commands: Register[] = [
-  registerUp, registerDown, registerPs, registerLogs, registerCreate, registerStart, registerStop, registerRestart,
-  registerKill, registerRm, registerPause, registerTop, registerPort, registerEvents, registerWait, registerLs, registerVersion, registerExec, registerRun, registerCp,
+interface ComposeCommand extends Named {
+  load: () => Promise<Register>;
+}
+
+const commands: readonly ComposeCommand[] = [
+  { words: ['up'], load: async () => (await import('./up.js')).registerUp },
+  { words: ['down'], load: async () => (await import('./down.js')).registerDown },
+  { words: ['ps'], load: async () => (await import('./ps.js')).registerPs },
+  { words: ['logs'], load: async () => (await import('./logs.js')).registerLogs },
+  { words: ['create'], load: async () => (await import('./create.js')).registerCreate },
+  { words: ['start'], load: async () => (await import('./start.js')).registerStart },
+  { words: ['stop'], load: async () => (await import('./stop.js')).registerStop },
+  { words: ['restart'], load: async () => (await import('./restart.js')).registerRestart },
+  { words: ['kill'], load: async () => (await import('./kill.js')).registerKill },
+  { words: ['rm'], load: async () => (await import('./rm.js')).registerRm },
+  { words: ['pause', 'unpause'], load: async () => (await import('./pause.js')).registerPause },
+  { words: ['top'], load: async () => (await import('./top.js')).registerTop },
+  { words: ['port'], load: async () => (await import('./port.js')).registerPort },
+  { words: ['events'], load: async () => (await import('./events.js')).registerEvents },
+  { words: ['wait'], load: async () => (await import('./wait.js')).registerWait },
+  { words: ['ls'], load: async () => (await import('./ls.js')).registerLs },
+  { words: ['version'], load: async () => (await import('./version.js')).registerVersion },
+  { words: ['exec'], load: async () => (await import('./exec.js')).registerExec },
+  { words: ['run'], load: async () => (await import('./run.js')).registerRun },
+  { words: ['cp'], load: async () => (await import('./cp.js')).registerCp },
 ];
 // `config` is registered at the top level by its own module; it belongs in the group too.
-const composeOnly: Register[] = [registerImages, registerConfig];
+const composeOnly: readonly ComposeCommand[] = [
+  { words: ['images'], load: async () => (await import('./images.js')).registerImages },
+  { words: ['config'], load: async () => (await import('../config.js')).registerConfig },
+];
 
-export function registerComposeCommands(program: Command): void {
+async function loadAll(entries: readonly ComposeCommand[]): Promise<Register[]> {
+  return Promise.all(entries.map((e) => e.load()));
+}
+
+/** `named`: the command line's word (`up`, `compose`) and what follows it, when known. */
+export async function registerComposeCommands(program: Command, named?: CommandWord): Promise<void> {
   // Global flags go before the command, as with `docker compose`: otherwise the global
   // -f/-p/-v would swallow `logs -f`, `run -p`, `down -v`, `rm -f`.
   program.enablePositionalOptions();
-  for (const register of commands) register(program);
+  if (named && named.word !== 'compose') {
+    for (const register of await loadAll(entriesFor(commands, named.word))) register(program);
+    return;
+  }
+  if (!named) for (const register of await loadAll(commands)) register(program);
   const group = program.command('compose').description('Docker Compose-compatible commands (also available at the top level)').enablePositionalOptions();
   // `berth compose -f x -p y up`, as with `docker compose`: the project flags again, here.
   group
@@ -52,5 +67,6 @@ export function registerComposeCommands(program: Command): void {
     .option('--parallel <n>', 'maximum parallelism, -1 for unlimited')
     .addOption(new Option('--progress <type>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']))
     .addOption(new Option('--ansi <when>', 'control characters').choices(['never', 'always', 'auto']));
-  for (const register of [...commands, ...composeOnly]) register(group);
+  const sub = named ? commandWord(group, named.rest) : undefined;
+  for (const register of await loadAll(entriesFor([...commands, ...composeOnly], sub?.word))) register(group);
 }
