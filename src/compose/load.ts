@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { ComposeError } from './errors.js';
 import { positionOf, registerOrigin, setPositionIfAbsent } from './positions.js';
-import { parseWithPositions, type ParsedDocument, type TagKind, type TaggedPath } from './yaml-positions.js';
+import { parseWithPositions, sortTags, type ParsedDocument, type TagKind, type TaggedPath } from './yaml-positions.js';
 import { parseYaml11Octal, YAML11_OCTAL } from './yaml-octal.js';
 
 export type { ParsedDocument, TagKind, TaggedPath } from './yaml-positions.js';
@@ -17,11 +17,28 @@ export type { ParsedDocument, TagKind, TaggedPath } from './yaml-positions.js';
 // and a shared object would be interpolated twice), `!reset` entries are dropped and
 // `!override` unwrapped, both recorded as tag paths for the merge phase.
 
-class Tagged {
+// A tagged mapping or sequence stays the object js-yaml built, its tag kept beside it: a
+// `<<: *anchor` merge must see the mapping's own entries (as the exact parser merges them),
+// not a wrapper's. Only a tagged scalar, which a WeakMap cannot key, is wrapped. An alias
+// is the same object or wrapper as its anchor, so it carries the tag as compose-go's
+// !reset processing has it (yaml-positions.ts does the same).
+const TAGGED = new WeakMap<object, TagKind>();
+
+class TaggedScalar {
   constructor(
     readonly tag: TagKind,
     readonly value: unknown,
-  ) {}
+  ) {
+    // Not enumerable: a scalar is no merge source, and js-yaml merges an object's keys.
+    Object.defineProperties(this, { tag: { enumerable: false }, value: { enumerable: false } });
+  }
+}
+
+/** The tag written on a value (or on the anchor an alias names), and the value without it. */
+function untag(v: unknown): { tag: TagKind; value: unknown } | undefined {
+  if (v instanceof TaggedScalar) return { tag: v.tag, value: v.value };
+  const tag = typeof v === 'object' && v !== null ? TAGGED.get(v) : undefined;
+  return tag === undefined ? undefined : { tag, value: v };
 }
 
 function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
@@ -30,7 +47,13 @@ function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
       new yaml.Type(name, {
         kind: k,
         resolve: () => true,
-        construct: (data: unknown) => new Tagged(kind, k === 'scalar' && typeof data === 'string' ? yaml.load(data, { schema: PLAIN_SCHEMA }) : data),
+        construct: (data: unknown) => {
+          if (k === 'scalar') return new TaggedScalar(kind, typeof data === 'string' ? yaml.load(data, { schema: PLAIN_SCHEMA }) : data);
+          // An empty `!reset {}` or `!reset []` arrives as null: give it a container to key the tag on.
+          const container = (data ?? (k === 'sequence' ? [] : {})) as object;
+          TAGGED.set(container, kind);
+          return container;
+        },
       }),
   );
 }
@@ -88,9 +111,10 @@ class Rebuild {
     registerOrigin(out, this.materialize);
     for (let i = 0; i < v.length; i++) {
       let item = v[i];
-      if (item instanceof Tagged) {
-        if (item.tag === 'reset') continue;
-        item = item.value;
+      const tagged = untag(item);
+      if (tagged) {
+        if (tagged.tag === 'reset') continue;
+        item = tagged.value;
       }
       this.path.push(out.length);
       out.push(this.value(item));
@@ -106,10 +130,11 @@ class Rebuild {
       // js-yaml names a key that is not a scalar (or a tagged one) "[object Object]".
       if (key === '[object Object]') throw new Error('mapping keys must be plain scalars');
       let item = v[key];
-      if (item instanceof Tagged) {
-        this.tags.push({ path: [...this.path, key], tag: item.tag });
-        if (item.tag === 'reset') continue;
-        item = item.value;
+      const tagged = untag(item);
+      if (tagged) {
+        this.tags.push({ path: [...this.path, key], tag: tagged.tag });
+        if (tagged.tag === 'reset') continue;
+        item = tagged.value;
       }
       this.path.push(key);
       out[key] = this.value(item);
@@ -172,7 +197,7 @@ export function parseCompose(text: string, file: string): ParsedDocument[] {
       };
       const rebuild = new Rebuild(materialize);
       const tree = rebuild.value(doc) as Record<string, unknown>;
-      out.push({ file, tree, tags: rebuild.tags });
+      out.push({ file, tree, tags: sortTags(rebuild.tags) });
     }
   } catch (err) {
     throw readingError(text, file, err);

@@ -92,7 +92,7 @@ class Walker {
       for (const item of node.items) {
         const child = item as YamlNode | null;
         // A `!reset` entry of a sequence is dropped, as load.ts does.
-        if (child?.tag === '!reset') continue;
+        if (this.tagOf(child) === '!reset') continue;
         const i = out.length;
         this.path.push(i);
         out.push(this.value(child));
@@ -109,6 +109,8 @@ class Walker {
     if (!Y().isMap(node)) return {};
     const out: Record<string, unknown> = {};
     const merges: YamlNode[] = [];
+    /** Keys written here, even those dropped by !reset: a `<<` source cannot give them. */
+    const claimed = new Set<string>();
     for (const pair of node.items) {
       const keyNode = (Y().isAlias(pair.key) ? pair.key.resolve(this.doc) : pair.key) as YamlNode | null;
       const valueNode = pair.value as YamlNode | null;
@@ -123,7 +125,8 @@ class Walker {
       if (Object.prototype.hasOwnProperty.call(out, key) || this.resetHere(key)) {
         this.fail('duplicate_key', `duplicate key "${key}"`, pair.key as YamlNode);
       }
-      const tag = valueNode?.tag;
+      claimed.add(key);
+      const tag = this.tagOf(valueNode);
       if (tag === '!reset') {
         this.tags.push({ path: [...this.path, key], tag: 'reset' });
         continue;
@@ -137,23 +140,45 @@ class Walker {
       setPosition(out, key, where);
     }
     // `<<` merge: keys written in the mapping win; among several sources the first wins.
-    for (const source of merges) this.merge(out, source);
+    for (const source of merges) this.merge(out, source, claimed);
     return out;
   }
 
-  private merge(out: Record<string, unknown>, source: YamlNode): void {
+  private merge(out: Record<string, unknown>, source: YamlNode, claimed: Set<string>): void {
     const resolved = Y().isAlias(source) ? source.resolve(this.doc) : source;
     if (Y().isSeq(resolved)) {
-      for (const item of resolved.items) this.merge(out, item as YamlNode);
+      for (const item of resolved.items) this.merge(out, item as YamlNode, claimed);
       return;
     }
     if (!Y().isMap(resolved)) this.fail('yaml_syntax', 'merge key "<<" needs a mapping or a list of mappings', source);
+    const before = this.tags.length;
     const value = this.value(source) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) {
-      if (Object.prototype.hasOwnProperty.call(out, k)) continue;
-      out[k] = v;
+    // The source's tags were recorded at this mapping's path; like its values, they count
+    // only for the keys it gives (js-yaml copies an entry, tag and all, or not at all).
+    const depth = this.path.length;
+    const given = new Set(Object.keys(value).filter((k) => !claimed.has(k)));
+    for (const t of this.tags.splice(before)) {
+      const k = String(t.path[depth]);
+      if (claimed.has(k)) continue;
+      given.add(k);
+      this.tags.push(t);
+    }
+    for (const k of given) {
+      claimed.add(k);
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      out[k] = value[k];
       setPosition(out, k, this.pos(source));
     }
+  }
+
+  /**
+   * The tag of a node, or of the anchored node an alias names: an alias carries its
+   * anchor's !reset / !override, as in compose-go's reset processing and in load.ts (where
+   * js-yaml hands out the anchored value itself).
+   */
+  private tagOf(node: YamlNode | null | undefined): string | undefined {
+    if (node && Y().isAlias(node)) return node.resolve(this.doc)?.tag;
+    return node?.tag;
   }
 
   /** A key written with !reset earlier in this same mapping (so absent from it) is still a duplicate. */
@@ -162,6 +187,17 @@ class Walker {
     const wanted = formatKeyPath([...this.path, key]);
     return this.tags.some((t) => t.tag === 'reset' && formatKeyPath(t.path) === wanted);
   }
+}
+
+/**
+ * Tags in one canonical order. They are a set (merge.ts removes each path, in any order),
+ * but the two parsers meet them in different orders (js-yaml places `<<` entries where the
+ * `<<` is written, this walker after the mapping's own), and their outputs must be equal.
+ */
+export function sortTags(tags: TaggedPath[]): TaggedPath[] {
+  const keyed = tags.map((t) => ({ t, k: JSON.stringify(t.path) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((e) => e.t);
 }
 
 function scalarValue(node: Scalar): unknown {
@@ -198,7 +234,7 @@ export function parseWithPositions(text: string, file: string): ParsedDocument[]
     if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
       throw new ComposeError('schema', 'top-level object must be a mapping', { position: walker.pos(contents) ?? { file, line: 1, col: 1 } });
     }
-    out.push({ file, tree: tree as Record<string, unknown>, tags: walker.tags });
+    out.push({ file, tree: tree as Record<string, unknown>, tags: sortTags(walker.tags) });
   }
   return out;
 }

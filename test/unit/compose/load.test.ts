@@ -81,11 +81,12 @@ describe('parseCompose', () => {
           command: !override echo hi
           cpus: !override 1.5
     `);
+    // In path order: the tags are a set, kept in one order both parsers can give.
     expect(doc.tags).toEqual([
-      { path: ['services', 'web', 'ports'], tag: 'reset' },
-      { path: ['services', 'web', 'environment'], tag: 'override' },
       { path: ['services', 'web', 'command'], tag: 'override' },
       { path: ['services', 'web', 'cpus'], tag: 'override' },
+      { path: ['services', 'web', 'environment'], tag: 'override' },
+      { path: ['services', 'web', 'ports'], tag: 'reset' },
     ]);
     expect(doc.tree.services).toEqual({ web: { environment: { A: '1' }, command: 'echo hi', cpus: 1.5 } });
   });
