@@ -15,7 +15,10 @@ import type { Plan } from '../../plan/plan.js';
 import type { ReconcileOptions } from '../../plan/reconcile.js';
 import type { ProgressEvent, ProgressSink } from '../../progress/events.js';
 import { progressFor } from '../../progress/select.js';
-import { globalsOf, type GlobalOptions } from '../command-adapter.js';
+import type { GlobalOptions } from '../command-adapter.js';
+import { composeGlobals } from './globals.js';
+
+export { composeGlobals };
 
 // What every Compose command starts from: the project (loaded with the global flags, or
 // only its name when no file is needed), the engine, and a progress renderer.
@@ -39,21 +42,6 @@ export interface ContextOptions {
   services?: string[];
   /** Without a compose file, carry on with the project name alone (ps, down, logs, ...). */
   projectOptional?: boolean;
-}
-
-/**
- * The global flags, where those given to `berth compose` (the group) win over the root's
- * defaults: commander's optsWithGlobals lets the root's default values override.
- */
-export function composeGlobals(cmd: Command): GlobalOptions {
-  const globals: Record<string, unknown> = { ...globalsOf(cmd) };
-  for (let c: Command | null = cmd; c; c = c.parent) {
-    if (c.name() !== 'compose' || !c.parent) continue;
-    for (const [key, value] of Object.entries(c.opts())) {
-      if (value !== undefined && c.getOptionValueSource(key) === 'cli') globals[key] = value;
-    }
-  }
-  return globals as GlobalOptions;
 }
 
 export async function composeContext(cmd: Command, opts: ContextOptions = {}): Promise<ComposeContext> {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { connectEngine } from '../../client/connect.js';
 import { EngineApi } from '../../client/api/engine-api.js';
 import { Labels } from '../../plan/labels.js';
-import { composeGlobals } from './context.js';
+import { composeGlobals } from './globals.js';
 import { renderTable } from '../table.js';
 import type { LsFlags } from './ls.js';
 
