@@ -27,11 +27,37 @@ const TAGGED = new WeakMap<object, TagKind>();
 class TaggedScalar {
   constructor(
     readonly tag: TagKind,
-    readonly value: unknown,
+    /** The value: the text re-read as an untagged plain scalar, or (quoted) the text itself. */
+    public value: unknown,
+    /** The scalar's text, when it had one. */
+    readonly text?: string,
   ) {
     // Not enumerable: a scalar is no merge source, and js-yaml merges an object's keys.
-    Object.defineProperties(this, { tag: { enumerable: false }, value: { enumerable: false } });
+    Object.defineProperties(this, { tag: { enumerable: false }, value: { enumerable: false, writable: true }, text: { enumerable: false } });
   }
+}
+
+/** From where js-yaml opens a node: its properties (tag, anchor), then an opening quote. */
+const QUOTED_NODE = /\s*(?:(?:!\S*|&\S+)\s+)*["']/y;
+
+/**
+ * A js-yaml listener that keeps a quoted tagged scalar's text as it is (`!override "12"` is
+ * the string "12", as for the exact parser and go-yaml): a tag's construct sees only the
+ * text, not whether it was quoted, so the node's start is looked at when it closes.
+ */
+function quotedScalarsStayText(): (event: yaml.EventType, state: yaml.State) => void {
+  const opened: number[] = [];
+  return (event, state) => {
+    if (event === 'open') {
+      opened.push(state.position);
+      return;
+    }
+    const start = opened.pop() ?? 0;
+    const result: unknown = state.result;
+    if (!(result instanceof TaggedScalar) || result.text === undefined) return;
+    QUOTED_NODE.lastIndex = start;
+    if (QUOTED_NODE.test(state.input)) result.value = result.text;
+  };
 }
 
 /** The tag written on a value (or on the anchor an alias names), and the value without it. */
@@ -48,11 +74,11 @@ function tagTypes(name: '!reset' | '!override', kind: TagKind): yaml.Type[] {
         kind: k,
         resolve: () => true,
         construct: (data: unknown) => {
-          if (k === 'scalar') return new TaggedScalar(kind, typeof data === 'string' ? yaml.load(data, { schema: PLAIN_SCHEMA }) : data);
-          // An empty `!reset {}` or `!reset []` arrives as null: give it a container to key the tag on.
-          const container = (data ?? (k === 'sequence' ? [] : {})) as object;
-          TAGGED.set(container, kind);
-          return container;
+          if (k === 'scalar') return typeof data === 'string' ? new TaggedScalar(kind, yaml.load(data, { schema: PLAIN_SCHEMA }), data) : new TaggedScalar(kind, data);
+          // A tag on an empty node (`x: !override`) arrives here as null, which stays null.
+          if (typeof data !== 'object' || data === null) return new TaggedScalar(kind, data);
+          TAGGED.set(data, kind);
+          return data;
         },
       }),
   );
@@ -178,7 +204,7 @@ export function parseCompose(text: string, file: string): ParsedDocument[] {
   let exact: ParsedDocument[] | undefined;
   try {
     const raw: unknown[] = [];
-    yaml.loadAll(text, (doc) => raw.push(doc), { schema: SCHEMA, filename: file });
+    yaml.loadAll(text, (doc) => raw.push(doc), { schema: SCHEMA, filename: file, listener: quotedScalarsStayText() });
     for (const doc of raw) {
       if (doc === null || doc === undefined) continue;
       if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('top-level object must be a mapping');

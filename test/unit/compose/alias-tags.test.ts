@@ -70,6 +70,16 @@ describe('aliases of tagged nodes', () => {
     ]);
   });
 
+  it('reads a tag on an empty node as null, anchored or not', () => {
+    const doc = both('x: !override &c\ny: *c\nz: !override\n');
+    expect(doc.tree).toEqual({ x: null, y: null, z: null });
+  });
+
+  it('re-reads a plain tagged scalar but keeps a quoted one as text', () => {
+    const doc = both('a: !override 0440\nb: !override "0440"\nc: [!override \'12\', !override &x 12, *x]\n');
+    expect(doc.tree).toEqual({ a: 288, b: '0440', c: ['12', 12, 12] });
+  });
+
   it('drops an alias of a !reset sequence entry like the entry itself', () => {
     const doc = both('list: [!reset &r x, *r, y]\n');
     expect(doc.tree).toEqual({ list: ['y'] });
