@@ -54,7 +54,9 @@ export async function runContainer(image: string, command: string[], opts: RunOp
   const stopStdin = opts.interactive ? forwardStdin(socket, tty) : () => undefined;
   const output = pipeContainerOutput(socket, head, tty);
   const waited = client.request<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${id}/wait`, {
-    query: { condition: 'next-exit' },
+    // With --rm the engine removes the container itself (AutoRemove); like docker, wait
+    // for that removal instead of sending a DELETE of our own.
+    query: { condition: opts.rm ? 'removed' : 'next-exit' },
   });
   try {
     await client.request('POST', `/containers/${id}/start`);
@@ -67,7 +69,6 @@ export async function runContainer(image: string, command: string[], opts: RunOp
   const result = await waited;
   await output;
   stopStdin();
-  if (opts.rm) await removeQuietly(client, id);
   if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
   return result.StatusCode;
 }
