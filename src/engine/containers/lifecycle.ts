@@ -216,11 +216,11 @@ export class Lifecycle {
     if (c.State.Status === 'paused') await this.deps.runtime.driver.resume(c.Id).catch(() => undefined);
     const exit = this.nextExit(c);
     if (timeoutS !== 0) {
-      await this.signal(c, signal);
-      // While it waits, a kill may come through without the lock (see kill()).
+      // From the stop signal on, a kill may come through without the lock (see kill()).
       this.stopping.add(c.Id);
       const grace = timeoutS < 0 ? undefined : cancellableDelay(timeoutS * 1000);
       try {
+        await this.signal(c, signal);
         const ok = grace ? await Promise.race([exit.then(() => true), grace.done.then(() => false)]) : await exit.then(() => true);
         if (ok) return await this.processExit(c, await exit);
       } finally {
