@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { invalid, unavailable } from '../../errors.js';
+import { runTool } from '../spawn-server.js';
 
-const run = promisify(execFile);
+/** execFile's contract (rejects on a non-zero status, with stderr on the error), through the spawn server. */
+async function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<void> {
+  const r = await runTool(cmd, args, opts);
+  if (r.code !== 0) throw Object.assign(new Error(`${cmd} ${args.join(' ')}: exit status ${String(r.code)}`), { stderr: r.stderr });
+}
 
 // A container's root: overlayfs with the image's layers as read-only lowers and the
 // container's own upper/work dirs. The kernel takes the options in one page, so long

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { BerthError, internal, unavailable } from '../../errors.js';
+import { runTool } from '../spawn-server.js';
 import { Coalescer } from './coalescer.js';
 
 // The one way this folder runs host tools (ip, nft, unshare, umount, iptables): argv
@@ -21,19 +21,15 @@ export async function run(cmd: string, args: string[], input?: string): Promise<
 
 /** Run a tool and report its exit status and output, without judging them. */
 export async function runRaw(cmd: string, args: string[], input?: string): Promise<RawResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT' ? unavailable(`${cmd} is not installed on this host`, e) : internal(`${cmd}: ${e.message}`, e));
-    });
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.on('error', () => undefined); // the tool may exit before reading all of stdin
-    child.stdin.end(input ?? '');
-  });
+  try {
+    const r = await runTool(cmd, args, input !== undefined ? { input } : {});
+    // Through sh a missing tool is status 127 with "not found".
+    if (r.code === 127 && /not found/.test(r.stderr)) throw Object.assign(new Error(r.stderr.trim()), { code: 'ENOENT' });
+    return r;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw err.code === 'ENOENT' ? unavailable(`${cmd} is not installed on this host`, err) : internal(`${cmd}: ${err.message}`, err);
+  }
 }
 
 /** Run `ip -batch -` with one command per line (one process for many changes). */

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+
+// Host tools (mount, umount, ip, unshare) run through one long-lived /bin/sh that forks
+// them. Why: node's spawn blocks the event loop ~3 ms per child (it forks berthd itself
+// and waits for the exec), which for 30 containers started and removed at once is ~1 s
+// of a busy daemon; a request here costs berthd a pipe write, the fork is sh's (small).
+// Output goes through files in a private temp dir. Any problem with the server (not
+// started, died, an argument sh cannot carry) falls back to a direct spawn.
+
+export interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ToolOptions {
+  input?: string;
+  cwd?: string;
+}
+
+// Each request is two lines: an id, then the command as shell text whose words are all
+// single-quoted. The job reports "<id> <status>" on sh's stdout (one short write: atomic).
+// `jobs` makes dash reap the jobs that have ended (it does not otherwise while reading),
+// so at most the jobs that ended since the previous request wait as zombies.
+const SERVER_SCRIPT = `D=$1
+while IFS= read -r id && IFS= read -r cmd; do
+  { (eval "$cmd") >"$D/$id.o" 2>"$D/$id.e"; echo "$id $?"; } &
+  jobs >/dev/null
+done`;
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** An idle server goes after this long (a burst of container work keeps it; nothing lingers). */
+const IDLE_MS = 1000;
+
+class SpawnServer {
+  private child: ChildProcess | undefined;
+  private dir = '';
+  private next = 0;
+  private readonly pending = new Map<number, (status: number | null | undefined) => void>();
+  private broken = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Referenced only while answers are awaited: an idle server keeps no process alive. */
+  private stdout: Socket | undefined;
+
+  private ensure(): ChildProcess | undefined {
+    if (this.broken) return undefined;
+    if (this.child) return this.child;
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'berth-spawn-'));
+      this.dir = dir;
+      const child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'berth-spawn', dir], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child.unref();
+      const gone = (): void => {
+        rmSync(dir, { recursive: true, force: true });
+        if (this.child !== child) return; // closed when idle: the next request starts another
+        // Died under us: fail its waiters over to direct spawns, and spawn directly from now on.
+        this.broken = true;
+        this.child = undefined;
+        const waiting = [...this.pending.values()];
+        this.pending.clear();
+        for (const done of waiting) done(undefined);
+      };
+      child.on('error', gone);
+      child.on('exit', gone);
+      child.stdin?.on('error', () => undefined); // seen as the exit
+      const stdout = child.stdout;
+      if (!stdout || !child.stdin) throw new Error('no pipes');
+      this.stdout = stdout as Socket;
+      this.stdout.unref();
+      (child.stdin as Socket).unref();
+      createInterface({ input: stdout }).on('line', (line) => {
+        const [id, status] = line.split(' ');
+        const done = this.pending.get(Number(id));
+        this.pending.delete(Number(id));
+        if (this.pending.size === 0) this.idle();
+        done?.(status === undefined ? null : Number(status));
+      });
+      this.child = child;
+      return child;
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
+  }
+
+  removeDir(): void {
+    if (this.dir !== '') rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private idle(): void {
+    this.stdout?.unref();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const child = this.child;
+      if (!child || this.pending.size > 0) return;
+      this.child = undefined;
+      child.stdin?.end(); // sh reads EOF and exits
+    }, IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  /** undefined when the server cannot take it: the caller spawns directly. */
+  async run(cmd: string, args: string[], opts: ToolOptions): Promise<ToolResult | undefined> {
+    const words = [cmd, ...args, ...(opts.cwd !== undefined ? [opts.cwd] : [])];
+    // sh reads a request per line and C strings end at NUL: such arguments go direct.
+    if (words.some((w) => w.includes('\n') || w.includes('\0'))) return undefined;
+    const child = this.ensure();
+    if (!child?.stdin) return undefined;
+    clearTimeout(this.idleTimer);
+    const id = this.next++;
+    const base = path.join(this.dir, String(id));
+    let stdin = '/dev/null';
+    if (opts.input !== undefined && opts.input !== '') {
+      stdin = `${base}.i`;
+      await writeFile(stdin, opts.input);
+    }
+    const exec = `exec ${[cmd, ...args].map(quote).join(' ')} <${quote(stdin)}`;
+    const text = opts.cwd !== undefined ? `cd ${quote(opts.cwd)} || exit 127; ${exec}` : exec;
+    const status = await new Promise<number | null | undefined>((resolve) => {
+      this.pending.set(id, resolve);
+      this.stdout?.ref();
+      child.stdin?.write(`${id}\n${text}\n`);
+    });
+    const files = [`${base}.o`, `${base}.e`, `${base}.i`];
+    if (status === undefined) {
+      await Promise.all(files.map((f) => rm(f, { force: true })));
+      return undefined;
+    }
+    const [stdout, stderr] = await Promise.all([readFile(files[0] ?? '', 'utf8').catch(() => ''), readFile(files[1] ?? '', 'utf8').catch(() => '')]);
+    await Promise.all(files.map((f) => rm(f, { force: true })));
+    return { code: status, stdout, stderr };
+  }
+}
+
+const server = new SpawnServer();
+// berthd exiting with work in flight: its files go too (sh itself ends at EOF on stdin).
+process.once('exit', () => server.removeDir());
+
+/** Run a host tool (argv, no shell of ours): through the spawn server, else directly. */
+export async function runTool(cmd: string, args: string[], opts: ToolOptions = {}): Promise<ToolResult> {
+  const viaServer = await server.run(cmd, args, opts).catch(() => undefined);
+  return viaServer ?? spawnDirect(cmd, args, opts);
+}
+
+/** A missing tool comes back as status 127 from sh; directly it is ENOENT, rethrown as is. */
+function spawnDirect(cmd: string, args: string[], opts: ToolOptions): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => undefined); // the tool may exit before reading all of stdin
+    child.stdin.end(opts.input ?? '');
+  });
+}

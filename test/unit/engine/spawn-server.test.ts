@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTool } from '../../../src/engine/spawn-server.js';
+
+// Host tools through the long-lived sh: argv must arrive exactly as given (no shell
+// interpretation of ours leaking through), with stdin, cwd, status and both outputs.
+
+describe('runTool', () => {
+  it('passes arguments verbatim, however they are quoted', async () => {
+    const tricky = ["it's", 'a "b"', '$HOME', '`id`', '; rm -rf /', '*', '\\', ''];
+    const r = await runTool('printf', ['%s|', ...tricky]);
+    expect(r).toEqual({ code: 0, stdout: `${tricky.join('|')}|`, stderr: '' });
+  });
+
+  it('feeds stdin, runs in cwd, reports status and stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'spawn-test-'));
+    try {
+      expect((await runTool('cat', [], { input: 'line one\nline two\n' })).stdout).toBe('line one\nline two\n');
+      expect((await runTool('pwd', [], { cwd: dir })).stdout.trim()).toBe(dir);
+      const r = await runTool('sh', ['-c', 'echo out; echo err >&2; exit 3']);
+      expect(r).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps concurrent requests apart', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => runTool('sh', ['-c', `sleep 0.0${i % 3}; echo ${i}; exit ${i % 7}`])));
+    results.forEach((r, i) => expect(r).toEqual({ code: i % 7, stdout: `${i}\n`, stderr: '' }));
+  });
+
+  it('reports a missing tool as status 127 or ENOENT, and a newline argument still works', async () => {
+    const missing = await runTool('/nonexistent/tool', []).then((r) => r.code, (e: NodeJS.ErrnoException) => e.code);
+    expect([127, 'ENOENT']).toContain(missing);
+    expect((await runTool('printf', ['%s', 'a\nb'])).stdout).toBe('a\nb');
+  });
+});
