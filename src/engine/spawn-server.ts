@@ -44,7 +44,8 @@ class SpawnServer {
   private dir = '';
   private next = 0;
   private readonly pending = new Map<number, (status: number | null | undefined) => void>();
-  private broken = false;
+  /** BERTH_SPAWN_SERVER=0: spawn directly (to compare, or on a host without a usable /bin/sh). */
+  private broken = process.env.BERTH_SPAWN_SERVER === '0';
   private idleTimer: NodeJS.Timeout | undefined;
   /** Referenced only while answers are awaited: an idle server keeps no process alive. */
   private stdout: Socket | undefined;

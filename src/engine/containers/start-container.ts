@@ -39,10 +39,13 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
     deps.images.mountRootfs(c.ImageId, paths.dir),
     kind.kind === 'bridge' ? createSandbox(deps.networks, c, kind.networks) : Promise.resolve(undefined),
   ]);
-  const [etc, user] = await Promise.all([writeEtcFiles(paths.dir, c, sandbox, kind), resolveUser(rootfs, c.Config.User)]);
   const cwd = c.Config.WorkingDir || '/';
-  // Docker creates a missing working directory (owned by the container's user).
-  await mkdir(await scopedPath(rootfs, cwd), { recursive: true }).catch(() => undefined);
+  const [etc, user] = await Promise.all([
+    writeEtcFiles(paths.dir, c, sandbox, kind),
+    resolveUser(rootfs, c.Config.User),
+    // Docker creates a missing working directory.
+    scopedPath(rootfs, cwd).then((dir) => mkdir(dir, { recursive: true })).catch(() => undefined),
+  ]);
   for (const m of c.Mounts) {
     if (m.Type === 'volume' && m.Name) {
       await deps.volumes.ensureMounted(m.Name);
@@ -89,10 +92,11 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   };
   // A host whose bounding set lacks some capabilities cannot grant "all" of them (capset fails).
   const spec = buildSpec(def, { ...(deps.runtime.init ? { init: deps.runtime.init } : {}), availableCapabilities: deps.runtime.capabilities });
-  await writeBundle(paths.bundle, spec);
-  // A fresh state dir each start: an old exit.json must not end this run at once.
-  await rm(paths.stateDir, { recursive: true, force: true });
-  await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
+  await Promise.all([
+    writeBundle(paths.bundle, spec),
+    // A fresh state dir each start: an old exit.json must not end this run at once.
+    rm(paths.stateDir, { recursive: true, force: true }).then(() => mkdir(paths.stateDir, { recursive: true, mode: 0o700 })),
+  ]);
   const created = await deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, tty: c.Config.Tty, openStdin: c.Config.OpenStdin });
   await deps.runtime.driver.start(c.Id);
   return { pid: created.initPid, sandbox };
