@@ -157,7 +157,10 @@ export class Lifecycle {
     await this.deps.registry.save(c);
     this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
     this.waiters.exited(c.Id, exit.exitCode);
-    await this.teardown(c, runtimeGone);
+    // An AutoRemove container is going anyway: its rootfs is unmounted while the network is
+    // released, not after (`docker run --rm` waits for the removal).
+    const goes = !restart && c.HostConfig.AutoRemove;
+    await Promise.all([this.teardown(c, runtimeGone), goes ? this.deps.images.unmountRootfs(this.deps.registry.paths(c.Id).dir).catch(() => undefined) : undefined]);
     await this.deps.registry.save(c);
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
     else if (c.HostConfig.AutoRemove) void this.autoRemove(c).catch(() => undefined);
