@@ -10,7 +10,7 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   const program = new Command('berth');
   program
     .description('Run multi-container applications described by a Compose file, on berth\'s own engine')
-    .version('0.1.0', '-v, --version-flag', 'print the berth version')
+    .version('0.1.0', '-v, --version', 'print the berth version')
     .option('-f, --file <file>', 'compose configuration file (repeatable, - for stdin)', collect, undefined)
     .option('-p, --project-name <name>', 'project name')
     .option('--project-directory <dir>', 'alternate working directory (default: the first file\'s directory)')
