@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
 import type { EngineClient } from '../../client/engine-client.js';
+import { forEachTarget } from '../for-each-target.js';
 
 // The verbs that take a list of containers and make one call each: docker prints each
 // name it handled on stdout, each failure on stderr, and exits 1 if any failed.
@@ -61,17 +62,7 @@ export function registerLifecycle(group: Command): void {
     (verb.options ? verb.options(cmd) : cmd).action(
       action(async (ids: string[], opts: Record<string, unknown>, self: Command) => {
         const client = await engineFor(self);
-        let failed = false;
-        for (const id of ids) {
-          try {
-            await verb.call(client, id, opts);
-            process.stdout.write(`${id}\n`);
-          } catch (err) {
-            failed = true;
-            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
-          }
-        }
-        return failed ? 1 : 0;
+        return forEachTarget(ids, (id) => verb.call(client, id, opts));
       }),
     );
   }

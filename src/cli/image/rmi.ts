@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { imagesFor } from '../engine.js';
+import { forEachTarget } from '../for-each-target.js';
 
 // `berth rmi [-f] IMAGE...` / `berth image rm`: untag, and delete images left without tags.
 export function defineRmi(parent: Command, name: string): Command {
@@ -13,19 +14,16 @@ export function defineRmi(parent: Command, name: string): Command {
     .action(
       action(async (refs: string[], o: { force?: boolean; prune: boolean }, cmd: Command) => {
         const images = await imagesFor(cmd);
-        let failed = false;
-        for (const ref of refs) {
-          try {
-            for (const item of await images.remove(ref, { force: o.force === true, noPrune: !o.prune })) {
+        return forEachTarget(
+          refs,
+          (ref) => images.remove(ref, { force: o.force === true, noPrune: !o.prune }),
+          (_ref, removed) => {
+            for (const item of removed) {
               if (item.Untagged !== undefined) process.stdout.write(`Untagged: ${item.Untagged}\n`);
               if (item.Deleted !== undefined) process.stdout.write(`Deleted: ${item.Deleted}\n`);
             }
-          } catch (err) {
-            failed = true;
-            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
-          }
-        }
-        return failed ? 1 : 0;
+          },
+        );
       }),
     );
 }

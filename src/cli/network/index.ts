@@ -4,6 +4,7 @@ import { engineFor } from '../engine.js';
 import type { NetworkRecord } from '../../engine/types.js';
 import { selectPath } from '../format-path.js';
 import { renderTable } from '../table.js';
+import { forEachTarget } from '../for-each-target.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -75,17 +76,7 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (names: string[], _o: unknown, cmd: Command) => {
         const client = await engineFor(cmd);
-        let failed = false;
-        for (const n of names) {
-          try {
-            await client.request('DELETE', `/networks/${encodeURIComponent(n)}`);
-            process.stdout.write(`${n}\n`);
-          } catch (err) {
-            failed = true;
-            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
-          }
-        }
-        return failed ? 1 : 0;
+        return forEachTarget(names, (n) => client.request('DELETE', `/networks/${encodeURIComponent(n)}`));
       }),
     );
 

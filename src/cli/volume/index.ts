@@ -4,6 +4,7 @@ import { engineFor } from '../engine.js';
 import type { VolumeRecord } from '../../engine/types.js';
 import { selectPath } from '../format-path.js';
 import { humanSize, renderTable } from '../table.js';
+import { forEachTarget } from '../for-each-target.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -69,17 +70,7 @@ export function registerVolumeCommands(program: Command): void {
     .action(
       action(async (names: string[], o: { force?: boolean }, cmd: Command) => {
         const client = await engineFor(cmd);
-        let failed = false;
-        for (const n of names) {
-          try {
-            await client.request('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: o.force === true } });
-            process.stdout.write(`${n}\n`);
-          } catch (err) {
-            failed = true;
-            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
-          }
-        }
-        return failed ? 1 : 0;
+        return forEachTarget(names, (n) => client.request('DELETE', `/volumes/${encodeURIComponent(n)}`, { query: { force: o.force === true } }));
       }),
     );
 
