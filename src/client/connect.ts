@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
 import { invalid, unavailable } from '../errors.js';
 import { EngineClient } from './engine-client.js';
+import { socketAnswers } from '../socket-answers.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
 // (unix:// only), else berth's default; when nothing answers on berth's own socket,
@@ -24,21 +24,11 @@ export function engineSocket(globals: ConnectGlobals, env: NodeJS.ProcessEnv = p
   return socketFromHost(host);
 }
 
-function answers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const conn = net.connect(socket);
-    conn.on('connect', () => {
-      conn.destroy();
-      resolve(true);
-    });
-    conn.on('error', () => resolve(false));
-  });
-}
 
 export async function connectEngine(globals: ConnectGlobals, env: NodeJS.ProcessEnv = process.env): Promise<EngineClient> {
   const socket = engineSocket(globals, env);
   const client = new EngineClient(socket);
-  if (await answers(socket)) return client;
+  if (await socketAnswers(socket)) return client;
   const logFile = await startDaemon(socket, env);
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { berthPaths, socketFromHost } from '../config/paths.js';
+import { socketAnswers } from '../socket-answers.js';
 
 // berthd: the engine behind a Docker Engine API socket. Heavy modules (the engine, the
 // server) are imported after the arguments are read, so `--help` and a refused start
@@ -56,17 +56,6 @@ function readArgs(argv: string[]): Args {
   };
 }
 
-/** Is some berthd already answering on this socket? */
-function socketAnswers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const conn = net.connect(socket);
-    conn.on('connect', () => {
-      conn.destroy();
-      resolve(true);
-    });
-    conn.on('error', () => resolve(false));
-  });
-}
 
 /**
  * One berthd per state: two restoring the same containers would both re-attach and

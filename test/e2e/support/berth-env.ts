@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
+import { socketAnswers } from '../../../src/socket-answers.js';
 
 // A private engine for one e2e file: berthd on its own socket with its own BERTH_ROOT and
 // BERTH_RUN under /tmp, the built CLI run as a user types it, and project folders written
@@ -44,7 +44,7 @@ export class BerthEnv {
       stdio: 'ignore',
     });
     try {
-      await pollUntil(() => answers(this.socket), 15_000, 'berthd to listen');
+      await pollUntil(() => socketAnswers(this.socket), 15_000, 'berthd to listen');
     } catch (err) {
       throw new Error(`${(err as Error).message}; berthd log:\n${this.daemonLog()}`);
     }
@@ -135,13 +135,3 @@ export async function pollUntil(check: () => boolean | Promise<boolean>, timeout
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function answers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const conn = net.connect(socket);
-    conn.on('connect', () => {
-      conn.destroy();
-      resolve(true);
-    });
-    conn.on('error', () => resolve(false));
-  });
-}
