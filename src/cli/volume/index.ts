@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
 import type { VolumeRecord } from '../../engine/types.js';
-import { selectPath } from '../format-path.js';
+import { inspectEach } from '../inspect-each.js';
 import { humanSize, renderTable } from '../table.js';
 import { forEachTarget } from '../for-each-target.js';
 
@@ -56,9 +56,7 @@ export function registerVolumeCommands(program: Command): void {
     .action(
       action(async (names: string[], o: { format?: string }, cmd: Command) => {
         const client = await engineFor(cmd);
-        const found = await Promise.all(names.map((n) => client.request('GET', `/volumes/${encodeURIComponent(n)}`)));
-        if (o.format) for (const item of found) process.stdout.write(`${selectPath(item, o.format)}\n`);
-        else process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+        return inspectEach(client, names, (n) => `/volumes/${n}`, o.format);
       }),
     );
 
