@@ -16,7 +16,7 @@ DIR=$HERE/$EXAMPLE
 [ -f "$DIR/compose.yaml" ] || { echo "no example named $EXAMPLE (try: quickstart, web-db, profiles)" >&2; exit 2; }
 
 if [ -n "${BERTH:-}" ]; then :
-elif [ -f "$HERE/../dist/cli/main.js" ]; then BERTH="node $HERE/../dist/cli/main.js"
+elif [ -f "$HERE/../dist/cli/main.js" ]; then BERTH="$HERE/../bin/berth"
 elif command -v berth >/dev/null 2>&1; then BERTH=berth
 else echo "berth is not built: run npm run build first" >&2; exit 1
 fi

@@ -17,6 +17,8 @@ export const describe = 'berth up -d --wait → all ready, and down: chain10 (1 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const CLI = path.join(repo, 'dist', 'cli', 'main.js');
+const CLI_BIN = path.join(repo, 'bin', 'berth');
+const DAEMON_BIN = path.join(repo, 'bin', 'berthd');
 const DAEMON = path.join(repo, 'dist', 'daemon', 'main.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -33,7 +35,7 @@ export async function run() {
   const socket = path.join(base, 'berth.sock');
   const env = { ...process.env, BERTH_ROOT: path.join(base, 'root'), BERTH_RUN: path.join(base, 'run'), BERTH_HOST: `unix://${socket}`, NO_COLOR: '1' };
   delete env.DOCKER_HOST;
-  const daemon = spawn(process.execPath, [DAEMON, '--host', `unix://${socket}`, '--log-file', path.join(base, 'berthd.log')], { env, stdio: 'ignore' });
+  const daemon = spawn(DAEMON_BIN, ['--host', `unix://${socket}`, '--log-file', path.join(base, 'berthd.log')], { env, stdio: 'ignore' });
   const rows = [];
   try {
     await until(() => answers(socket), 15000, 'berthd');
@@ -80,7 +82,7 @@ export async function run() {
 }
 
 function berth(env, cwd, args) {
-  return execFileSync(process.execPath, [CLI, ...args], { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(CLI_BIN, [...args], { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**

@@ -47,7 +47,7 @@ export async function run() {
   const dir = mkdtempSync('/tmp/berth-bench-');
   const socket = path.join(dir, 'd.sock');
   const env = { ...process.env, BERTH_ROOT: path.join(dir, 'root'), BERTH_RUN: path.join(dir, 'run') };
-  const daemon = spawn(process.execPath, [path.join(repo, 'dist', 'daemon', 'main.js'), '--host', `unix://${socket}`], { env, stdio: 'ignore' });
+  const daemon = spawn(path.join(repo, 'bin', 'berthd'), ['--host', `unix://${socket}`], { env, stdio: 'ignore' });
   const client = new EngineClient(socket);
   const rows = [];
   try {
@@ -60,7 +60,7 @@ export async function run() {
 
     const cli = path.join(repo, 'dist', 'cli', 'main.js');
     if (existsSync(cli)) {
-      const ms = timeCommand(process.execPath, [cli, '-H', `unix://${socket}`, 'container', 'run', '--rm', 'bb', '/bin/true'], env);
+      const ms = timeCommand(path.join(repo, 'bin', 'berth'), ['-H', `unix://${socket}`, 'container', 'run', '--rm', 'bb', '/bin/true'], env);
       rows.push({ label: 'berth container run --rm bb /bin/true (median)', value: ms.toFixed(1), unit: 'ms', target: '≤ 67 ms (0.15 × docker 450 ms)' });
     }
     if (existsSync(DOCKER)) {

@@ -5,6 +5,7 @@ import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
 import { invalid, unavailable } from '../errors.js';
 import { EngineClient } from './engine-client.js';
 import { socketAnswers } from '../socket-answers.js';
+import { startupEnv } from '../config/node-env.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
 // (unix:// only), else berth's default; when nothing answers on berth's own socket,
@@ -47,7 +48,7 @@ async function startDaemon(socket: string, env: NodeJS.ProcessEnv): Promise<stri
   mkdirSync(paths.run, { recursive: true, mode: 0o711 });
   const fd = openSync(logFile, 'a');
   try {
-    const child = spawn(process.execPath, [main, '--host', `unix://${socket}`, '--log-file', logFile], { detached: true, stdio: ['ignore', fd, fd], env });
+    const child = spawn(process.execPath, [main, '--host', `unix://${socket}`, '--log-file', logFile], { detached: true, stdio: ['ignore', fd, fd], env: startupEnv(env) });
     child.unref();
   } finally {
     closeSync(fd);

@@ -12,6 +12,9 @@ import { socketAnswers } from '../../../src/socket-answers.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = path.join(repo, 'dist', 'cli', 'main.js');
 const DAEMON = path.join(repo, 'dist', 'daemon', 'main.js');
+// Run through the launchers, as a user's `berth` is.
+const CLI_BIN = path.join(repo, 'bin', 'berth');
+const DAEMON_BIN = path.join(repo, 'bin', 'berthd');
 
 export interface RunResult {
   code: number | null;
@@ -39,7 +42,7 @@ export class BerthEnv {
   /** Start berthd and import the busybox image as bb:latest. */
   async start(): Promise<void> {
     if (!existsSync(CLI) || !existsSync(DAEMON)) throw new Error('berth is not built: run npm run build');
-    this.daemon = spawn(process.execPath, [DAEMON, '--host', `unix://${this.socket}`, '--log-file', path.join(this.base, 'berthd.log')], {
+    this.daemon = spawn(DAEMON_BIN, ['--host', `unix://${this.socket}`, '--log-file', path.join(this.base, 'berthd.log')], {
       env: this.env,
       stdio: 'ignore',
     });
@@ -71,7 +74,7 @@ export class BerthEnv {
 
   /** Start the CLI and hand back the process (foreground `up`, signals). */
   spawn(args: string[], cwd?: string): ChildProcess {
-    return spawn(process.execPath, [CLI, ...args], { cwd: cwd ?? this.base, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn(CLI_BIN, [...args], { cwd: cwd ?? this.base, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Write a project folder: { "compose.yaml": "...", "html/index.html": "..." }. */

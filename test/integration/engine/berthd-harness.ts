@@ -10,6 +10,7 @@ import { busyboxTarball } from '../../support/busybox-rootfs.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const DAEMON_MAIN = path.join(repo, 'dist', 'daemon', 'main.js');
+const DAEMON_BIN = path.join(repo, 'bin', 'berthd');
 
 export interface Berthd {
   dir: string;
@@ -61,7 +62,7 @@ export async function startBerthd(opts: { runtime?: string } = {}): Promise<Bert
     env,
     process: undefined as unknown as ChildProcess,
     async start() {
-      d.process = spawn(process.execPath, [DAEMON_MAIN, '--host', `unix://${socket}`, '--root', root, '--run', run], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      d.process = spawn(DAEMON_BIN, ['--host', `unix://${socket}`, '--root', root, '--run', run], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       const proc = d.process;
       await pollUntil(() => {
         // A berthd that died (missing binaries, bad state) fails the start at once.
