@@ -4,12 +4,13 @@ import path from 'node:path';
 import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
 import { invalid, unavailable } from '../errors.js';
 import { EngineClient } from './engine-client.js';
-import { socketAnswers } from '../socket-answers.js';
+import { negotiateVersion, pingEngine } from './negotiate.js';
 import { startupEnv } from '../config/node-env.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
 // (unix:// only), else berth's default; when nothing answers on berth's own socket,
-// berthd is started detached and waited for, so one command is enough for a user.
+// berthd is started detached and waited for, so one command is enough for a user. The
+// first /_ping also settles the API version to speak (berthd or a real dockerd).
 
 const START_DEADLINE_MS = 5000;
 const POLL_MS = 20;
@@ -28,12 +29,13 @@ export function engineSocket(globals: ConnectGlobals, env: NodeJS.ProcessEnv = p
 
 export async function connectEngine(globals: ConnectGlobals, env: NodeJS.ProcessEnv = process.env): Promise<EngineClient> {
   const socket = engineSocket(globals, env);
-  const client = new EngineClient(socket);
-  if (await socketAnswers(socket)) return client;
+  const answer = await pingEngine(socket);
+  if (answer) return new EngineClient(socket, negotiateVersion(answer.apiVersion, socket));
   const logFile = await startDaemon(socket, env);
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
-    if (await client.ping()) return client;
+    const started = await pingEngine(socket);
+    if (started) return new EngineClient(socket, negotiateVersion(started.apiVersion, socket));
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw unavailable(`berthd did not answer on unix://${socket} within ${START_DEADLINE_MS / 1000} s; see its log: ${logFile}`);

@@ -24,14 +24,16 @@ export interface ProgressLine {
 export class ImagesClient {
   constructor(private readonly engine: EngineClient) {}
 
-  list(opts: { all?: boolean; filters?: Record<string, string[]>; digests?: boolean } = {}): Promise<ImageSummaryWire[]> {
-    return this.engine.request<ImageSummaryWire[]>('GET', '/images/json', {
+  /** dockerd sends null for an empty RepoTags/RepoDigests (Go's nil slice): read as []. */
+  async list(opts: { all?: boolean; filters?: Record<string, string[]>; digests?: boolean } = {}): Promise<ImageSummaryWire[]> {
+    const list = await this.engine.request<ImageSummaryWire[]>('GET', '/images/json', {
       query: {
         all: opts.all ? 1 : undefined,
         digests: opts.digests ? 1 : undefined,
         filters: opts.filters && Object.keys(opts.filters).length > 0 ? JSON.stringify(opts.filters) : undefined,
       },
     });
+    return list.map((image) => ({ ...image, RepoTags: image.RepoTags ?? [], RepoDigests: image.RepoDigests ?? [] }));
   }
 
   inspect(ref: string): Promise<ImageInspectWire> {

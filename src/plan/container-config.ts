@@ -95,8 +95,9 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
     body.OpenStdin = true;
     body.AttachStdin = true;
   }
-  // Every endpoint at create (Engine API 1.44 semantics, which berthd follows): the
-  // container is on all its networks before its process starts.
+  // Every endpoint, primary first (Engine API 1.44 semantics, which berthd follows). For
+  // dockerd before 1.44 the client creates on the primary and connects the rest before
+  // start: either way the container is on all its networks before its process starts.
   if (networking.primary) {
     const all = [networking.primary, ...networking.extra];
     body.NetworkingConfig = { EndpointsConfig: Object.fromEntries(all.map((e) => [e.network, e.endpoint])) };

@@ -4,8 +4,10 @@ import { networkName } from './naming.js';
 
 // The network side of a container: its network mode and one endpoint per network, with
 // the names it answers to (service name, aliases, container name) and a fixed address.
-// API 1.41 engines take one endpoint at create time; the others are connected before
-// start (one ConnectNetwork operation each).
+// The create body carries every endpoint, primary first (Engine API 1.44, which berthd
+// follows); for an engine that speaks less (dockerd 20.10: 1.41), the client creates on
+// the primary and connects the others before start, as Compose does
+// (client/api/plan-engine.ts).
 
 export interface ContainerNetworking {
   mode: string;

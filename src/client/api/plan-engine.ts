@@ -5,12 +5,14 @@ import type { VolumeCreateBody } from './volumes.js';
 import type { EngineApi } from './engine-api.js';
 import { ContainerWatch } from './container-watch.js';
 import type { ContainerCreateBody, EndpointConfig } from './wire.js';
+import { versionAtLeast } from '../negotiate.js';
 
 // The executor's engine: each plan operation as one typed API call. Removals treat "not
 // found" as done (they are idempotent: `down` after a half-failed `up` must not trip).
 
 export class ApiPlanEngine implements PlanEngine {
   private readonly watch: ContainerWatch;
+  private everyEndpoint: Promise<boolean> | undefined;
 
   constructor(private readonly api: EngineApi, project: string) {
     this.watch = new ContainerWatch(api.containers, api.events, project);
@@ -51,8 +53,36 @@ export class ApiPlanEngine implements PlanEngine {
     return ignoreMissing(this.api.volumes.remove(name));
   }
 
+  /**
+   * Engine API 1.44 takes every network endpoint at create. Before 1.44 dockerd (20.10:
+   * 1.41) refuses more than one, so, as Compose does there, the container is created on
+   * its primary network (HostConfig.NetworkMode) and connected to the others, in priority
+   * order with their aliases and addresses, before anything starts it. berthd speaks 1.41
+   * but takes every endpoint at create (and cannot yet connect a container that has not
+   * started), so it gets the single create.
+   */
   async createContainer(name: string, body: ContainerCreateBody): Promise<void> {
-    await this.api.containers.create(name, body);
+    const endpoints = body.NetworkingConfig?.EndpointsConfig ?? {};
+    const networks = Object.keys(endpoints);
+    if (networks.length <= 1 || (await this.takesEveryEndpoint())) {
+      await this.api.containers.create(name, body);
+      return;
+    }
+    const mode = body.HostConfig.NetworkMode;
+    const primary = mode !== undefined && mode in endpoints ? mode : (networks[0] as string);
+    await this.api.containers.create(name, { ...body, NetworkingConfig: { EndpointsConfig: { [primary]: endpoints[primary] ?? {} } } });
+    for (const network of networks) {
+      if (network !== primary) await this.connectNetwork(name, network, endpoints[network] ?? {});
+    }
+  }
+
+  /** Asked once, and only when a container has several networks: /version names berthd. */
+  private takesEveryEndpoint(): Promise<boolean> {
+    if (versionAtLeast(this.api.client.version, '1.44')) return Promise.resolve(true);
+    return (this.everyEndpoint ??= this.api.system.version().then(
+      (v) => v.Platform?.Name === 'berth',
+      () => false,
+    ));
   }
 
   async connectNetwork(container: string, network: string, endpoint: EndpointConfig): Promise<void> {

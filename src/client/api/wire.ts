@@ -183,6 +183,8 @@ export interface ExecInspect {
 }
 
 export interface VersionInfo {
+  /** "berth" from berthd; dockerd names its distribution ("Docker Engine - Community") or sends "". */
+  Platform?: { Name: string };
   Version: string;
   ApiVersion: string;
   MinAPIVersion?: string;
