@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commandWord, entriesFor, type CommandWord, type Named } from './command-word.js';
+import { commandWord, entriesFor, versionOnly, type CommandWord, type Named } from './command-word.js';
 
 // Every command group registers itself here. One entry per group keeps the list of
 // commands visible in one place.
@@ -8,8 +8,9 @@ import { commandWord, entriesFor, type CommandWord, type Named } from './command
 // anything, so a group's registration modules are loaded only when the command line
 // names one of its top-level words (`berth container run` loads the container group
 // alone); without a known word (no command, `help`, a typo) every group is loaded, so
-// help and "unknown command" are what they always were. Registration modules import
-// only commander and flag helpers; each action imports its implementation on first use.
+// help and "unknown command" are what they always were; `berth -v` alone loads none.
+// Registration modules import only commander and flag helpers; each action imports its
+// implementation on first use.
 
 /** `named`: the command line's word for this group and what follows it, when the group is loaded alone. */
 type Register = (program: Command, named?: CommandWord) => void | Promise<void>;
@@ -35,7 +36,9 @@ export async function registerCommands(program: Command, argv: readonly string[]
   // Global flags go before the command, as with `docker compose` (see compose/index.ts):
   // set here too, so parsing is the same whichever groups are loaded.
   program.enablePositionalOptions();
-  const named = commandWord(program, argv.slice(2));
+  const args = argv.slice(2);
+  if (versionOnly(program, args)) return;
+  const named = commandWord(program, args);
   const groups = entriesFor(commandGroups, named?.word);
   const registers = await Promise.all(groups.map((g) => g.load()));
   // A group loaded alone gets the rest of the command line, to load only the subcommand it names.

@@ -45,4 +45,5 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-await main();
+// Not a top-level await: the bundle (scripts/build-bundle.mjs) is a CommonJS script, for V8's code cache.
+void main();

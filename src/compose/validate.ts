@@ -1,10 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ComposeError, formatKeyPath, type KeyPath, type Locator, type SourcePosition } from './errors.js';
+import { precompiledValidator } from './precompiled-validator.js';
 
 // Schema check of the merged, interpolated tree against schemas/compose.schema.json.
-// The CLI uses the validator precompiled by scripts/build-schema.mjs (next to this file
-// in dist/compose/); running from src/ (vitest) there is none, so compile it once here.
+// The CLI's bundle carries the validator precompiled by scripts/build-schema.mjs (see
+// precompiled-validator.ts); running from src/ (vitest) there is none, so ajv compiles the
+// schema here, once, on first use.
 
 /** The subset of ajv's ErrorObject we read (kept local so the CLI need not load ajv's types). */
 export interface SchemaIssue {
@@ -18,24 +21,20 @@ export interface SchemaIssue {
 
 type ValidateFunction = ((data: unknown) => boolean) & { errors?: SchemaIssue[] | null };
 
-async function loadValidator(): Promise<ValidateFunction> {
-  const precompiled = new URL('./schema-validator.js', import.meta.url);
-  if (existsSync(fileURLToPath(precompiled))) {
-    const mod = (await import(precompiled.href)) as { default: ValidateFunction };
-    return mod.default;
-  }
-  // src/compose/ and dist/compose/ are both two levels below the package root.
+/** ajv, compiling the schema here: only when no validator was precompiled into the bundle. */
+function compileValidator(): ValidateFunction {
+  // src/compose/ is two levels below the package root. ajv is CommonJS: its class is
+  // module.exports and also module.exports.default; require() keeps this synchronous.
   const schemaFile = fileURLToPath(new URL('../../schemas/compose.schema.json', import.meta.url));
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
-  const ajvModule = (await import('ajv')) as unknown as { default: unknown };
-  // ajv is CommonJS: its class is module.exports and also module.exports.default.
-  const exported = ajvModule.default as { default?: unknown };
+  const exported = createRequire(import.meta.url)('ajv') as { default?: unknown };
   const AjvClass = (exported.default ?? exported) as new (opts: Record<string, unknown>) => { compile(s: unknown): ValidateFunction };
   // The options scripts/build-schema.mjs precompiles with, so tests judge as the CLI does.
   return new AjvClass({ allErrors: true, strict: false, inlineRefs: false }).compile(schema);
 }
 
-const validator: ValidateFunction = await loadValidator();
+let validator: ValidateFunction | undefined;
+const schemaValidator = (): ValidateFunction => (validator ??= (precompiledValidator as ValidateFunction | undefined) ?? compileValidator());
 
 /** Walks the tree along an ajv instancePath, turning array indexes into numbers. */
 function toKeyPath(tree: unknown, instancePath: string): (string | number)[] {
@@ -159,8 +158,9 @@ export function locateNearest(locator: Locator, path: KeyPath): SourcePosition |
 
 /** Throws one ComposeError for the most specific schema violation, if any. */
 export function validateSchema(tree: Record<string, unknown>, locator: Locator): void {
-  if (validator(tree)) return;
-  const best = mostSpecific(tree, validator.errors ?? []);
+  const validate = schemaValidator();
+  if (validate(tree)) return;
+  const best = mostSpecific(tree, validate.errors ?? []);
   if (best === undefined) throw new ComposeError('schema', 'compose file does not match the Compose schema');
   const position = locateNearest(locator, best.subject);
   throw new ComposeError('schema', describeIssue(best.issue, best.path), { position, keyPath: best.subject });

@@ -149,4 +149,5 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
 }
 
-await main();
+// Not a top-level await: the bundle (scripts/build-bundle.mjs) is a CommonJS script, for V8's code cache.
+void main();

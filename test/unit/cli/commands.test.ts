@@ -66,7 +66,8 @@ test('a known word loads its group alone, and in it the command alone; no word, 
   expect(subWords(compose, 'compose')).toEqual(['up']);
   expect(subWords(await registered('compose', 'help'), 'compose')).toEqual(subWords(everything, 'compose'));
   expect(topWords(await registered('image', 'ls')).sort()).toEqual(['images', 'import', 'load', 'save', 'rmi', 'tag', 'image'].sort());
-  for (const argv of [[], ['help', 'up'], ['--help', 'up'], ['upp'], ['--debug']]) {
+  for (const argv of [['-v'], ['--debug', '--version']]) expect(topWords(await registered(...argv))).toEqual([]);
+  for (const argv of [[], ['help', 'up'], ['--help', 'up'], ['upp'], ['--debug'], ['-v', '--help']]) {
     expect(topWords(await registered(...argv))).toEqual(allWords);
   }
 });
