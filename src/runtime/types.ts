@@ -113,6 +113,9 @@ export interface CreateOptions {
   stateDir: string;
   /** Docker json-file log path. */
   logPath: string;
+  /** json-file rotation (HostConfig.LogConfig max-size / max-file): bytes, and files kept */
+  logMaxSize?: number;
+  logMaxFiles?: number;
   tty?: boolean;
   openStdin?: boolean;
 }
@@ -129,6 +132,8 @@ export interface ExecOptions {
 
 export interface ExecResult {
   exitCode: number;
+  /** the process's host pid, when the runtime wrote it */
+  pid?: number;
   stdout: Buffer;
   stderr: Buffer;
 }

@@ -20,7 +20,11 @@ export function pipeContainerOutput(socket: Duplex, head: Buffer, tty: boolean):
   });
 }
 
-/** Forward our stdin to the container (interactive runs); raw mode when we have a TTY. */
+/**
+ * Forward our stdin to the container (interactive runs); raw mode when we have a TTY.
+ * When our stdin ends the connection is half-closed (the engine then closes a StdinOnce
+ * container's stdin, as docker does), and the output still comes until the engine ends it.
+ */
 export function forwardStdin(socket: Duplex, tty: boolean): () => void {
   if (tty && process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdin.pipe(socket);
@@ -29,4 +33,19 @@ export function forwardStdin(socket: Duplex, tty: boolean): () => void {
     if (tty && process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
   };
+}
+
+/**
+ * Keeps a container's or exec's terminal the size of ours, as docker does: once now (after
+ * the start) and on every SIGWINCH. Nothing to do when our stdout is not a terminal.
+ */
+export function followTerminalSize(resize: (rows: number, cols: number) => Promise<unknown>): () => void {
+  const out = process.stdout;
+  if (!out.isTTY) return () => undefined;
+  const send = (): void => {
+    if (out.rows > 0 && out.columns > 0) void resize(out.rows, out.columns).catch(() => undefined);
+  };
+  send();
+  out.on('resize', send);
+  return () => out.off('resize', send);
 }

@@ -40,9 +40,11 @@ export function registerExec(group: Command): void {
           await client.request('POST', `/exec/${created.Id}/start`, { body: { Detach: true, Tty: tty } });
           return 0;
         }
-        const [{ forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([import('./attach-io.js'), client.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } })]);
+        const [{ followTerminalSize, forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([import('./attach-io.js'), client.hijack('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } })]);
         const stopStdin = opts.interactive ? forwardStdin(socket, tty) : () => undefined;
+        const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/exec/${created.Id}/resize`, { query: { h, w } })) : () => undefined;
         await pipeContainerOutput(socket, head, tty);
+        stopResize();
         stopStdin();
         const inspect = await client.request<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
         return inspect.ExitCode ?? 0;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { engineFor } from '../engine.js';
-import { forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
 import { createBody, type RunFlags } from './run-flags.js';
 import type { RunOptions } from './run.js';
 
@@ -66,8 +66,10 @@ export async function runContainer(image: string, command: string[], opts: RunOp
     if (opts.rm) await removeQuietly(client, id);
     throw err;
   }
+  const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
   const result = await waited;
   await output;
+  stopResize();
   stopStdin();
   if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
   return result.StatusCode;

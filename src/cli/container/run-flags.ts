@@ -51,6 +51,8 @@ export interface RunFlags {
   dns: string[];
   shmSize?: string;
   rm?: boolean;
+  logDriver?: string;
+  logOpt?: string[];
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -72,6 +74,8 @@ export function addRunFlags(cmd: Command): Command {
     .option('--network-alias <alias>', 'add a network-scoped alias', collect, [])
     .option('--ip <addr>', 'IPv4 address on the network')
     .option('-h, --hostname <name>', 'container host name')
+    .option('--log-driver <driver>', 'logging driver for the container (json-file)')
+    .option('--log-opt <key=value>', 'log driver options (max-size, max-file)', collect, [])
     .helpOption('--help', 'display help for command')
     .option('--restart <policy>', 'restart policy: no, always, on-failure[:N], unless-stopped')
     .option('-m, --memory <bytes>', 'memory limit')
@@ -294,7 +298,7 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
       ExtraHosts: flags.addHost,
       Dns: flags.dns,
       ShmSize: flags.shmSize ? parseBytes(flags.shmSize, '--shm-size') : 0,
-      LogConfig: { Type: 'json-file', Config: {} },
+      LogConfig: { Type: flags.logDriver ?? 'json-file', Config: keyValues(flags.logOpt ?? [], '--log-opt') },
     },
     NetworkingConfig: endpoint ? { EndpointsConfig: endpoint } : undefined,
   };

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Engine } from '../../engine/engine.js';
-import { inputOf, outputOf } from '../../engine/containers/attach.js';
+import { attach, resizeContainer } from '../../engine/containers/attach.js';
 import type { HostConfig } from '../../engine/containers/model.js';
 import { frame, streamLogs, type LogOptions } from '../../engine/containers/log-stream.js';
 import { top } from '../../engine/containers/top.js';
@@ -18,6 +18,14 @@ function intParam(ctx: RouteContext, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n)) throw invalid(`invalid value for ${name}: ${v}`);
   return n;
+}
+
+/** h and w of a resize (Docker: unsigned integers, both required). */
+export function ttySize(ctx: RouteContext): { rows: number; cols: number } {
+  const rows = intParam(ctx, 'h');
+  const cols = intParam(ctx, 'w');
+  if (rows === undefined || cols === undefined || rows < 0 || cols < 0 || rows > 0xffff || cols > 0xffff) throw invalid('resize: h and w must be integers from 0 to 65535');
+  return { rows, cols };
 }
 
 /** since/until: unix seconds (fractional) or RFC 3339. */
@@ -134,22 +142,31 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
   router.post('/containers/:id/attach', async (ctx) => {
     const c = containers.get(ctx.params.id ?? '');
     const tty = c.Config.Tty;
-    const wantStdin = queryBool(ctx.query, 'stdin');
+    const wantStdin = queryBool(ctx.query, 'stdin') && c.Config.OpenStdin;
     const conn = hijack(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
     const ctl = new AbortController();
     conn.socket.on('close', () => ctl.abort());
     conn.socket.on('error', () => ctl.abort());
-    if (wantStdin && c.Config.OpenStdin) inputOf(containers, c, conn.socket, conn.rest, ctl.signal);
-    await outputOf(containers, c, {
+    await attach(containers, c, {
       stdout: queryBool(ctx.query, 'stdout'),
       stderr: queryBool(ctx.query, 'stderr'),
       logs: queryBool(ctx.query, 'logs'),
       stream: queryBool(ctx.query, 'stream'),
-      write: (stream, data) => conn.socket.write(tty ? data : frame(stream, data)),
+      ...(wantStdin ? { stdin: { from: conn.socket, first: conn.rest } } : {}),
+      write: (stream, data) => conn.socket.destroyed || conn.socket.write(tty ? data : frame(stream, data)),
+      drain: conn.socket,
       signal: ctl.signal,
     });
     conn.socket.end();
     return HANDLED;
+  });
+
+  router.post('/containers/:id/resize', async (ctx) => {
+    const c = containers.get(ctx.params.id ?? '');
+    const { rows, cols } = ttySize(ctx);
+    if (!containers.lifecycle.isRunning(c)) throw containersNotRunning(c.Id);
+    await resizeContainer(containers, c, rows, cols);
+    return new Reply(200);
   });
 
   // The tar code loads on first use: berthd starts faster without it.

@@ -2,6 +2,7 @@ import type { Engine } from '../../engine/engine.js';
 import { frame } from '../../engine/containers/log-stream.js';
 import { obj, bool } from '../../engine/containers/wire-check.js';
 import { hijack } from '../hijack.js';
+import { ttySize } from './containers.js';
 import { HANDLED, Reply, type Router } from '../router.js';
 
 // /containers/:id/exec and /exec/:id/...: create, start (hijacked stream, or detached),
@@ -14,10 +15,9 @@ export function registerExecRoutes(router: Router, engine: Engine): void {
 
   router.get('/exec/:id/json', (ctx) => execs.inspect(ctx.params.id ?? ''));
 
-  // Execs run without a pseudo-terminal here (output is piped), so there is no window
-  // size to change; the request is still checked against a real exec instance.
   router.post('/exec/:id/resize', (ctx) => {
-    execs.get(ctx.params.id ?? '');
+    const { rows, cols } = ttySize(ctx);
+    execs.resize(ctx.params.id ?? '', rows, cols);
     return new Reply(200);
   });
 
@@ -27,7 +27,8 @@ export function registerExecRoutes(router: Router, engine: Engine): void {
     const { inst, container } = execs.claim(ctx.params.id ?? '');
     const tty = bool(body, 'Tty', 'ExecStartConfig') ?? inst.config.Tty;
     if (detach) {
-      void execs.run(inst, container, { stdout: () => undefined, stderr: () => undefined }, true).catch(() => undefined);
+      // Answered once the process runs (the runtime's detached exec returns then): its Pid is known.
+      await execs.run(inst, container, { stdout: () => undefined, stderr: () => undefined }, true).catch(() => undefined);
       return new Reply(200);
     }
     const conn = hijack(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');

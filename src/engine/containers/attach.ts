@@ -1,61 +1,125 @@
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Containers } from './containers.js';
 import { streamLogs } from './log-stream.js';
 import type { ContainerRecord } from './model.js';
+import { resizeTty, ShimConnection } from './shim-attach.js';
 
-// POST /containers/:id/attach. Output comes from the shim's json-file log (it keeps which
-// stream each line came from), followed from the moment of attaching until the
-// container's next exit; stdin goes to the shim's attach.sock.
+// POST /containers/:id/attach, as dockerd serves it: with logs=1 the json-file log first,
+// then with stream=1 the live output from the shim's attach.sock (stdout and stderr apart)
+// until the container's next exit. An attach made before the start (docker run) is
+// connected once the shim has created the container and before its process starts, so
+// nothing it writes is missed. stdin goes over the same connection; when the client's
+// stdin ends, a StdinOnce container's stdin is closed (not with a tty), otherwise this
+// attach ends (Docker's rule).
 
-export interface AttachOutput {
+export interface AttachRequest {
   stdout: boolean;
   stderr: boolean;
   /** replay the log first */
   logs: boolean;
   /** then follow */
   stream: boolean;
-  write(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** The client's stdin (already checked against OpenStdin) and the bytes that came with the request. */
+  stdin?: { from: Duplex; first: Buffer };
+  /** Where output goes; false asks for a pause until `drain`. */
+  write(stream: 'stdout' | 'stderr', data: Buffer): boolean;
+  drain: Duplex;
   signal: AbortSignal;
 }
 
-export async function outputOf(containers: Containers, c: ContainerRecord, o: AttachOutput): Promise<void> {
-  const file = containers.registry.paths(c.Id).logPath;
-  const emit = (line: { stream: 'stdout' | 'stderr'; data: Buffer }): void => o.write(line.stream, line.data);
-  if (o.logs) await streamLogs({ file, stdout: o.stdout, stderr: o.stderr, timestamps: false, follow: false }, emit, undefined, o.signal);
-  if (!o.stream) return;
-  // Parked before the next start (docker run attaches first): follow until that run ends.
-  const stopped = containers.lifecycle.waiters.nextExit(c.Id, o.signal).then(() => undefined);
-  await streamLogs({ file, stdout: o.stdout, stderr: o.stderr, timestamps: false, follow: true, fromEnd: true }, emit, stopped, o.signal);
-}
+type Connect = () => Promise<void>;
 
 /**
- * Forward the client's stdin to the shim's attach.sock; ends with either side. An attach
- * made before the start (docker run -i) connects once the container has started: until
- * then the client's bytes wait unread in the socket.
+ * Attaches parked until the next start. The lifecycle calls created() between the shim's
+ * create and the runtime's start (the container's process has not run yet).
  */
-export function inputOf(containers: Containers, c: ContainerRecord, client: Duplex, first: Buffer, signal: AbortSignal): void {
-  const sock = path.join(containers.registry.paths(c.Id).stateDir, 'attach.sock');
-  client.pause();
-  const connect = (): void => {
-    if (signal.aborted || !existsSync(sock)) return;
-    const conn = net.connect(sock);
-    conn.on('error', () => conn.destroy());
-    if (first.length > 0) conn.write(first);
-    client.pipe(conn);
-    client.resume();
-    signal.addEventListener('abort', () => conn.destroy());
-  };
-  if (containers.lifecycle.isRunning(c)) {
-    connect();
-    return;
+export class PreStartAttaches {
+  private readonly parked = new Map<string, Set<Connect>>();
+
+  park(id: string, connect: Connect, signal: AbortSignal): void {
+    const set = this.parked.get(id) ?? new Set<Connect>();
+    set.add(connect);
+    this.parked.set(id, set);
+    signal.addEventListener('abort', () => {
+      set.delete(connect);
+      if (set.size === 0 && this.parked.get(id) === set) this.parked.delete(id);
+    });
   }
-  const unsubscribe = containers.opts.events.subscribe((e) => {
-    if (e.Type !== 'container' || e.Actor.ID !== c.Id || e.Action !== 'start') return;
-    unsubscribe();
-    connect();
+
+  /** Connects what is parked for `id`; a connection that does not come within 2 s is not waited for. */
+  async created(id: string): Promise<void> {
+    const set = this.parked.get(id);
+    if (!set) return;
+    this.parked.delete(id);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...set].map((connect) => connect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+  }
+}
+
+export function attachSocketPath(containers: Containers, id: string): string {
+  return path.join(containers.registry.paths(id).stateDir, 'attach.sock');
+}
+
+/** Serves one attach; resolves when it is over (the output ended or the client left). */
+export async function attach(containers: Containers, c: ContainerRecord, req: AttachRequest): Promise<void> {
+  const sock = attachSocketPath(containers, c.Id);
+  const wantsLive = req.stream || req.stdin !== undefined;
+  // Parked before anything is awaited, so a start that follows our answer cannot slip by.
+  let connection: Promise<ShimConnection | undefined> | undefined;
+  if (wantsLive && !containers.lifecycle.isRunning(c)) connection = parkUntilCreated(containers, c.Id, sock, req.signal);
+  if (req.logs) {
+    const file = containers.registry.paths(c.Id).logPath;
+    await streamLogs({ file, stdout: req.stdout, stderr: req.stderr, timestamps: false, follow: false }, (l) => void req.write(l.stream, l.data), undefined, req.signal);
+  }
+  if (!wantsLive || req.signal.aborted) return;
+  const conn = await (connection ?? ShimConnection.connect(sock));
+  if (!conn) return;
+  if (req.signal.aborted) return conn.destroy();
+  const onAbort = (): void => conn.destroy();
+  req.signal.addEventListener('abort', onAbort);
+  let endAttach: () => void = () => undefined;
+  const stdinEnded = new Promise<void>((resolve) => (endAttach = resolve));
+  conn.output((stream, data) => {
+    if (!req.stream || (stream === 'stdout' ? !req.stdout : !req.stderr)) return;
+    if (!req.write(stream, data)) {
+      conn.pause();
+      req.drain.once('drain', () => conn.resume());
+    }
   });
-  signal.addEventListener('abort', unsubscribe);
+  if (req.stdin) {
+    void conn.pipeStdin(req.stdin.from, req.stdin.first).then((ended) => {
+      if (!ended) return;
+      if (c.Config.StdinOnce && !c.Config.Tty) conn.closeStdin();
+      else endAttach();
+    });
+  }
+  await Promise.race([conn.closed, stdinEnded]);
+  req.signal.removeEventListener('abort', onAbort);
+  conn.destroy();
+}
+
+/** Parks until the shim of the next run exists (or the container is removed, or the client leaves). */
+function parkUntilCreated(containers: Containers, id: string, sock: string, signal: AbortSignal): Promise<ShimConnection | undefined> {
+  return new Promise((resolve) => {
+    const ctl = new AbortController();
+    const finish = (conn: ShimConnection | undefined): void => {
+      if (ctl.signal.aborted) return conn?.destroy();
+      ctl.abort();
+      unsubscribe();
+      resolve(conn);
+    };
+    const unsubscribe = containers.opts.events.subscribe((e) => {
+      if (e.Type === 'container' && e.Actor.ID === id && e.Action === 'destroy') finish(undefined);
+    });
+    signal.addEventListener('abort', () => finish(undefined), { signal: ctl.signal });
+    containers.lifecycle.attaches.park(id, async () => finish(await ShimConnection.connect(sock)), ctl.signal);
+  });
+}
+
+/** POST /containers/:id/resize: the tty's size, through the shim (a container without a tty has none: nothing to do). */
+export async function resizeContainer(containers: Containers, c: ContainerRecord, rows: number, cols: number): Promise<void> {
+  if (!c.Config.Tty) return;
+  await resizeTty(attachSocketPath(containers, c.Id), rows, cols);
 }

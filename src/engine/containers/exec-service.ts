@@ -1,7 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { conflict, invalid, notFound } from '../../errors.js';
+import type { ExecStream } from '../../runtime/drivers/exec.js';
 import type { OciProcess } from '../../runtime/types.js';
 import type { Containers } from './containers.js';
 import { containerAttributes } from './container-service.js';
@@ -9,8 +9,11 @@ import type { ContainerRecord } from './model.js';
 import { resolveUser } from './user-resolve.js';
 import { bool, obj, str, strList } from './wire-check.js';
 
-// Exec instances (POST /containers/:id/exec, /exec/:id/start, /exec/:id/json): a process
-// run inside a running container through the runtime's exec, output streamed back.
+// Exec instances (POST /containers/:id/exec, /exec/:id/start, /exec/:id/json, /exec/:id/resize):
+// a process run inside a running container through the runtime's exec, output streamed
+// back; with Tty on a pseudo-terminal whose size follows resize (a size asked for before
+// the process runs is applied when it starts, as Docker waits for it). Pid is the
+// process's host pid.
 
 export interface ExecInstance {
   ID: string;
@@ -20,6 +23,10 @@ export interface ExecInstance {
   ExitCode: number | null;
   Pid: number;
   started: boolean;
+  /** the last size asked for (rows, cols) */
+  size?: { rows: number; cols: number };
+  /** set while the process runs on a terminal */
+  resizeTty?: (rows: number, cols: number) => void;
 }
 
 export interface ExecIo {
@@ -29,7 +36,7 @@ export interface ExecIo {
 }
 
 interface StreamingDriver {
-  execStream(id: string, process: OciProcess): Promise<{ child: ChildProcess; done: Promise<number | null> }>;
+  execStream(id: string, process: OciProcess, opts?: { tty?: boolean }): Promise<ExecStream>;
 }
 
 function canStream(d: object): d is StreamingDriver {
@@ -100,6 +107,13 @@ export class ExecService {
     };
   }
 
+  /** POST /exec/:id/resize: now if the process runs on a terminal, else when it starts. */
+  resize(id: string, rows: number, cols: number): void {
+    const inst = this.get(id);
+    inst.size = { rows, cols };
+    inst.resizeTty?.(rows, cols);
+  }
+
   /** Check before answering the hijack: a started exec cannot start again. */
   claim(id: string): { inst: ExecInstance; container: ContainerRecord } {
     const inst = this.get(id);
@@ -121,20 +135,34 @@ export class ExecService {
     let code: number;
     try {
       if (!detach && canStream(driver)) {
-        const { child, done } = await driver.execStream(c.Id, proc);
-        child.stdout?.on('data', (b: Buffer) => io.stdout(b));
-        child.stderr?.on('data', (b: Buffer) => io.stderr(b));
+        const { child, done, pid, resize } = await driver.execStream(c.Id, proc, { tty: inst.config.Tty });
+        if (inst.config.Tty) {
+          inst.resizeTty = resize;
+          if (inst.size) resize(inst.size.rows, inst.size.cols);
+        }
+        // The pid file is written just after the execve: output is held until then, so a
+        // client that saw output finds the Pid in inspect. (Listening at once: node drops
+        // the output of an exited child whose streams nobody listens to.)
+        let held: (() => void)[] | undefined = [];
+        const forward = (to: (b: Buffer) => void) => (b: Buffer) => (held ? held.push(() => to(b)) : to(b));
+        child.stdout?.on('data', forward((b) => io.stdout(b)));
+        child.stderr?.on('data', forward((b) => io.stderr(b)));
+        inst.Pid = (await pid) ?? 0;
+        for (const f of held) f();
+        held = undefined;
         if (io.stdin && inst.config.AttachStdin && child.stdin) io.stdin.pipe(child.stdin);
         else child.stdin?.end();
         code = (await done) ?? -1;
       } else {
         const r = await driver.exec(c.Id, proc, detach ? { detach: true } : {});
+        inst.Pid = r.pid ?? 0;
         io.stdout(r.stdout);
         io.stderr(r.stderr);
         code = r.exitCode;
       }
     } finally {
       inst.Running = false;
+      delete inst.resizeTty;
     }
     inst.ExitCode = code;
     events.emit('container', 'exec_die', c.Id, containerAttributes(c, { execID: inst.ID, exitCode: String(code) }));

@@ -13,6 +13,7 @@ import { startContainer } from './start-container.js';
 import { signalNumber } from './signals.js';
 import { resolveUser, type ResolvedUser } from './user-resolve.js';
 import { Waiters } from './waiters.js';
+import { PreStartAttaches } from './attach.js';
 
 // Running containers: start, stop, kill, pause, exits, restart policies, health monitors,
 // and the re-attachment after a berthd restart (the shims kept the containers running).
@@ -33,6 +34,8 @@ export class Lifecycle {
   /** Containers whose stop is waiting out its grace period (while it holds the lock). */
   private readonly stopping = new Set<string>();
   readonly waiters = new Waiters();
+  /** Attaches waiting for the next start: connected to the shim before the process runs. */
+  readonly attaches = new PreStartAttaches();
   /** Hook for AutoRemove (set by the engine: removal lives with the queries). */
   autoRemove: (c: ContainerRecord) => Promise<void> = async () => undefined;
 
@@ -78,6 +81,7 @@ export class Lifecycle {
         networks: this.deps.networks,
         volumes: this.deps.volumes,
         runtime: this.deps.runtime,
+        created: () => this.attaches.created(c.Id),
         pidOf: (ref) => {
           const other = this.deps.registry.get(ref);
           if (!this.isRunning(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);

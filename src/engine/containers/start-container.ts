@@ -12,6 +12,7 @@ import { toOciMount } from './mounts.js';
 import type { ContainerPaths, RuntimePort } from './runtime-port.js';
 import { scopedPath } from './rootfs-path.js';
 import { resolveUser } from './user-resolve.js';
+import { shimLogLimits } from './log-options.js';
 
 // One start, in order: rootfs → network sandbox → /etc files → volumes filled → OCI spec
 // and bundle → the shim creates the container → start. Undone on failure by the caller
@@ -24,6 +25,8 @@ export interface StartDeps {
   runtime: RuntimePort;
   /** Pid of another container's init, for container:<id> network mode. */
   pidOf(idOrName: string): number;
+  /** Once the shim has created the container, before its process starts (attaches connect here). */
+  created?(): Promise<void>;
 }
 
 export interface Started {
@@ -97,7 +100,8 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
     // A fresh state dir each start: an old exit.json must not end this run at once.
     rm(paths.stateDir, { recursive: true, force: true }).then(() => mkdir(paths.stateDir, { recursive: true, mode: 0o700 })),
   ]);
-  const created = await deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, tty: c.Config.Tty, openStdin: c.Config.OpenStdin });
+  const created = await deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin });
+  await deps.created?.();
   await deps.runtime.driver.start(c.Id);
   return { pid: created.initPid, sandbox };
 }

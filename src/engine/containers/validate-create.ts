@@ -1,4 +1,5 @@
 import { invalid } from '../../errors.js';
+import { jsonLogLimits } from './log-options.js';
 import type { ContainerConfig, EndpointConfig, HealthConfig, HostConfig, MountSpec, RestartPolicyName } from './model.js';
 import { bool, num, obj, objList, str, strList, strMap, type Obj } from './wire-check.js';
 
@@ -72,6 +73,7 @@ export function validateHostConfig(h: Obj | undefined): HostConfig {
   const logConfig = obj(h?.LogConfig, `${w}.LogConfig`);
   const logType = str(logConfig, 'Type', `${w}.LogConfig`) ?? 'json-file';
   if (logType !== '' && logType !== 'json-file') throw invalid(`logging driver "${logType}" is not supported (only json-file)`);
+  jsonLogLimits(strMap(logConfig, 'Config', `${w}.LogConfig`) ?? {});
   const portBindings: HostConfig['PortBindings'] = {};
   for (const [port, raw] of Object.entries(obj(h?.PortBindings, `${w}.PortBindings`) ?? {})) {
     parsePortKey(port, `${w}.PortBindings`);

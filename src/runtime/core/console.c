@@ -39,7 +39,7 @@ static int has_exited(pid_t pid) {
   return si.si_pid == pid;
 }
 
-void console_proxy(int master, pid_t pid) {
+void console_proxy(int master, pid_t pid, int resize_fd) {
   int in_tty = isatty(STDIN_FILENO);
   struct termios saved;
   int raw = 0;
@@ -73,18 +73,21 @@ void console_proxy(int master, pid_t pid) {
   char out[16384], in[4096];
   size_t in_len = 0, in_off = 0;
   int in_open = 1, exited = 0;
+  unsigned char rs[4];
+  size_t rs_len = 0;
   for (;;) {
     if (winch) {
       winch = 0;
       if (in_tty) copy_winsize(STDIN_FILENO, master);
     }
-    struct pollfd f[3] = {
+    struct pollfd f[4] = {
         {.fd = master, .events = POLLIN | (in_off < in_len ? POLLOUT : 0)},
         {.fd = in_open && in_off >= in_len ? STDIN_FILENO : -1, .events = POLLIN},
         {.fd = exited ? -1 : pidfd, .events = POLLIN},
+        {.fd = resize_fd, .events = POLLIN},
     };
     struct timespec tick = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
-    int n = ppoll(f, 3, exited || pidfd < 0 ? &tick : NULL, &during);
+    int n = ppoll(f, 4, exited || pidfd < 0 ? &tick : NULL, &during);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
@@ -109,6 +112,16 @@ void console_proxy(int master, pid_t pid) {
         in_off = 0;
       } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
         in_open = 0; /* our stdin ended; the process keeps its terminal */
+      }
+    }
+    if (f[3].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t r = read(resize_fd, rs + rs_len, sizeof rs - rs_len);
+      if (r > 0 && (rs_len += (size_t)r) == sizeof rs) {
+        struct winsize ws = {.ws_row = (unsigned short)(rs[0] << 8 | rs[1]), .ws_col = (unsigned short)(rs[2] << 8 | rs[3])};
+        (void)ioctl(master, TIOCSWINSZ, &ws);
+        rs_len = 0;
+      } else if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+        resize_fd = -1; /* the caller is done resizing */
       }
     }
     if (!exited && (pidfd >= 0 ? (f[2].revents & POLLIN) != 0 : has_exited(pid))) exited = 1;

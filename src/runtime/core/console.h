@@ -7,6 +7,7 @@
    given --tty without a console socket): stdin in raw mode while it is a terminal, its
    window size passed on now and on SIGWINCH. Returns once `pid` has exited and the pty has
    nothing more to say (every slave closed, or 100 ms of silence when something else still
-   holds one). Does not reap `pid`. Closes master. */
-void console_proxy(int master, pid_t pid);
+   holds one). Does not reap `pid`. Closes master. resize_fd (>= 0) carries window sizes from a
+   caller without a terminal of its own: 4 bytes each, rows and columns as uint16 BE. */
+void console_proxy(int master, pid_t pid, int resize_fd);
 #endif

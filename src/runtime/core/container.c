@@ -430,7 +430,7 @@ int cmd_create(const create_opts_t *o, int run, int *exit_code, berr_t *e) {
   close(sv[0]);
   run_lifecycle_hooks(&spec.hooks, HOOK_POSTSTART, spec.oci_version, o->id, "running", pid, bundle, spec.annotations);
   if (o->detach) return 0;
-  if (master >= 0) console_proxy(master, pid);
+  if (master >= 0) console_proxy(master, pid, -1);
   *exit_code = wait_exit(pid);
   berr_t ign;
   cg_destroy(&cg, cgpath, &ign);
@@ -853,7 +853,7 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
   if (o->pid_file && write_pid_file(o->pid_file, pid, e) < 0) return -1;
   if (o->detach) return 0;
   forward_signals(pid);
-  if (master >= 0) console_proxy(master, pid);
+  if (master >= 0) console_proxy(master, pid, o->resize_fd);
   *exit_code = wait_exit(pid);
   return 0;
 }

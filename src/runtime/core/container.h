@@ -17,6 +17,7 @@ typedef struct {
   char **args;
   int nargs;
   int tty, detach, nnp, preserve_fds;
+  int resize_fd; /* --resize-fd: window sizes for the proxied pty (-1: none) */
 } exec_opts_t;
 
 /* run = 0: create; run = 1: create + start (+ wait unless detach). *exit_code gets the

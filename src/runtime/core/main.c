@@ -102,7 +102,7 @@ int main(int argc, char **argv) {
 
   /* verb flags, then positional arguments */
   create_opts_t co = {.root = root};
-  exec_opts_t xo = {.root = root};
+  exec_opts_t xo = {.root = root, .resize_fd = -1};
   xo.env = calloc((size_t)argc, sizeof(char *));
   xo.caps = calloc((size_t)argc, sizeof(char *));
   int force = 0, all = 0, json = 0;
@@ -133,6 +133,7 @@ int main(int argc, char **argv) {
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--env", "-e", &v)) > 0) xo.env[xo.nenv++] = (char *)v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--user", "-u", &v)) > 0) xo.user = v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--cap", "-c", &v)) > 0) xo.caps[xo.ncaps++] = (char *)v;
+    else if (r == 0 && (r = opt_val(argc, argv, &i, "--resize-fd", NULL, &v)) > 0) xo.resize_fd = atoi(v);
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--preserve-fds", NULL, &v)) > 0) co.preserve_fds = xo.preserve_fds = atoi(v);
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--format", strcmp(verb, "delete") ? "-f" : NULL, &v)) > 0) format = v;
     else if (r == 0 && (r = opt_val(argc, argv, &i, "--process-label", NULL, &v)) > 0) (void)v;

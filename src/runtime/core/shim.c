@@ -2,7 +2,7 @@
  * writes the Docker json-file log, serves attach.sock, reaps the init and records exit.json.
  *
  *   berth-shim --runtime PATH [--runtime-arg ARG]... --id ID --bundle DIR --state-dir DIR
- *              --log FILE [--tty] [--stdin]
+ *              --log FILE [--log-max-size BYTES] [--log-max-file N] [--tty] [--stdin]
  *
  * The launching invocation exits 0 once `<runtime> create` succeeded (printing
  * {"shimPid":N,"initPid":M} on stdout), or prints the runtime's error and exits 1, leaving nothing
@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -51,6 +54,10 @@ typedef struct {
 } stream_t;
 
 static FILE *logf;
+/* --log-max-size (0: unlimited) and --log-max-file: Docker's json-file rotation; the size of
+   the current file is kept here so a rotation needs no stat */
+static long long log_max_size, log_size;
+static int log_max_file = 1;
 
 /* Decode one UTF-8 sequence; returns its length, or 0 if invalid. */
 static size_t utf8_len(const unsigned char *p, size_t n) {
@@ -114,13 +121,34 @@ static void put_escaped(FILE *f, const char *s, size_t n) {
   }
 }
 
+/* Docker's rotation: once the file has reached max-size, FILE.(N-2) → FILE.(N-1), …, FILE →
+   FILE.1 and a new FILE; with one file, FILE is truncated. A reader holding the old file open
+   finishes it and moves on to the new one (it changed inode, or shrank). */
+static void log_rotate(void) {
+  char from[PATH_MAX + 16], to[PATH_MAX + 16];
+  fclose(logf);
+  for (int i = log_max_file - 1; i >= 1; i--) {
+    if (i == 1) snprintf(from, sizeof from, "%s", log_abs);
+    else snprintf(from, sizeof from, "%s.%d", log_abs, i - 1);
+    snprintf(to, sizeof to, "%s.%d", log_abs, i);
+    (void)rename(from, to);
+  }
+  logf = fopen(log_abs, "we");
+  log_size = 0;
+}
+
 static void log_entry(const stream_t *st, const char *data, size_t n) {
   if (!logf || n == 0) return;
+  if (log_max_size > 0 && log_size >= log_max_size) {
+    log_rotate();
+    if (!logf) return;
+  }
   char ts[64];
   rfc3339nano(ts, sizeof ts);
   fputs("{\"log\":\"", logf);
   put_escaped(logf, data, n);
   fprintf(logf, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", st->name, ts);
+  if (log_max_size > 0) log_size = ftell(logf);
 }
 
 /* Feed output into the line splitter: full lines (with \n) and 16 KiB partial chunks. */
@@ -178,6 +206,133 @@ static void sfile(char *out, size_t n, const char *name) {
 
 static void report(int fd, const char *msg) {
   if (fd >= 0) (void)write_all(fd, msg, strlen(msg));
+}
+
+/* ---------------------------------------------------------------- attach.sock
+ * Both ways, frames in Docker's multiplexed-stream shape: [type, 0, 0, 0, length (uint32 BE)]
+ * then length bytes. Shim → client: 1 stdout, 2 stderr (a tty's output is all 1), from the
+ * moment the client connected; the shim closes the connection once the container exited
+ * and its output is drained. Client → shim: 0 stdin bytes, 3 close the container's stdin
+ * (StdinOnce; not for a tty), 4 resize the tty (rows, cols: uint16 BE each). A client that
+ * does not take its output within SO_SNDTIMEO is dropped rather than stall the container. */
+
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4 };
+
+typedef struct {
+  int fd;
+  unsigned char hdr[8], ctl[4];
+  unsigned hlen, clen;
+  uint32_t left; /* payload bytes of the current frame still to come */
+} client_t;
+
+static client_t clients[MAX_CLIENTS];
+static int nclients;
+
+/* the container's stdin (pipe or pty master; nonblocking) and what it has not taken yet */
+static int in_fd = -1, in_is_pty, in_close_after;
+static char in_pend[8192];
+static size_t in_len;
+
+static void close_stdin(void) {
+  if (in_fd >= 0 && !in_is_pty) close(in_fd);
+  if (!in_is_pty) in_fd = -1;
+  in_len = 0;
+  in_close_after = 0;
+}
+
+/* Write what is pending, then `data`; keep what the container does not take now. */
+static void stdin_put(const char *data, size_t n) {
+  if (in_fd < 0) return;
+  if (in_len > 0) {
+    ssize_t w = write(in_fd, in_pend, in_len);
+    if (w > 0) memmove(in_pend, in_pend + w, in_len - (size_t)w), in_len -= (size_t)w;
+    else if (w < 0 && errno != EAGAIN && errno != EINTR) return close_stdin();
+  }
+  if (in_len == 0 && n > 0) {
+    ssize_t w = write(in_fd, data, n);
+    if (w < 0 && errno != EAGAIN && errno != EINTR) return close_stdin();
+    if (w > 0) data += w, n -= (size_t)w;
+  }
+  if (n > sizeof in_pend - in_len) n = sizeof in_pend - in_len; /* cannot happen: see the loop */
+  memcpy(in_pend + in_len, data, n);
+  in_len += n;
+  if (in_len == 0 && in_close_after) close_stdin();
+}
+
+static void client_control(client_t *c, int tty_fd) {
+  if (c->hdr[0] == F_CLOSE_STDIN) {
+    if (in_is_pty) return;
+    if (in_len > 0) in_close_after = 1;
+    else close_stdin();
+  } else if (c->hdr[0] == F_RESIZE && c->clen == 4 && tty_fd >= 0) {
+    struct winsize ws = {.ws_row = (unsigned short)(c->ctl[0] << 8 | c->ctl[1]),
+                         .ws_col = (unsigned short)(c->ctl[2] << 8 | c->ctl[3])};
+    (void)ioctl(tty_fd, TIOCSWINSZ, &ws);
+  }
+}
+
+/* Bytes from a client: split into frames; stdin goes on, control frames act. */
+static void client_input(client_t *c, const unsigned char *p, size_t n, int tty_fd) {
+  while (n > 0) {
+    if (c->hlen < 8) {
+      c->hdr[c->hlen++] = *p++;
+      n--;
+      if (c->hlen < 8) continue;
+      c->left = (uint32_t)c->hdr[4] << 24 | (uint32_t)c->hdr[5] << 16 | (uint32_t)c->hdr[6] << 8 | c->hdr[7];
+      c->clen = 0;
+    } else {
+      size_t take = n < c->left ? n : c->left;
+      if (c->hdr[0] == F_STDIN) {
+        stdin_put((const char *)p, take);
+      } else {
+        size_t room = sizeof c->ctl - c->clen, k = take < room ? take : room;
+        memcpy(c->ctl + c->clen, p, k);
+        c->clen += (unsigned)k;
+      }
+      p += take, n -= take, c->left -= (uint32_t)take;
+    }
+    if (c->hlen == 8 && c->left == 0) {
+      if (c->hdr[0] != F_STDIN) client_control(c, tty_fd);
+      c->hlen = 0;
+    }
+  }
+}
+
+/* One output frame to a client, whole (blocking, bounded by SO_SNDTIMEO); -1 = drop it. */
+static int client_send(int fd, int stream, const char *data, size_t n) {
+  unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+                        (unsigned char)(n >> 8), (unsigned char)n};
+  struct iovec iov[2] = {{h, sizeof h}, {(void *)data, n}};
+  struct msghdr m = {.msg_iov = iov, .msg_iovlen = 2};
+  size_t left = sizeof h + n;
+  while (left > 0) {
+    ssize_t w = sendmsg(fd, &m, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    left -= (size_t)w;
+    while (w > 0 && m.msg_iovlen > 0) {
+      size_t k = (size_t)w < m.msg_iov[0].iov_len ? (size_t)w : m.msg_iov[0].iov_len;
+      m.msg_iov[0].iov_base = (char *)m.msg_iov[0].iov_base + k;
+      m.msg_iov[0].iov_len -= k;
+      w -= (ssize_t)k;
+      if (m.msg_iov[0].iov_len == 0) m.msg_iov++, m.msg_iovlen--;
+    }
+  }
+  return 0;
+}
+
+static void drop_client(int k) {
+  close(clients[k].fd);
+  clients[k] = clients[--nclients];
+}
+
+static void broadcast(int stream, const char *data, size_t n) {
+  for (int k = 0; k < nclients;) {
+    if (client_send(clients[k].fd, stream, data, n) < 0) drop_client(k);
+    else k++;
+  }
 }
 
 /* ---------------------------------------------------------------- the shim */
@@ -321,6 +476,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
   char attach_path[PATH_MAX];
   sfile(attach_path, sizeof attach_path, "attach.sock");
   logf = fopen(log_abs, "ae");
+  if (logf != NULL && fseek(logf, 0, SEEK_END) == 0) log_size = ftell(logf);
   if (logf == NULL) {
     snprintf(errbuf, sizeof errbuf, "Eberth-shim: open `%s`: %s", log_abs, strerror(errno));
     report(status_fd, errbuf);
@@ -342,21 +498,26 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
 
   /* ---- event loop ---- */
   stream_t s_out = {.name = "stdout"}, s_err = {.name = "stderr"};
-  int clients[MAX_CLIENTS];
-  int nclients = 0;
-  int in_fd = o->tty ? out_fd : in_pipe[1];
+  int tty_fd = o->tty ? out_fd : -1; /* the pty master: stdin, resize */
+  in_is_pty = o->tty;
+  in_fd = o->tty ? out_fd : in_pipe[1];
+  if (in_fd >= 0) fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
   int exited = 0, exit_code = 0, exit_sig = 0;
   char exited_at[64] = "";
   char buf[8192];
   for (;;) {
-    struct pollfd pf[4 + MAX_CLIENTS];
-    int n = 0, i_out = -1, i_err = -1, i_sig = -1, i_l = -1;
+    struct pollfd pf[5 + MAX_CLIENTS];
+    int n = 0, i_out = -1, i_err = -1, i_sig = -1, i_l = -1, i_in = -1;
     if (out_fd >= 0) pf[i_out = n++] = (struct pollfd){.fd = out_fd, .events = POLLIN};
     if (err_fd >= 0) pf[i_err = n++] = (struct pollfd){.fd = err_fd, .events = POLLIN};
     if (!exited) pf[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
     if (attach_l >= 0) pf[i_l = n++] = (struct pollfd){.fd = attach_l, .events = POLLIN};
+    /* while the container has not taken the stdin already read, no client is read (their
+       bytes wait in the sockets): at most one read's worth is ever pending */
+    if (in_len > 0 && in_fd >= 0) pf[i_in = n++] = (struct pollfd){.fd = in_fd, .events = POLLOUT};
     int base = n;
-    for (int k = 0; k < nclients; k++) pf[n++] = (struct pollfd){.fd = clients[k], .events = POLLIN};
+    for (int k = 0; k < nclients; k++)
+      pf[n++] = (struct pollfd){.fd = clients[k].fd, .events = in_len > 0 ? 0 : POLLIN};
     if (exited && out_fd < 0 && err_fd < 0) break;
     /* after the init exited, wait for the pipes to drain; give up if nothing comes for 500 ms
        (a process outside the container's pid namespace may still hold them) */
@@ -370,9 +531,14 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
        receives it */
     if (i_l >= 0 && (pf[i_l].revents & POLLIN)) {
       int c;
-      while ((c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
-        if (nclients < MAX_CLIENTS) clients[nclients++] = c;
-        else close(c);
+      while ((c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+        if (nclients >= MAX_CLIENTS) {
+          close(c);
+          continue;
+        }
+        struct timeval tv = {.tv_sec = 10};
+        setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        clients[nclients++] = (client_t){.fd = c};
       }
     }
     for (int which = 0; which < 2; which++) {
@@ -383,12 +549,12 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
       if (got <= 0) {
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         stream_flush(which ? &s_err : &s_out);
-        if (*fdp != in_fd) close(*fdp);
+        if (*fdp != tty_fd) close(*fdp);
         *fdp = -1;
         continue;
       }
       stream_feed(which ? &s_err : &s_out, buf, (size_t)got);
-      for (int k = 0; k < nclients; k++) send(clients[k], buf, (size_t)got, MSG_NOSIGNAL | MSG_DONTWAIT);
+      broadcast(which ? F_STDERR : F_STDOUT, buf, (size_t)got);
     }
     if (logf) fflush(logf);
     if (i_sig >= 0 && (pf[i_sig].revents & POLLIN)) {
@@ -408,24 +574,27 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
         }
       }
     }
-    for (int k = base; k < n; k++) {
+    if (i_in >= 0 && (pf[i_in].revents & (POLLOUT | POLLERR | POLLHUP))) stdin_put(NULL, 0);
+    /* clients, from the last: a dropped one is replaced by the last of the list */
+    for (int k = n - 1; k >= base; k--) {
       if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      int c = pf[k].fd;
-      ssize_t got = read(c, buf, sizeof buf);
+      int j = k - base;
+      if (j >= nclients || clients[j].fd != pf[k].fd) continue;
+      ssize_t got = recv(clients[j].fd, buf, sizeof buf, MSG_DONTWAIT);
       if (got > 0) {
-        if (in_fd >= 0) (void)write_all(in_fd, buf, (size_t)got);
+        client_input(&clients[j], (const unsigned char *)buf, (size_t)got, tty_fd);
+        if (in_len > 0) break; /* the container is not reading: the others wait */
         continue;
       }
-      if (got < 0 && errno == EAGAIN) continue;
-      close(c);
-      for (int j = 0; j < nclients; j++)
-        if (clients[j] == c) clients[j] = clients[--nclients];
+      if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      drop_client(j);
     }
   }
+  if (tty_fd >= 0) close(tty_fd);
   stream_flush(&s_out);
   stream_flush(&s_err);
   if (logf) fclose(logf);
-  for (int k = 0; k < nclients; k++) close(clients[k]);
+  while (nclients > 0) drop_client(nclients - 1);
   if (attach_l >= 0) close(attach_l);
   unlink(attach_path);
   /* reap any other orphans that ended up with us */
@@ -488,7 +657,7 @@ cleanup_files:
 static int usage(const char *why) {
   fprintf(stderr,
           "berth-shim: %s\nusage: berth-shim --runtime PATH [--runtime-arg ARG]... --id ID --bundle DIR "
-          "--state-dir DIR --log FILE [--tty] [--stdin]\n",
+          "--state-dir DIR --log FILE [--log-max-size BYTES] [--log-max-file N] [--tty] [--stdin]\n",
           why);
   return 2;
 }
@@ -505,6 +674,15 @@ int main(int argc, char **argv) {
     }
     if (strcmp(a, "--stdin") == 0) {
       o.stdin_open = 1;
+      continue;
+    }
+    if (strcmp(a, "--log-max-size") == 0 || strcmp(a, "--log-max-file") == 0) {
+      char *end;
+      long long v = i + 1 < argc ? strtoll(argv[i + 1], &end, 10) : -1;
+      if (v < 0 || *end != 0 || (a[10] == 'f' && (v < 1 || v > 1000))) return usage("--log-max-size/--log-max-file need a number");
+      if (a[10] == 'f') log_max_file = (int)v;
+      else log_max_size = v;
+      i++;
       continue;
     }
     if (strcmp(a, "--runtime") == 0) dst = &o.runtime;

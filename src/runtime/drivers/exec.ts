@@ -3,9 +3,11 @@
 // checks only need the head), and a timeout kills the process inside the container by
 // the pid the runtime wrote, since killing the runtime alone would orphan it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import type { ExecOptions, ExecResult, OciProcess } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
@@ -19,12 +21,12 @@ interface PreparedExec {
   argv: string[];
 }
 
-async function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: boolean): Promise<PreparedExec> {
+async function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: boolean, extra: string[] = []): Promise<PreparedExec> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-exec-'));
   const processFile = path.join(dir, 'process.json');
   const pidFile = path.join(dir, 'exec.pid');
   await writeFile(processFile, JSON.stringify(proc), { mode: 0o600 });
-  const argv = [...inv.prefix, 'exec', '--process', processFile, '--pid-file', pidFile];
+  const argv = [...inv.prefix, 'exec', '--process', processFile, '--pid-file', pidFile, ...extra];
   if (detach) argv.push('--detach');
   argv.push(id);
   return { dir, pidFile, argv };
@@ -111,7 +113,8 @@ export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciP
     if (code !== 0 && (await readExecPid(prep.pidFile)) === undefined) {
       throw runtimeError(inv.name, 'exec', id, Buffer.concat(allErr).toString('utf8'), code, 'failed_precondition');
     }
-    return { exitCode: code ?? -1, stdout: out.buffer(), stderr: err.buffer() };
+    const pid = await readExecPid(prep.pidFile);
+    return { exitCode: code ?? -1, stdout: out.buffer(), stderr: err.buffer(), ...(pid !== undefined ? { pid } : {}) };
   } finally {
     await rm(prep.dir, { recursive: true, force: true });
   }
@@ -120,18 +123,47 @@ export async function execCollect(inv: RuntimeInvocation, id: string, proc: OciP
 /** Quotes one argument for `sh -c`. */
 const shQuote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
 
+/** The exec'd process's host pid, once the runtime wrote it (fs.watch on its directory); undefined if it never ran. */
+function execPid(pidFile: string, closed: Promise<unknown>): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (pid: number | undefined): void => {
+      if (settled) return;
+      settled = true;
+      watcher.close();
+      resolve(pid);
+    };
+    const check = (): void => void readExecPid(pidFile).then((pid) => pid !== undefined && finish(pid));
+    const watcher = watch(path.dirname(pidFile), check);
+    check();
+    void closed.then(() => readExecPid(pidFile).then(finish));
+  });
+}
+
+export interface ExecStream {
+  child: ChildProcess;
+  /** the exit code, once the runtime exited */
+  done: Promise<number | null>;
+  /** the process's host pid (undefined when it never started) */
+  pid: Promise<number | undefined>;
+  /** Set the terminal's size (tty execs under berth-core; a no-op otherwise). */
+  resize(rows: number, cols: number): void;
+}
+
 /**
  * Streaming exec (for `docker exec`): the caller owns the child's stdin/stdout/stderr;
  * `done` resolves with the exit code when the runtime exits, and the runtime forwards
  * signals sent to the child to the process in the container. With a tty, stdout carries
- * the terminal's single stream; no resize yet. berth-core, given a terminal and no
- * console socket, proxies the process's pty over its own stdio, so it runs on our pipes;
- * runc and crun want a terminal of their own, which util-linux script(1) allocates (Node
- * can neither pass a pty nor receive a console fd).
+ * the terminal's single stream. berth-core, given a terminal and no console socket,
+ * proxies the process's pty over its own stdio, so it runs on our pipes, and takes window
+ * sizes on fd 3 (--resize-fd); runc and crun want a terminal of their own, which
+ * util-linux script(1) allocates (Node can neither pass a pty nor receive a console fd),
+ * and are not resized.
  */
-export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+export async function execStream(inv: RuntimeInvocation, id: string, proc: OciProcess, opts: { tty?: boolean } = {}): Promise<ExecStream> {
   const tty = opts.tty ?? false;
-  const prep = await prepare(inv, id, { ...proc, terminal: tty }, false);
+  const resizable = tty && inv.name === 'berth-core';
+  const prep = await prepare(inv, id, { ...proc, terminal: tty }, false, resizable ? ['--resize-fd', '3'] : []);
   let child: ChildProcess;
   if (tty && inv.name !== 'berth-core') {
     const script = findOnPath('script');
@@ -139,11 +171,22 @@ export async function execStream(inv: RuntimeInvocation, id: string, proc: OciPr
     const cmd = [inv.file, ...prep.argv].map(shQuote).join(' ');
     child = spawn(script, ['--quiet', '--return', '--flush', '--command', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   } else {
-    child = spawn(inv.file, prep.argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(inv.file, prep.argv, { stdio: resizable ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'] });
   }
-  const done = new Promise<number | null>((resolve) => {
+  const closed = new Promise<number | null>((resolve) => {
     child.on('error', () => resolve(null));
     child.on('close', (c) => resolve(c));
-  }).finally(() => rm(prep.dir, { recursive: true, force: true }));
-  return { child, done };
+  });
+  const pid = execPid(prep.pidFile, closed);
+  const done = closed.then(async (code) => (await pid, code)).finally(() => rm(prep.dir, { recursive: true, force: true }));
+  const control = resizable ? (child.stdio[3] as Writable | null) : null;
+  control?.on('error', () => undefined);
+  const resize = (rows: number, cols: number): void => {
+    if (!control || control.destroyed || !control.writable) return;
+    const b = Buffer.alloc(4);
+    b.writeUInt16BE(rows & 0xffff, 0);
+    b.writeUInt16BE(cols & 0xffff, 2);
+    control.write(b);
+  };
+  return { child, done, pid, resize };
 }

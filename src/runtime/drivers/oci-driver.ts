@@ -1,14 +1,13 @@
 // One RuntimeDriver for every runc-compatible CLI (berth-core, runc, crun): they share the
 // verbs and flags, so only the invocation differs. create goes through berth-shim so the
 // container outlives the caller; the other verbs call the runtime directly.
-import type { ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, internal, isNotFound } from '../../errors.js';
 import { CONFIG_FILE } from '../bundle.js';
 import type { OciSpec } from '../oci-spec.js';
 import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
-import { execCollect, execStream } from './exec.js';
+import { execCollect, execStream, type ExecStream } from './exec.js';
 import { runVerb } from './run-runtime.js';
 import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
 import { startShim } from './shim.js';
@@ -74,7 +73,7 @@ export class OciRuntimeDriver implements RuntimeDriver {
   }
 
   /** exec with the caller owning stdin/stdout/stderr, optionally on a terminal. */
-  async execStream(id: string, process: OciProcess, opts: { tty?: boolean } = {}): Promise<{ child: ChildProcess; done: Promise<number | null> }> {
+  async execStream(id: string, process: OciProcess, opts: { tty?: boolean } = {}): Promise<ExecStream> {
     return execStream(this.invocation, id, await this.withContainerDefaults(id, process), opts);
   }
 

@@ -14,6 +14,7 @@ export function shimArgs(inv: RuntimeInvocation, opts: CreateOptions): string[] 
   const args = ['--runtime', inv.file];
   for (const a of inv.prefix) args.push('--runtime-arg', a);
   args.push('--id', opts.id, '--bundle', opts.bundle, '--state-dir', opts.stateDir, '--log', opts.logPath);
+  if (opts.logMaxSize !== undefined && opts.logMaxSize > 0) args.push('--log-max-size', String(opts.logMaxSize), '--log-max-file', String(opts.logMaxFiles ?? 1));
   if (opts.tty) args.push('--tty');
   if (opts.openStdin) args.push('--stdin');
   return args;

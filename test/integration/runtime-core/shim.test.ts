@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeBinary } from '../../../src/config/paths.js';
+import { ShimConnection } from '../../../src/engine/containers/shim-attach.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { CORE, SHIM, work, created, bundle, rt, until, cgroupDirs, alive, runtimes, useRuntimeCore } from './harness.js';
 
@@ -127,22 +127,81 @@ describe('berth-shim', () => {
     expect(rt('core', ['delete', id]).status).toBe(0);
   });
 
-  it('attach.sock delivers live output and feeds stdin', async () => {
-    const b = bundle(['/bin/sh', '-c', 'echo ready; read x; echo got $x']);
+  /** A client of attach.sock: output frames collected per stream and in arrival order. */
+  async function attachClient(l: Launch): Promise<{ conn: ShimConnection; out: () => string; err: () => string; seq: { stream: string; text: string }[] }> {
+    const conn = await ShimConnection.connect(path.join(l.stateDir, 'attach.sock'));
+    if (!conn) throw new Error('attach.sock: cannot connect');
+    const seq: { stream: string; text: string }[] = [];
+    conn.output((stream, data) => seq.push({ stream, text: data.toString() }));
+    const of = (stream: string) => () => seq.filter((x) => x.stream === stream).map((x) => x.text).join('');
+    return { conn, out: of('stdout'), err: of('stderr'), seq };
+  }
+
+  it('attach.sock frames stdout and stderr apart and in order, feeds stdin, closes it on request', async () => {
+    const b = bundle(['/bin/sh', '-c', 'echo ready; read x; echo "out $x"; sleep 0.1; echo "err $x" >&2; sleep 0.1; echo out2; cat; echo cat-done >&2']);
     const l = launch('core', b, ['--stdin']);
-    const sock = net.createConnection(path.join(l.stateDir, 'attach.sock'));
-    let got = '';
-    sock.on('data', (d) => (got += d.toString()));
-    await new Promise<void>((r) => sock.on('connect', () => r()));
+    const a = await attachClient(l);
     expect(rt('core', ['start', l.id]).status).toBe(0);
-    await until('ready', () => got.includes('ready\n'));
-    sock.write('hello\n');
-    await until('echo', () => got.includes('got hello\n'));
+    await until('ready', () => a.out() === 'ready\n');
+    a.conn.stdin(Buffer.from('hello\n'));
+    await until('out2', () => a.out().includes('out2\n'));
+    expect(a.out()).toBe('ready\nout hello\nout2\n');
+    expect(a.err()).toBe('err hello\n');
+    // the order across the two streams, as written (the sleeps keep the pipes apart)
+    expect(a.seq.map((x) => x.stream)).toEqual(['stdout', 'stdout', 'stderr', 'stdout']);
+    a.conn.stdin(Buffer.from('via cat\n'));
+    await until('cat', () => a.out().endsWith('via cat\n'));
+    // cat ends only when its stdin is closed: frame 3
+    a.conn.closeStdin();
     const rec = await exitRecord(l);
     expect(rec.exitCode).toBe(0);
-    sock.destroy();
-    expect(logLines(l).map((x) => x.log)).toEqual(['ready\n', 'got hello\n']);
+    await a.conn.closed; // the shim closes the connection once the output is drained
+    expect(a.err()).toBe('err hello\ncat-done\n');
+    expect(logLines(l).map((x) => `${x.stream}:${x.log}`)).toEqual(['stdout:ready\n', 'stdout:out hello\n', 'stderr:err hello\n', 'stdout:out2\n', 'stdout:via cat\n', 'stderr:cat-done\n']);
     await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('attach.sock resizes the tty (TIOCSWINSZ on the pty master)', async () => {
+    const b = bundle(['/bin/sh', '-c', 'read x; stty size; read x; stty size'], (s) => {
+      s.process.terminal = true;
+    });
+    const l = launch('core', b, ['--tty', '--stdin']);
+    const a = await attachClient(l);
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    a.conn.resize(43, 121);
+    a.conn.stdin(Buffer.from('one\n'));
+    await until('first size', () => a.out().includes('121'));
+    a.conn.resize(25, 80);
+    a.conn.stdin(Buffer.from('two\n'));
+    expect((await exitRecord(l)).exitCode).toBe(0);
+    await a.conn.closed;
+    expect(a.out()).toBe('one\r\n43 121\r\ntwo\r\n25 80\r\n');
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('rotates the json-file log as Docker does (--log-max-size, --log-max-file)', async () => {
+    // 400 lines of 100 bytes of output, each entry ~160 bytes of JSON: many rotations at 2000 bytes
+    const b = bundle(['/bin/sh', '-c', 'i=0; while [ $i -lt 400 ]; do printf "%099d\\n" $i; i=$((i+1)); done']);
+    const l = launch('core', b, ['--log-max-size', '2000', '--log-max-file', '3']);
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    expect((await exitRecord(l)).exitCode).toBe(0);
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(existsSync(`${l.log}.1`)).toBe(true);
+    expect(existsSync(`${l.log}.2`)).toBe(true);
+    expect(existsSync(`${l.log}.3`)).toBe(false);
+    const entries = (f: string) => readFileSync(f, 'utf8').split('\n').filter((x) => x).map((x) => Number((JSON.parse(x) as { log: string }).log));
+    // rotated files reached max-size before the rotation (the entry that crossed it included)
+    for (const f of [`${l.log}.1`, `${l.log}.2`]) {
+      const size = statSync(f).size;
+      expect(size).toBeGreaterThanOrEqual(2000);
+      expect(size).toBeLessThan(2000 + 200);
+    }
+    // oldest to newest, they are the last lines written, without a gap
+    const kept = [...entries(`${l.log}.2`), ...entries(`${l.log}.1`), ...entries(l.log)];
+    expect(kept.at(-1)).toBe(399);
+    expect(kept).toEqual(kept.map((_, i) => 399 - (kept.length - 1) + i));
     expect(rt('core', ['delete', l.id]).status).toBe(0);
   });
 

@@ -1,0 +1,144 @@
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+
+// A connection to a shim's attach.sock (see src/runtime/core/shim.c). Both ways the frames
+// have Docker's multiplexed-stream shape, [type, 0, 0, 0, length (uint32 BE)] + payload:
+// from the shim 1 stdout and 2 stderr (live, from the moment of connecting; the shim closes
+// the connection once the container exited and its output is drained); to the shim 0 stdin,
+// 3 close the container's stdin, 4 resize its tty (rows, cols as uint16 BE).
+
+const STDIN = 0;
+const CLOSE_STDIN = 3;
+const RESIZE = 4;
+
+function header(type: number, length: number): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = type;
+  h.writeUInt32BE(length, 4);
+  return h;
+}
+
+export type OutputSink = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
+export class ShimConnection {
+  private pending: Buffer = Buffer.alloc(0);
+  private sink: OutputSink | undefined;
+  /** Resolves when the shim closes the connection (the container's output is over) or it fails. */
+  readonly closed: Promise<void>;
+
+  private constructor(private readonly sock: net.Socket) {
+    this.closed = new Promise((resolve) => {
+      sock.on('close', () => resolve());
+    });
+    sock.on('error', () => sock.destroy());
+    sock.on('data', (chunk: Buffer) => this.parse(chunk));
+  }
+
+  /** Connects; undefined when there is no shim to connect to (not running, or just exited). */
+  static connect(socketPath: string): Promise<ShimConnection | undefined> {
+    return new Promise((resolve) => {
+      const sock = net.connect(socketPath);
+      sock.once('error', () => {
+        sock.destroy();
+        resolve(undefined);
+      });
+      sock.once('connect', () => {
+        sock.removeAllListeners('error');
+        resolve(new ShimConnection(sock));
+      });
+    });
+  }
+
+  /** Where output frames go; output that arrives before this is set is held. */
+  output(sink: OutputSink): void {
+    this.sink = sink;
+    if (this.pending.length > 0) this.parse(Buffer.alloc(0));
+  }
+
+  /** Stop reading the shim's output (back-pressure: the shim then waits, as the container). */
+  pause(): void {
+    this.sock.pause();
+  }
+
+  resume(): void {
+    this.sock.resume();
+  }
+
+  private parse(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (!this.sink) return;
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) break;
+      const type = this.pending[0];
+      const data = this.pending.subarray(8, 8 + size);
+      this.pending = this.pending.subarray(8 + size);
+      if (type === 1 || type === 2) this.sink(type === 1 ? 'stdout' : 'stderr', data);
+    }
+  }
+
+  /** Returns false when the shim is not taking input as fast (wait for 'drain'). */
+  stdin(data: Buffer): boolean {
+    if (data.length === 0 || this.sock.destroyed) return true;
+    this.sock.write(header(STDIN, data.length));
+    return this.sock.write(data);
+  }
+
+  closeStdin(): void {
+    if (!this.sock.destroyed) this.sock.write(header(CLOSE_STDIN, 0));
+  }
+
+  resize(rows: number, cols: number): void {
+    if (this.sock.destroyed) return;
+    const b = Buffer.alloc(12);
+    header(RESIZE, 4).copy(b);
+    b.writeUInt16BE(rows & 0xffff, 8);
+    b.writeUInt16BE(cols & 0xffff, 10);
+    this.sock.write(b);
+  }
+
+  /**
+   * Copies `from` to the container's stdin with back-pressure; resolves when `from` ends
+   * (true) or the connection closes first (false).
+   */
+  pipeStdin(from: Readable, first: Buffer): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onData = (d: Buffer): void => {
+        if (!this.stdin(d)) {
+          from.pause();
+          this.sock.once('drain', () => from.resume());
+        }
+      };
+      const done = (ended: boolean): void => {
+        from.off('data', onData);
+        from.off('end', onEnd);
+        resolve(ended);
+      };
+      const onEnd = (): void => done(true);
+      from.on('data', onData);
+      from.once('end', onEnd);
+      void this.closed.then(() => done(false));
+      if (first.length > 0) this.stdin(first);
+      from.resume();
+    });
+  }
+
+  /** Writes what is queued, then closes our side. */
+  end(): void {
+    this.sock.end();
+  }
+
+  destroy(): void {
+    this.sock.destroy();
+  }
+}
+
+/** Sends one resize to a running container's tty. */
+export async function resizeTty(socketPath: string, rows: number, cols: number): Promise<boolean> {
+  const conn = await ShimConnection.connect(socketPath);
+  if (!conn) return false;
+  conn.output(() => undefined);
+  conn.resize(rows, cols);
+  conn.end();
+  return true;
+}

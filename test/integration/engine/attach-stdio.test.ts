@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../support/leaks.js';
+import { demux, pollUntil, startBerthd, type Berthd } from './berthd-harness.js';
+
+// Issue #4, attach and stdio: live output from the shim's attach.sock with stdout and
+// stderr apart, StdinOnce, tty resize (containers and execs), exec Pid, json-file
+// rotation. The Docker CLI and berth's own CLI are the clients; `script` gives them a
+// terminal where one is needed.
+
+useLeakCheck();
+
+const DOCKER = process.env.DOCKER_CLI ?? '/usr/local/bin/docker';
+const haveDocker = existsSync(DOCKER);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BERTH = path.join(repo, 'bin', 'berth');
+
+let d: Berthd;
+beforeAll(async () => {
+  d = await startBerthd();
+});
+afterAll(async () => {
+  await d?.cleanup();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Proc {
+  write(s: string): void;
+  end(s?: string): void;
+  stdout(): string;
+  done: Promise<Run>;
+}
+
+function start(file: string, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Proc {
+  const child = spawn(file, args, { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config`, BERTH_HOST: `unix://${d.socket}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+  return { write: (s) => child.stdin.write(s), end: (s) => child.stdin.end(s), stdout: () => stdout, done };
+}
+
+const docker = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> => start(DOCKER, args, opts).done;
+const berth = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> => start(BERTH, args, opts).done;
+/** A command run on a terminal of 30 rows and 90 columns (util-linux script). */
+const onTerminal = (cmd: string): Promise<Run> => start('script', ['-qec', `stty rows 30 cols 90; ${cmd}`, '/dev/null'], { stdin: '' }).done;
+
+/** A raw hijacked attach/exec-start with the client's own API calls. */
+async function hijack(pathname: string, query: Record<string, number>, body?: unknown): Promise<{ socket: Duplex; received: () => Buffer; ended: Promise<void> }> {
+  const { socket, head } = await d.client.hijack('POST', pathname, { query, body });
+  const chunks: Buffer[] = [head];
+  socket.on('data', (b: Buffer) => chunks.push(b));
+  const ended = new Promise<void>((resolve) => {
+    socket.on('end', () => resolve());
+    socket.on('close', () => resolve());
+  });
+  return { socket, received: () => Buffer.concat(chunks), ended };
+}
+
+async function create(body: Record<string, unknown>): Promise<string> {
+  return (await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', ...body } })).Id;
+}
+
+describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
+  it('docker run -i shows output as it is written (a prompt without a newline), stdout and stderr apart', async () => {
+    const p = start(DOCKER, ['run', '-i', '--rm', 'bb', 'sh', '-c', 'printf "name? "; read n; echo "hi $n"; echo "warn $n" >&2']);
+    // the prompt has no newline: the json-file log holds it back, the live stream does not
+    await pollUntil(() => p.stdout() === 'name? ', 'the prompt', 10_000);
+    p.end('bob\n');
+    const r = await p.done;
+    expect(r).toMatchObject({ code: 0, stdout: 'name? hi bob\n', stderr: 'warn bob\n' });
+  });
+
+  it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
+    expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
+    expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
+    // larger than a pipe's buffer: the shim holds what cat has not read yet
+    const big = 'x'.repeat(199_999) + '\n';
+    const r = await docker(['run', '-i', '--rm', 'bb', 'wc', '-c'], { stdin: big, timeoutMs: 15_000 });
+    expect(r).toMatchObject({ code: 0, stdout: '200000\n' });
+  });
+
+  it('attach: logs=1 replays, stream=1 follows live until the exit; without StdinOnce the end of stdin ends the attach only', async () => {
+    const id = await create({ Cmd: ['sh', '-c', 'echo first; echo first-err >&2; read x; echo "got $x"; sleep 0.2; echo "err $x" >&2; read y; echo "then $y"'], OpenStdin: true, AttachStdin: true });
+    const early = await hijack(`/containers/${id}/attach`, { stream: 1, stdout: 1, stderr: 1, stdin: 1 });
+    await d.client.request('POST', `/containers/${id}/start`);
+    await pollUntil(() => demux(early.received()).stdout === 'first\n' && demux(early.received()).stderr === 'first-err\n', 'the first lines');
+    early.socket.write('one\n');
+    await pollUntil(() => demux(early.received()).stderr.includes('err one'), 'err one');
+    // the client's stdin ends: StdinOnce is not set, so the container's stdin stays open and this attach ends
+    early.socket.end();
+    await early.ended;
+    expect(demux(early.received())).toEqual({ stdout: 'first\ngot one\n', stderr: 'first-err\nerr one\n' });
+    expect((await d.client.request<{ State: { Running: boolean } }>('GET', `/containers/${id}/json`)).State.Running).toBe(true);
+    // logs=1&stream=1: the log so far, then live; only stdout asked for
+    const late = await hijack(`/containers/${id}/attach`, { logs: 1, stream: 1, stdout: 1, stderr: 0, stdin: 1 });
+    await pollUntil(() => demux(late.received()).stdout === 'first\ngot one\n', 'the replay');
+    late.socket.write('two\n');
+    // the container exits after that line: the attach ends with it
+    await late.ended;
+    expect(demux(late.received())).toEqual({ stdout: 'first\ngot one\nthen two\n', stderr: '' });
+    // logs=1 alone, after the exit: the whole log, both streams
+    const replay = await hijack(`/containers/${id}/attach`, { logs: 1, stdout: 1, stderr: 1 });
+    await replay.ended;
+    expect(demux(replay.received())).toEqual({ stdout: 'first\ngot one\nthen two\n', stderr: 'first-err\nerr one\n' });
+  });
+
+  it('resize sets the size of a container tty and of an exec tty (API, docker CLI and berth CLI)', async () => {
+    const id = await create({ Cmd: ['sh', '-c', 'read x; stty size; exec sleep 30'], Tty: true, OpenStdin: true });
+    await expect(d.client.request('POST', `/containers/${id}/resize`, { query: { h: 33, w: 99 } })).rejects.toThrow(/is not running/);
+    const a = await hijack(`/containers/${id}/attach`, { stream: 1, stdout: 1, stderr: 1, stdin: 1 });
+    await d.client.request('POST', `/containers/${id}/start`);
+    await d.client.request('POST', `/containers/${id}/resize`, { query: { h: 33, w: 99 } });
+    a.socket.write('go\n');
+    await pollUntil(() => a.received().toString().includes('33 99'), 'stty size', 10_000);
+    // an exec on a terminal, resized through the API before and while it runs
+    const { Id: exec } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sh', '-c', 'stty size; read x; stty size'], Tty: true, AttachStdin: true, AttachStdout: true } });
+    await d.client.request('POST', `/exec/${exec}/resize`, { query: { h: 20, w: 70 } });
+    const e = await hijack(`/exec/${exec}/start`, {}, { Detach: false, Tty: true });
+    await pollUntil(() => e.received().toString().includes('20 70'), 'exec stty size', 10_000);
+    await d.client.request('POST', `/exec/${exec}/resize`, { query: { h: 21, w: 71 } });
+    e.socket.write('again\n');
+    await e.ended;
+    expect(e.received().toString()).toMatch(/^20 70\r\nagain\r\n21 71\r\n$/);
+    // the CLIs send their terminal's size after the start
+    expect((await onTerminal(`${DOCKER} exec -t ${id} sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+    expect((await onTerminal(`${BERTH} container exec -t ${id} sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+    a.socket.destroy();
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+    expect((await onTerminal(`${DOCKER} run -t --rm bb sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+    expect((await onTerminal(`${BERTH} container run -t --rm bb sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+  });
+
+  it('exec inspect reports the host pid of the exec process', async () => {
+    const id = await create({ Cmd: ['sleep', '30'] });
+    await d.client.request('POST', `/containers/${id}/start`);
+    const { Id: exec } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sh', '-c', 'echo $$; exec sleep 5'], AttachStdout: true } });
+    const e = await hijack(`/exec/${exec}/start`, {}, { Detach: false, Tty: false });
+    await pollUntil(() => demux(e.received()).stdout.includes('\n'), 'the pid inside');
+    const inside = Number(demux(e.received()).stdout.trim());
+    const info = await d.client.request<{ Pid: number; Running: boolean }>('GET', `/exec/${exec}/json`);
+    expect(info.Running).toBe(true);
+    expect(info.Pid).toBeGreaterThan(0);
+    // the same process: host pid first in NSpid, the pid inside the container last
+    const nspid = /NSpid:\s+([\d\s]+)/.exec(readFileSync(`/proc/${info.Pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).map(Number);
+    expect(nspid?.[0]).toBe(info.Pid);
+    expect(nspid?.at(-1)).toBe(inside);
+    expect(readFileSync(`/proc/${info.Pid}/cmdline`, 'utf8').split('\0')[0]).toBe('sleep');
+    // detached: the pid too
+    const { Id: bg } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sleep', '7'] } });
+    await d.client.request('POST', `/exec/${bg}/start`, { body: { Detach: true } });
+    const bgPid = (await d.client.request<{ Pid: number }>('GET', `/exec/${bg}/json`)).Pid;
+    expect(readFileSync(`/proc/${bgPid}/cmdline`, 'utf8')).toBe('sleep\x007\x00');
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+    await e.ended;
+  });
+
+  it('json-file max-size/max-file rotate like Docker and logs reads across the files, also while following', async () => {
+    const bad = await docker(['run', '--rm', '--log-opt', 'foo=bar', 'bb', 'true']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("unknown log opt 'foo' for json-file log driver");
+    const r = await docker(['run', '--name', 'rot', '--log-opt', 'max-size=2k', '--log-opt', 'max-file=3', 'bb', 'seq', '1', '2000']);
+    expect(r.code).toBe(0);
+    const id = (await docker(['inspect', '-f', '{{.Id}} {{json .HostConfig.LogConfig}}', 'rot'])).stdout.trim();
+    expect(id.split(' ')[1]).toBe('{"Config":{"max-file":"3","max-size":"2k"},"Type":"json-file"}');
+    const dir = path.join(d.root, 'containers', id.split(' ')[0]!);
+    const logs = readdirSync(dir).filter((f) => f.includes('-json.log')).sort();
+    expect(logs.map((f) => f.replace(/^.*-json\.log/, 'log'))).toEqual(['log', 'log.1', 'log.2']);
+    const all = (await docker(['logs', 'rot'])).stdout.trim().split('\n').map(Number);
+    // the newest ~3 × 2000 bytes of entries, oldest first, without a gap
+    expect(all.at(-1)).toBe(2000);
+    expect(all.length).toBeGreaterThan(60);
+    expect(all.length).toBeLessThan(150);
+    expect(all).toEqual(all.map((_, i) => 2000 - all.length + 1 + i));
+    expect((await docker(['logs', '--tail', '3', 'rot'])).stdout).toBe('1998\n1999\n2000\n');
+    // a follower moves on to the new file at each rotation
+    const slow = await docker(['run', '-d', '--log-opt', 'max-size=1k', '--log-opt', 'max-file=2', 'bb', 'sh', '-c', 'sleep 0.3; i=0; while [ $i -lt 200 ]; do echo $i; i=$((i+1)); usleep 5000; done']);
+    const followed = await docker(['logs', '-f', slow.stdout.trim()]);
+    const seen = followed.stdout.trim().split('\n').map(Number);
+    expect(seen).toEqual(seen.map((_, i) => i));
+    expect(seen.at(-1)).toBe(199);
+    await docker(['rm', '-f', 'rot', slow.stdout.trim()]);
+  });
+});
