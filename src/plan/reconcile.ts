@@ -154,8 +154,13 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
       return created;
     };
 
+    // A container that joins (network_mode: service:x) or mounts from (volumes_from) a
+    // container being recreated still names the old one: dockerd resolved it to an ID at
+    // create, so a restart fails. Compose hashes the service with that reference resolved,
+    // so its hash changes and it is recreated too; so is it here.
+    const joinsRecreated = referencedServices(svc).some((s) => nodes.get(s)?.recreated === true);
     for (const c of keep) {
-      const diverged = c.configHash !== hash;
+      const diverged = c.configHash !== hash || joinsRecreated;
       const must = recreate === 'force' || (recreate === 'diverged' && diverged);
       if (must && create) {
         own.recreated = true;

@@ -8,7 +8,8 @@ import { dockerdSkipReason, useDockerd } from './support/private-dockerd.js';
 
 // The same berth against a real dockerd (Debian's docker.io, Engine API 1.41): a project
 // with a health-gated database on a named volume, a one-shot migration job, a web service
-// on two user networks with a published port, and a client on the front network only.
+// on two user networks with a published port, a client on the front network only and a
+// sidecar in web's network namespace (network_mode: service:web).
 // up -d --wait, ps, logs, exec, a no-op second up, a recreate on change, down -v.
 
 const skip = dockerdSkipReason();
@@ -58,6 +59,11 @@ services:
     image: bb:latest
     command: ["sleep", "3600"]
     networks: [front]
+    stop_signal: SIGKILL
+  sidecar:
+    image: bb:latest
+    command: ["sleep", "3600"]
+    network_mode: "service:web"
     stop_signal: SIGKILL
 networks:
   front: {}
@@ -109,6 +115,8 @@ describe.skipIf(skip !== undefined)(`berth against a private dockerd${skip ? ` (
     expect(viaFront.stdout).toBe('stored-v1\n');
     const alias = await d.berth(['exec', '-T', 'client', 'wget', '-q', '-O-', 'http://shop-web-1/'], { cwd: dir });
     expect(alias.stdout).toBe('stored-v1\n');
+    const sidecar = await d.berth(['exec', '-T', 'sidecar', 'wget', '-q', '-O-', 'http://127.0.0.1/'], { cwd: dir });
+    expect(sidecar.stdout, sidecar.stderr).toBe('stored-v1\n');
     const code = await d.berth(['exec', '-T', 'web', 'sh', '-c', 'echo in $FLAVOUR; exit 3'], { cwd: dir });
     expect(code.code).toBe(3);
     expect(code.stdout).toBe('in plain\n');
@@ -136,6 +144,11 @@ describe.skipIf(skip !== undefined)(`berth against a private dockerd${skip ? ` (
     expect(after.db).toBe(before.db);
     expect(after.client).toBe(before.client);
     expect(after.web).not.toBe(before.web);
+    // The sidecar named the old web container (dockerd keeps its ID): recreated with it, as
+    // Compose does, and in the new web's namespace.
+    expect(changed.stderr).toMatch(/shop-sidecar-1 +Recreated/);
+    expect(after.sidecar).not.toBe(before.sidecar);
+    expect((await d.berth(['exec', '-T', 'sidecar', 'wget', '-q', '-O-', 'http://127.0.0.1/'], { cwd: dir })).stdout).toBe('stored-v1\n');
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('stored-v1\n');
     const flavour = await d.berth(['exec', '-T', 'web', 'sh', '-c', 'echo $FLAVOUR'], { cwd: dir });

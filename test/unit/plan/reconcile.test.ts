@@ -153,6 +153,23 @@ describe('reconcile', () => {
     expect(text).toMatch(/-> #\d+ service:web RestartContainer p-web-1 \(dependency db was recreated\)/);
   });
 
+  test('a container joined to (network_mode: service:) or mounting from (volumes_from) a recreated one is recreated, not restarted', () => {
+    const p = project({
+      app: service({ command: ['v2'] }),
+      side: service({ network_mode: 'service:app', networks: undefined }),
+      backup: service({ volumes_from: ['app:ro'] }),
+      other: service(),
+    });
+    const text = plan(p, observed([container('app', 1, { configHash: 'v1' }), container('side', 1), container('backup', 1), container('other', 1)]), options());
+    expect(text).toMatch(/service:side CreateContainer p-side-1 \(config hash changed\)/);
+    expect(text).toMatch(/service:backup CreateContainer p-backup-1 \(config hash changed\)/);
+    expect(text).not.toMatch(/RestartContainer/);
+    expect(text).not.toMatch(/CreateContainer p-other-1/);
+    // Nothing recreated: nothing to follow.
+    const same = project({ app: service(), side: service({ network_mode: 'service:app', networks: undefined }) });
+    expect(plan(same, observed([container('app', 1), container('side', 1)]), options())).not.toMatch(/CreateContainer|RestartContainer/);
+  });
+
   test('up --wait waits for each container, and for jobs others depend on to complete', () => {
     const p = project({
       job: service({ command: ['true'] }),
