@@ -9,7 +9,8 @@ import { startupEnv } from '../config/node-env.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
 // (unix:// only), else berth's default; when nothing answers on berth's own socket,
-// berthd is started detached and waited for, so one command is enough for a user. The
+// berthd is started detached and waited for, so one command is enough for a user (not on
+// a socket that only DOCKER_HOST names: that is a Docker engine's place). The
 // first /_ping also settles the API version to speak (berthd or a real dockerd).
 
 const START_DEADLINE_MS = 5000;
@@ -31,6 +32,9 @@ export async function connectEngine(globals: ConnectGlobals, env: NodeJS.Process
   const socket = engineSocket(globals, env);
   const answer = await pingEngine(socket);
   if (answer) return new EngineClient(socket, negotiateVersion(answer.apiVersion, socket));
+  if (namesDockerEngine(globals, env, socket)) {
+    throw unavailable(`cannot reach the engine at unix://${socket} (DOCKER_HOST): nothing answers there. Is dockerd running? berth starts berthd only on its own socket (--host, BERTH_HOST or ${berthPaths(env).socket})`);
+  }
   const logFile = await startDaemon(socket, env);
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
@@ -39,6 +43,12 @@ export async function connectEngine(globals: ConnectGlobals, env: NodeJS.Process
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw unavailable(`berthd did not answer on unix://${socket} within ${START_DEADLINE_MS / 1000} s; see its log: ${logFile}`);
+}
+
+/** The socket came from DOCKER_HOST alone: Docker's engine is meant, not a berthd to start there. */
+function namesDockerEngine(globals: ConnectGlobals, env: NodeJS.ProcessEnv, socket: string): boolean {
+  if (globals.host !== undefined || (env.BERTH_HOST !== undefined && env.BERTH_HOST !== '')) return false;
+  return env.DOCKER_HOST !== undefined && env.DOCKER_HOST !== '' && socket !== berthPaths(env).socket;
 }
 
 /** Start berthd in its own session with stdio to its log; returns the log path. */

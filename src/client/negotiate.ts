@@ -19,10 +19,14 @@ export interface PingAnswer {
   server?: string;
 }
 
-/** GET /_ping without a version prefix; undefined when nothing accepts the connection. */
+/**
+ * GET /_ping without a version prefix; undefined when nothing accepts the connection.
+ * Through the default (keep-alive) agent, as EngineClient's requests go, so the command's
+ * first request reuses the connection and the ping costs one round trip.
+ */
 export function pingEngine(socketPath: string, timeoutMs = 5000): Promise<PingAnswer | undefined> {
   return new Promise((resolve) => {
-    const req = http.request({ socketPath, method: 'GET', path: '/_ping', agent: false, timeout: timeoutMs });
+    const req = http.request({ socketPath, method: 'GET', path: '/_ping', timeout: timeoutMs });
     req.on('response', (res) => {
       res.resume();
       const answer: PingAnswer = {};

@@ -19,7 +19,6 @@ import { collect, pollUntil, type PsRow, type RunResult } from './berth-env.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI_BIN = path.join(repo, 'bin', 'berth');
-const CLI = path.join(repo, 'dist', 'cli', 'main.js');
 
 const DOCKERD = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find((p) => existsSync(p));
 const CONTAINERD = ['/usr/bin/containerd', '/usr/sbin/containerd', '/usr/local/bin/containerd'].find((p) => existsSync(p));
@@ -239,10 +238,9 @@ export function useDockerd(): DockerdHandle {
     },
   };
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error('berth is not built: run npm run build');
     await dockerd.start();
     const imported = await berth(['import', busyboxTarball(), 'bb:latest']);
-    if (imported.code !== 0) throw new Error(`berth import against dockerd failed: ${imported.stderr}`);
+    if (imported.code !== 0) throw new Error(`berth import against dockerd failed (is berth built? npm run build): ${imported.stderr}`);
   }, 90_000);
   afterAll(async () => {
     try {

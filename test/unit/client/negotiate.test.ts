@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -111,5 +111,19 @@ describe('container create with several networks', () => {
     await new ApiPlanEngine(new EngineApi(client), 'p').createContainer('p-a-1', single);
     expect(client.calls).toHaveLength(1);
     expect(client.calls[0]?.body).toEqual(single);
+  });
+});
+
+describe('connectEngine', () => {
+  test('a dead socket named by DOCKER_HOST alone is an error: no berthd is started in dockerd\'s place', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-connect-'));
+    try {
+      const { connectEngine } = await import('../../../src/client/connect.js');
+      const env = { DOCKER_HOST: `unix://${dir}/docker.sock`, BERTH_RUN: path.join(dir, 'run'), BERTH_ROOT: path.join(dir, 'root') };
+      await expect(connectEngine({}, env)).rejects.toThrow(/cannot reach the engine at unix:\/\/.*docker\.sock \(DOCKER_HOST\): nothing answers there/);
+      expect(existsSync(path.join(dir, 'run'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
