@@ -16,6 +16,7 @@ const subcommands: readonly Subcommand[] = [
   { words: ['ps', 'ls'], load: async () => (await import('./ps.js')).registerPs },
   { words: ['logs'], load: async () => (await import('./logs.js')).registerLogs },
   { words: ['exec'], load: async () => (await import('./exec.js')).registerExec },
+  { words: ['attach'], load: async () => (await import('./attach.js')).registerAttach },
   { words: ['inspect'], load: async () => (await import('./inspect.js')).registerInspect },
   { words: ['top'], load: async () => (await import('./top.js')).registerTop },
 ];

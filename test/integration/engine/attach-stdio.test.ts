@@ -89,6 +89,17 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'name? hi bob\n', stderr: 'warn bob\n' });
   });
 
+  it('docker attach and berth container attach follow the live output, stdout and stderr apart, and exit with the container', async () => {
+    for (const attach of [(id: string) => docker(['attach', '--no-stdin', id]), (id: string) => berth(['container', 'attach', '--no-stdin', id])]) {
+      const id = (await docker(['run', '-d', 'bb', 'sh', '-c', 'sleep 1.5; echo a; echo b >&2; sleep 0.2; printf c; exit 3'])).stdout.trim();
+      expect(await attach(id)).toMatchObject({ code: 3, stdout: 'a\nc', stderr: 'b\n' });
+      const stopped = await berth(['container', 'attach', id]);
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain('You cannot attach to a stopped container, start it first');
+      await docker(['rm', id]);
+    }
+  });
+
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });

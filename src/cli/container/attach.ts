@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { action } from '../command-adapter.js';
+import { engineFor } from '../engine.js';
+
+// `berth container attach`: docker attach — the running container's live output (stdout and
+// stderr apart unless it has a TTY), our stdin to it when it was created with -i, our
+// terminal's size to its TTY; once the output ends, the container's exit code (waiting for
+// it to stop, as docker does).
+export function registerAttach(group: Command): void {
+  group
+    .command('attach')
+    .description("Attach local standard input, output, and error streams to a running container")
+    .argument('<container>')
+    .option('--no-stdin', 'do not attach STDIN')
+    .option('--sig-proxy <bool>', 'proxy received signals to the process (non-TTY only)', 'true')
+    .action(
+      action(async (ref: string, opts: { stdin: boolean; sigProxy: string }, cmd: Command) => {
+        const client = await engineFor(cmd);
+        const { BerthError } = await import('../../errors.js');
+        const info = await client.request<{ Id: string; Config: { Tty: boolean; OpenStdin: boolean }; State: { Running: boolean; Paused: boolean; Restarting: boolean } }>('GET', `/containers/${encodeURIComponent(ref)}/json`);
+        if (info.State.Paused) throw new BerthError('conflict', 'You cannot attach to a paused container, unpause it first');
+        if (!info.State.Running && !info.State.Restarting) throw new BerthError('conflict', 'You cannot attach to a stopped container, start it first');
+        const tty = info.Config.Tty;
+        const withStdin = opts.stdin && info.Config.OpenStdin;
+        const id = info.Id;
+        const [{ followTerminalSize, forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([
+          import('./attach-io.js'),
+          client.hijack('POST', `/containers/${id}/attach`, { query: { stream: 1, stdout: 1, stderr: 1, stdin: withStdin ? 1 : 0 } }),
+        ]);
+        const stopStdin = withStdin ? forwardStdin(socket, tty) : () => undefined;
+        const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
+        // docker's --sig-proxy: signals we get go to the container (not with a TTY: the terminal carries ^C)
+        const proxied: NodeJS.Signals[] = !tty && opts.sigProxy !== 'false' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] : [];
+        const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
+        for (const s of proxied) process.on(s, proxy);
+        await pipeContainerOutput(socket, head, tty);
+        for (const s of proxied) process.off(s, proxy);
+        stopResize();
+        stopStdin();
+        // As docker attach: then wait for the container to stop, and exit with its code.
+        const waited = await client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'not-running' } });
+        return waited.StatusCode;
+      }),
+    );
+}
