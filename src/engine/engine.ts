@@ -65,6 +65,7 @@ export class Engine {
   /** Stop watching; containers keep running (their shims own them). */
   async close(): Promise<void> {
     this.containers.close();
+    await this.containers.drain();
     await this.networks.close();
   }
 }

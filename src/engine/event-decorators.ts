@@ -42,10 +42,10 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
       await inner.disconnect(containerId, networkIdOrName);
       await emit(networkIdOrName, 'disconnect', { container: containerId });
     },
-    removeSandbox: async (containerId) => {
+    removeSandbox: async (containerId, opts) => {
       // Which networks the container leaves, asked before they forget it.
       const joined = (await inner.list().catch(() => [])).filter((n) => n.Containers[containerId] !== undefined);
-      await inner.removeSandbox(containerId);
+      await inner.removeSandbox(containerId, opts);
       for (const n of joined) events.emit('network', 'disconnect', n.Id, { name: n.Name, type: n.Driver, container: containerId });
     },
     restore: () => inner.restore(),

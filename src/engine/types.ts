@@ -150,8 +150,13 @@ export interface NetworkService {
   /** Connect/disconnect a running container's sandbox. */
   connect(containerId: string, endpoint: EndpointRequest): Promise<EndpointSettings>;
   disconnect(containerId: string, networkIdOrName: string): Promise<void>;
-  /** Remove the netns, veths, port publishing and DNS records of a container. Idempotent. */
-  removeSandbox(containerId: string): Promise<void>;
+  /**
+   * Remove the netns, veths, port publishing and DNS records of a container. Idempotent.
+   * With `deferKernel` it resolves once the container is off its networks (ports closed,
+   * endpoints and names gone); the namespace and veth go in the background (their
+   * addresses stay reserved until then; close() waits for it).
+   */
+  removeSandbox(containerId: string, opts?: { deferKernel?: boolean }): Promise<void>;
   /** Rebuild in-memory state (DNS records, port proxies) after a berthd restart. */
   restore(): Promise<void>;
   close(): Promise<void>;

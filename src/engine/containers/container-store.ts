@@ -1,6 +1,5 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { conflict } from '../../errors.js';
 import { writeAtomic } from '../atomic-write.js';
 import type { ContainerRecord } from './model.js';
 
@@ -35,14 +34,5 @@ export class ContainerStore {
       }
     }
     return out;
-  }
-
-  /** Delete the container's directory; refused while anything is mounted below it. */
-  async remove(id: string): Promise<void> {
-    const dir = this.containerDir(id);
-    const info = await readFile('/proc/self/mountinfo', 'utf8');
-    const busy = info.split('\n').map((l) => l.split(' ')[4] ?? '').filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
-    if (busy.length > 0) throw conflict(`container ${id}: still mounted: ${busy.join(', ')}`);
-    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,7 @@
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Background } from '../background.js';
+import { Trash } from './trash.js';
 import { conflict } from '../../errors.js';
 import type { EventBus } from '../events.js';
 import type { ImageService, NetworkService } from '../types.js';
@@ -14,6 +17,7 @@ import { inspectShape, listShape } from './present.js';
 import type { RuntimePort } from './runtime-port.js';
 import type { CreateRequest } from './validate-create.js';
 import type { WaitResult } from './waiters.js';
+import { mark, span } from '../trace.js';
 
 // The container side of the engine, as the routes see it: records (create, rename, update,
 // remove, list, inspect) plus the lifecycle (start, stop, ...), on one registry.
@@ -33,17 +37,22 @@ export class Containers {
   readonly lifecycle: Lifecycle;
   readonly deps: ServiceDeps;
   private readonly removing = new Set<string>();
+  /** Rootfs unmounts and directory deletions of removed containers (after the answer). */
+  readonly background = new Background();
+  private readonly trash: Trash;
 
   constructor(readonly opts: ContainersOptions) {
     this.registry = new ContainerRegistry(new ContainerStore(opts.root), opts.run);
     this.deps = { registry: this.registry, images: opts.images, networks: opts.networks, volumes: opts.volumes, runtime: opts.runtime, events: opts.events };
     this.lifecycle = new Lifecycle(this.deps);
     this.lifecycle.autoRemove = (c) => this.remove(c.Id, { force: true, volumes: true });
+    this.trash = new Trash(path.join(opts.root, 'trash'), (dir) => opts.images.unmountRootfs(dir));
     opts.volumes.setUsers((name) => this.registry.all().filter((c) => c.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.Id));
   }
 
   /** Load the records and re-attach to what still runs (live restore). */
   async load(): Promise<void> {
+    await this.trash.emptyAll();
     const records = await new ContainerStore(this.opts.root).loadAll();
     for (const c of records) {
       if (c.State.Status === 'removing') c.State.Status = 'dead';
@@ -57,7 +66,11 @@ export class Containers {
   }
 
   create(name: string | null, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
-    return createContainer(this.deps, name, req);
+    const t = performance.now();
+    return createContainer(this.deps, name, req).then((r) => {
+      mark(r.Id, `create ${(performance.now() - t).toFixed(1)}ms`);
+      return r;
+    });
   }
 
   start(ref: string): Promise<boolean> {
@@ -120,11 +133,14 @@ export class Containers {
   }
 
   private async removeClaimed(c: ContainerRecord, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
-    await this.lifecycle.prepareRemove(c, opts.force ?? false);
+    mark(c.Id, 'remove.begin');
+    await span(c.Id, 'remove.prepare', this.lifecycle.prepareRemove(c, opts.force ?? false));
     const paths = this.registry.paths(c.Id);
     try {
-      await Promise.all([this.opts.images.unmountRootfs(paths.dir), rm(paths.stateDir, { recursive: true, force: true })]);
-      await new ContainerStore(this.opts.root).remove(c.Id);
+      // The record goes with its directory in one rename; the rootfs unmount and the
+      // delete follow in the background (the answer does not wait for the kernel).
+      const [, trashed] = await span(c.Id, 'remove.files', Promise.all([rm(paths.stateDir, { recursive: true, force: true }), this.trash.take(paths.dir, c.Id)]));
+      if (trashed) this.background.run(c.Id, () => this.trash.empty(trashed), (err) => console.error(`berthd: removing ${c.Id}: ${String(err)}`));
     } catch (err) {
       // Half removed: Docker's "dead", which a later remove may finish.
       c.State.Status = 'dead';
@@ -140,6 +156,7 @@ export class Containers {
     }
     this.opts.events.emit('container', 'destroy', c.Id, containerAttributes(c));
     this.lifecycle.waiters.gone(c.Id, c.State.ExitCode);
+    mark(c.Id, 'remove.done');
   }
 
   async list(all: boolean, filters: Record<string, string[]>, limit = -1): Promise<Record<string, unknown>[]> {
@@ -167,5 +184,10 @@ export class Containers {
 
   close(): void {
     this.lifecycle.close();
+  }
+
+  /** Background clean-up finished (berthd stopping). */
+  drain(): Promise<void> {
+    return this.background.drain();
   }
 }

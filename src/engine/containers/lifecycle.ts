@@ -14,6 +14,7 @@ import { signalNumber } from './signals.js';
 import { resolveUser, type ResolvedUser } from './user-resolve.js';
 import { Waiters } from './waiters.js';
 import { PreStartAttaches } from './attach.js';
+import { mark, span } from '../trace.js';
 
 // Running containers: start, stop, kill, pause, exits, restart policies, health monitors,
 // and the re-attachment after a berthd restart (the shims kept the containers running).
@@ -58,6 +59,7 @@ export class Lifecycle {
 
   /** Resolves false when it was already running (the API's 304). */
   start(c: ContainerRecord): Promise<boolean> {
+    mark(c.Id, 'start.request');
     return this.locked(c.Id, async () => {
       if (this.isRunning(c)) return false;
       if (c.State.Status === 'removing' || c.State.Status === 'dead') throw conflict(`container ${c.Id} is marked for removal and cannot be started`);
@@ -107,6 +109,7 @@ export class Lifecycle {
     this.watchExit(c);
     this.startHealth(c);
     this.deps.events.emit('container', 'start', c.Id, containerAttributes(c));
+    mark(c.Id, 'start.done');
   }
 
   private async clearStale(stateDir: string, id: string): Promise<void> {
@@ -123,8 +126,9 @@ export class Lifecycle {
     // Each teardown costs a runtime process: once per run is enough.
     if (this.tornDown.has(c.Id)) return;
     await Promise.all([
-      runtimeGone ? undefined : this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined),
-      networkKind(c).kind === 'bridge' ? this.deps.networks.removeSandbox(c.Id).catch(() => undefined) : undefined,
+      runtimeGone ? undefined : span(c.Id, 'teardown.runtime-delete', this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined)),
+      // Off its networks now; the namespace and veth go in the background (a next run waits for them).
+      networkKind(c).kind === 'bridge' ? span(c.Id, 'teardown.sandbox', this.deps.networks.removeSandbox(c.Id, { deferKernel: true }).catch(() => undefined)) : undefined,
     ]);
     this.tornDown.add(c.Id);
     c.Network = { SandboxKey: '', Networks: {}, Ports: [] };
@@ -138,6 +142,7 @@ export class Lifecycle {
     const gen = this.generation.get(c.Id) ?? 0;
     this.deps.runtime.waitForExit(stateDir, ctl.signal).then(
       (exit) => {
+        mark(c.Id, 'exit.seen');
         if (this.exitWatch.get(c.Id) === ctl) this.exitWatch.delete(c.Id);
         void this.locked(c.Id, async () => {
           if (this.generation.get(c.Id) === gen) await this.exited(c, exit);
@@ -151,23 +156,24 @@ export class Lifecycle {
     if (!this.isRunning(c)) return;
     const startedMs = Date.parse(c.State.StartedAt);
     this.stopHealth(c.Id);
-    // As dockerd: the runtime's task goes first, then waiters and `die` hear of the exit,
-    // then the network is released (waiting callers need not wait for that).
+    // As dockerd: the runtime's task goes first (its record is written meanwhile: the
+    // delete runs on if berthd dies), then waiters and `die` hear of the exit, then the
+    // network is released (waiting callers need not wait for that).
     const runtimeGone = !this.tornDown.has(c.Id);
-    if (runtimeGone) await this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined);
     c.State = { ...c.State, Status: 'exited', Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled ?? false, FinishedAt: exit.exitedAt };
     const restart = shouldRestart(c.HostConfig.RestartPolicy, { exitCode: exit.exitCode, restartCount: c.RestartCount, manuallyStopped: c.ManuallyStopped });
     if (restart) c.State.Status = 'restarting';
-    await this.deps.registry.save(c);
+    await Promise.all([runtimeGone ? span(c.Id, 'exit.runtime-delete', this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined)) : undefined, this.deps.registry.save(c)]);
     this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
     this.waiters.exited(c.Id, exit.exitCode);
-    // An AutoRemove container is going anyway: its rootfs is unmounted while the network is
-    // released, not after (`docker run --rm` waits for the removal).
+    mark(c.Id, 'exit.waiters');
+    await span(c.Id, 'exit.teardown', this.teardown(c, runtimeGone));
+    mark(c.Id, 'exit.done');
+    // An AutoRemove container's record is about to go: no need to write it again.
     const goes = !restart && c.HostConfig.AutoRemove;
-    await Promise.all([this.teardown(c, runtimeGone), goes ? this.deps.images.unmountRootfs(this.deps.registry.paths(c.Id).dir).catch(() => undefined) : undefined]);
-    await this.deps.registry.save(c);
+    if (!goes) await this.deps.registry.save(c);
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
-    else if (c.HostConfig.AutoRemove) void this.autoRemove(c).catch(() => undefined);
+    else if (goes) void this.autoRemove(c).catch(() => undefined);
   }
 
   private scheduleRestart(c: ContainerRecord, ranMs: number): void {

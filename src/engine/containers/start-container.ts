@@ -13,6 +13,7 @@ import type { ContainerPaths, RuntimePort } from './runtime-port.js';
 import { scopedPath } from './rootfs-path.js';
 import { resolveUser } from './user-resolve.js';
 import { shimLogLimits } from './log-options.js';
+import { span } from '../trace.js';
 
 // One start, in order: rootfs → network sandbox → /etc files → volumes filled → OCI spec
 // and bundle → the shim creates the container → start. Undone on failure by the caller
@@ -39,16 +40,16 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   const otherPid = kind.kind === 'container' ? deps.pidOf(kind.ref) : undefined;
   // The root filesystem and the network sandbox do not depend on each other: in parallel.
   const [rootfs, sandbox] = await Promise.all([
-    deps.images.mountRootfs(c.ImageId, paths.dir),
-    kind.kind === 'bridge' ? createSandbox(deps.networks, c, kind.networks) : Promise.resolve(undefined),
+    span(c.Id, 'start.rootfs', deps.images.mountRootfs(c.ImageId, paths.dir)),
+    kind.kind === 'bridge' ? span(c.Id, 'start.sandbox', createSandbox(deps.networks, c, kind.networks)) : Promise.resolve(undefined),
   ]);
   const cwd = c.Config.WorkingDir || '/';
-  const [etc, user] = await Promise.all([
+  const [etc, user] = await span(c.Id, 'start.etc+user', Promise.all([
     writeEtcFiles(paths.dir, c, sandbox, kind),
     resolveUser(rootfs, c.Config.User),
     // Docker creates a missing working directory.
     scopedPath(rootfs, cwd).then((dir) => mkdir(dir, { recursive: true })).catch(() => undefined),
-  ]);
+  ]));
   for (const m of c.Mounts) {
     if (m.Type === 'volume' && m.Name) {
       await deps.volumes.ensureMounted(m.Name);
@@ -95,14 +96,14 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   };
   // A host whose bounding set lacks some capabilities cannot grant "all" of them (capset fails).
   const spec = buildSpec(def, { ...(deps.runtime.init ? { init: deps.runtime.init } : {}), availableCapabilities: deps.runtime.capabilities });
-  await Promise.all([
+  await span(c.Id, 'start.bundle', Promise.all([
     writeBundle(paths.bundle, spec),
     // A fresh state dir each start: an old exit.json must not end this run at once.
     rm(paths.stateDir, { recursive: true, force: true }).then(() => mkdir(paths.stateDir, { recursive: true, mode: 0o700 })),
-  ]);
-  const created = await deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin });
+  ]));
+  const created = await span(c.Id, 'start.shim-create', deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin }));
   await deps.created?.();
-  await deps.runtime.driver.start(c.Id);
+  await span(c.Id, 'start.runtime-start', deps.runtime.driver.start(c.Id));
   return { pid: created.initPid, sandbox };
 }
 

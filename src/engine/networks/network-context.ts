@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Background } from '../background.js';
 import path from 'node:path';
 import { conflict, notFound, unavailable } from '../../errors.js';
 import { deleteLink, ensureBridge, linkExists } from './bridge.js';
@@ -39,6 +40,10 @@ export class NetworkContext {
   readonly proxies = new Map<string, PortProxy[]>();
   readonly records = new DnsRecords();
   readonly netnsDir: string;
+  /** Namespaces and veths of released sandboxes, going in the background (keyed by container). */
+  readonly background = new Background();
+  /** Their addresses, per network: not handed out again until the veth is gone. */
+  readonly held = new Map<string, Map<string, string>>();
   private readonly responders = new Map<string, DnsResponder>();
   private readonly live = new Set<string>();
   private readonly networkFiles: JsonFiles<NetworkState>;
@@ -159,6 +164,8 @@ export class NetworkContext {
   }
 
   private async tearDownNow(n: NetworkState): Promise<void> {
+    // Veths of released sandboxes go first (deleting the bridge would not end their namespaces).
+    await this.background.drain();
     const responder = this.responders.get(n.id);
     this.responders.delete(n.id);
     const wasLive = this.live.delete(n.id);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { BerthError, conflict, invalid } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, IpamConfig, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
 import { deleteLink, linkExists } from './bridge.js';
@@ -12,7 +13,7 @@ import { NetworkContext, type NetworkServiceOptions } from './network-context.js
 import { matchesFilters } from './network-filters.js';
 import { OPT_BRIDGE_NAME, validateOptions } from './network-options.js';
 import { toRecord } from './network-record.js';
-import { isMounted } from './netns.js';
+import { isMounted, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
 import { missingPredefined } from './predefined.js';
 import { SandboxManager } from './sandbox-manager.js';
@@ -146,9 +147,9 @@ export class BridgeNetworkService implements NetworkService {
     return this.sandboxes.disconnect(containerId, networkIdOrName);
   }
 
-  async removeSandbox(containerId: string): Promise<void> {
+  async removeSandbox(containerId: string, opts: { deferKernel?: boolean } = {}): Promise<void> {
     await this.ready();
-    return this.sandboxes.remove(containerId);
+    return this.sandboxes.remove(containerId, opts.deferKernel ?? false);
   }
 
   /** The sandbox as created (for the engine after a restart); undefined if none. */
@@ -165,6 +166,7 @@ export class BridgeNetworkService implements NetworkService {
   async close(): Promise<void> {
     this.closed = true;
     await this.loading?.catch(() => undefined);
+    await this.ctx.background.drain();
     await this.ctx.releaseIdlePredefined().catch(() => undefined);
     await this.ctx.stopListeners();
   }
@@ -173,6 +175,25 @@ export class BridgeNetworkService implements NetworkService {
     if (this.closed) return Promise.reject(new BerthError('unavailable', 'the network service is closed'));
     this.loading ??= this.load();
     return this.loading;
+  }
+
+  /**
+   * Namespace files no sandbox owns: a berthd that died while a released sandbox's
+   * namespace was going (deferred removal). Unmounting ends the namespace, and the
+   * kernel takes its veth pair with it.
+   */
+  private async clearOrphanNamespaces(mountinfo: string): Promise<void> {
+    const owned = new Set([...this.ctx.sandboxes.values()].map((s) => s.netnsPath));
+    const files = await readdir(this.ctx.netnsDir).catch(() => [] as string[]);
+    await Promise.all(
+      files
+        .map((f) => path.join(this.ctx.netnsDir, f))
+        .filter((f) => !owned.has(f))
+        .map(async (f) => {
+          if (isMounted(f, mountinfo)) await removeNetns(f);
+          else await rm(f, { force: true });
+        }),
+    );
   }
 
   private findByName(name: string): NetworkState | undefined {
@@ -200,6 +221,7 @@ export class BridgeNetworkService implements NetworkService {
         await rm(s.netnsPath, { force: true }); // the bind-mount target left behind
       }
     }
+    await this.clearOrphanNamespaces(mountinfo);
     for (const n of this.ctx.networks.values()) {
       let changed = false;
       for (const e of Object.values(n.endpoints)) {

@@ -24,6 +24,9 @@ export class SandboxManager {
   async create(containerId: string, containerName: string, requests: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
     checkContainerId(containerId);
     if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
+    // The previous run's namespace (same file) may still be going; so may the holder of an address asked for.
+    await this.ctx.background.wait(containerId);
+    await this.waitForHeld(requests);
     const targets = this.resolveTargets(requests);
     // Bridges up before addresses are chosen: the default bridge may still move its
     // subnet while no container holds an address in it.
@@ -131,11 +134,12 @@ export class SandboxManager {
     await this.ctx.firewall.apply();
   }
 
-  async remove(containerId: string): Promise<void> {
+  async remove(containerId: string, deferKernel = false): Promise<void> {
     checkContainerId(containerId);
     const sandbox = this.ctx.sandboxes.get(containerId);
     if (!sandbox) {
       // Nothing recorded: still clear a namespace file a crashed create may have left.
+      await this.ctx.background.wait(containerId);
       await removeNetns(path.join(this.ctx.netnsDir, containerId));
       return;
     }
@@ -144,7 +148,17 @@ export class SandboxManager {
       const e = n.endpoints[containerId];
       if (e) reserved.push([n, e]);
     }
-    await this.undo(sandbox, reserved);
+    await this.undo(sandbox, reserved, deferKernel);
+  }
+
+  /** Requested addresses still held by a sandbox whose veth is going: wait for it to go. */
+  private async waitForHeld(requests: EndpointRequest[]): Promise<void> {
+    for (const r of requests) {
+      if (!r.ipv4Address) continue;
+      const n = this.ctx.networks.get(r.networkId) ?? [...this.ctx.networks.values()].find((x) => x.name === r.networkId);
+      const holder = n && this.ctx.held.get(n.id)?.get(r.ipv4Address);
+      if (holder !== undefined) await this.ctx.background.wait(holder);
+    }
   }
 
   describe(sandbox: SandboxState): Sandbox {
@@ -185,7 +199,7 @@ export class SandboxManager {
         if (!n.subnet || !n.gateway) throw invalid(`network ${n.name} has no subnet`);
         const subnet = parseCidr(n.subnet);
         const plan = { subnet, gateway: parseIpv4(n.gateway), range: n.ipRange ? parseCidr(n.ipRange) : subnet };
-        const used = new Set(Object.values(n.endpoints).map((e) => parseIpv4(e.ip)));
+        const used = new Set([...Object.values(n.endpoints).map((e) => e.ip), ...(this.ctx.held.get(n.id)?.keys() ?? [])].map(parseIpv4));
         const ip = formatIpv4(allocateAddress(plan, used, r.ipv4Address));
         const ifname = nextIfname(ifnames);
         ifnames.add(ifname);
@@ -229,17 +243,42 @@ export class SandboxManager {
     await Promise.all([this.ctx.saveSandbox(sandbox.containerId), ...networks.map((n) => this.ctx.saveNetwork(n))]);
   }
 
-  /** Remove everything of a sandbox: proxies, veths, netns, endpoints, records, files. */
-  private async undo(sandbox: SandboxState, reserved: [NetworkState, EndpointState][]): Promise<void> {
+  /**
+   * Remove everything of a sandbox: proxies, veths, netns, endpoints, records, files. With
+   * `deferKernel` the veths and netns go in the background, their addresses held until then.
+   */
+  private async undo(sandbox: SandboxState, reserved: [NetworkState, EndpointState][], deferKernel = false): Promise<void> {
     const proxies = this.ctx.proxies.get(sandbox.containerId) ?? [];
     this.ctx.proxies.delete(sandbox.containerId);
     await Promise.all(proxies.map((p) => p.close()));
     // Independent kernel work, each waiting on its own (the veth on an RCU grace period).
-    await Promise.all([deleteLinks(reserved.map(([, e]) => e.hostVeth)), removeNetns(sandbox.netnsPath)]);
+    const kernel = (): Promise<unknown> => Promise.all([deleteLinks(reserved.map(([, e]) => e.hostVeth)), removeNetns(sandbox.netnsPath)]);
+    if (deferKernel) this.releaseLater(sandbox.containerId, reserved, kernel);
+    else await kernel();
     this.ctx.sandboxes.delete(sandbox.containerId);
     await this.ctx.saveSandbox(sandbox.containerId);
     await this.undoEndpoints(reserved);
     if (proxies.length > 0) await this.ctx.firewall.apply(); // its DNAT rules go
+  }
+
+  private releaseLater(containerId: string, reserved: [NetworkState, EndpointState][], kernel: () => Promise<unknown>): void {
+    const holds = reserved.map(([n, e]) => {
+      let m = this.ctx.held.get(n.id);
+      if (!m) this.ctx.held.set(n.id, (m = new Map()));
+      m.set(e.ip, containerId);
+      return [n.id, e.ip] as const;
+    });
+    this.ctx.background.run(containerId, async () => {
+      try {
+        await kernel();
+      } finally {
+        for (const [id, ip] of holds) {
+          const m = this.ctx.held.get(id);
+          if (m?.get(ip) === containerId) m.delete(ip);
+          if (m?.size === 0) this.ctx.held.delete(id);
+        }
+      }
+    });
   }
 
   private async undoEndpoints(reserved: [NetworkState, EndpointState][]): Promise<void> {

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+// A removed container's directory leaves the records in one rename (into <root>/trash),
+// so the removal can answer at once; its rootfs unmount (an RCU grace period in the
+// kernel) and the recursive delete happen afterwards. A berthd that stops before that
+// empties the trash at its next start. Nothing is deleted while anything is still
+// mounted below it: a recursive delete must never walk into a mount.
+
+export class Trash {
+  private made: Promise<unknown> | undefined;
+
+  constructor(
+    readonly dir: string,
+    private readonly unmountRootfs: (containerDir: string) => Promise<void>,
+  ) {}
+
+  /** Move `dir` into the trash; undefined when it does not exist. */
+  async take(dir: string, id: string): Promise<string | undefined> {
+    this.made ??= mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await this.made;
+    const to = path.join(this.dir, `${id}-${randomBytes(4).toString('hex')}`);
+    try {
+      await rename(dir, to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    return to;
+  }
+
+  /** Unmount the rootfs below `dir`, then delete it (kept when something stays mounted). */
+  async empty(dir: string): Promise<void> {
+    await this.unmountRootfs(dir);
+    const info = await readFile('/proc/self/mountinfo', 'utf8');
+    const busy = mountsBelow(info, dir);
+    if (busy.length > 0) throw new Error(`${dir}: still mounted: ${busy.join(', ')}`);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  /** At start: whatever a stopped berthd left. */
+  async emptyAll(): Promise<void> {
+    const entries = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(entries.map((e) => this.empty(path.join(this.dir, e)).catch((err: unknown) => console.error(`berthd: trash: ${String(err)}`))));
+  }
+}
+
+export function mountsBelow(mountinfo: string, dir: string): string[] {
+  return mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
+}
