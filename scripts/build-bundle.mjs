@@ -1,6 +1,9 @@
 // Builds berth (dist/cli/) and berthd (dist/daemon/) with esbuild: each program is one
 // CommonJS bundle, bundle.cjs, run by main.js (scripts/bundle-entry.cjs) with a V8 code
-// cache, bundle.cache, that a training run writes here.
+// cache, bundle.cache, that a training run writes here. berth's large libraries that only
+// some commands need (the precompiled schema validator, yaml, listr2) are side bundles
+// next to it, each with its own cache, loaded on first use: V8's cost to read a cache
+// grows with the script, so what `berth -v` or `container run` never runs stays out.
 //
 // Why: most of a short command's start was Node loading ~60 ES modules one by one (resolve,
 // read, compile, link; commander through the CommonJS loader besides) and V8 compiling them.
@@ -9,11 +12,11 @@
 // call, so `berth config` still runs no engine client code and `berth container run` no
 // compose pipeline; their code is only bytes in the file until then.
 //
-// Needs dist/compose/schema-validator.js (scripts/build-schema.mjs): it is bundled in place
-// of src/compose/precompiled-validator.ts.
+// Needs dist/compose/schema-validator.js (scripts/build-schema.mjs): its side bundle takes
+// the place of src/compose/precompiled-validator.ts.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,18 +30,47 @@ if (!existsSync(validatorFile)) {
   process.exit(1);
 }
 
-/** src/compose/precompiled-validator.ts → the precompiled validator, with ajv's runtime helpers bundled too. */
-const precompiledValidator = {
-  name: 'precompiled-validator',
+/** The side bundles of berth: name → esbuild entry. */
+const SIDE = { 'schema-validator': validatorFile, yaml: 'yaml', listr2: 'listr2' };
+
+/**
+ * In the program, `import … from 'yaml'` (or 'listr2') is the side bundle's exports, and
+ * src/compose/precompiled-validator.ts is the precompiled validator's; `__berthSide` is
+ * bundle-entry.cjs's loader, a parameter of the script's wrapper.
+ */
+const sideImports = {
+  name: 'side-imports',
   setup(b) {
+    b.onResolve({ filter: /^(yaml|listr2)$/ }, (args) => ({ path: args.path, namespace: 'berth-side' }));
+    b.onLoad({ filter: /.*/, namespace: 'berth-side' }, (args) => ({ contents: `module.exports = __berthSide(${JSON.stringify(args.path)});`, loader: 'js' }));
     b.onLoad({ filter: /[\\/]src[\\/]compose[\\/]precompiled-validator\.ts$/ }, () => ({
-      contents: 'export { default as precompiledValidator } from "./schema-validator.js";',
-      resolveDir: path.dirname(validatorFile),
+      contents: 'export const precompiledValidator = __berthSide("schema-validator").default;',
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * commander requires node:child_process at load, for executable subcommands, which berth
+ * has none of; loading it (with net, dgram, streams) is ~5 ms of every start. Here it is
+ * required when first used.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'berth-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'berth-lazy' }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: 'js',
+    }));
+  },
+};
+
+/** build-schema gives the validator (an ES module) a require() of its own for ajv's helpers; a plain require lets esbuild bundle them. */
+const validatorSource = {
+  name: 'validator-source',
+  setup(b) {
     b.onLoad({ filter: /[\\/]compose[\\/]schema-validator\.js$/ }, () => ({
-      // build-schema gives the ES module a require() of its own for ajv's helpers; a plain
-      // require lets esbuild bundle them.
       contents: readFileSync(validatorFile, 'utf8').replace(/import \{ createRequire \} from "node:module";const require = createRequire\(import\.meta\.url\);/, ''),
       resolveDir: root,
       loader: 'js',
@@ -46,40 +78,47 @@ const precompiledValidator = {
   },
 };
 
-async function bundle(entry, outDir) {
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // Code that finds files next to it (config/paths.ts packageRoot(), compose/validate.ts)
+  // uses import.meta.url; the bundle is dist/<program>/bundle.cjs, two levels below the
+  // package root like every src/<dir>/<file>.ts, so the same relative paths hold.
+  define: { 'import.meta.url': '__berthModuleUrl' },
+  banner: { js: 'const __berthModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+async function bundle(entry, outDir, sides = {}) {
   mkdirSync(outDir, { recursive: true });
   const outfile = path.join(outDir, 'bundle.cjs');
   await build({
-    absWorkingDir: root,
+    ...common,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
     // The ajv compiler is only for running from src/ without a precompiled validator.
     external: ['ajv'],
-    // Code that finds files next to it (config/paths.ts packageRoot(), compose/validate.ts)
-    // uses import.meta.url; the bundle is dist/<program>/bundle.cjs, two levels below the
-    // package root like every src/<dir>/<file>.ts, so the same relative paths hold.
-    define: { 'import.meta.url': '__berthModuleUrl' },
-    banner: { js: 'const __berthModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    sourcemap: 'linked',
-    plugins: [precompiledValidator],
-    logLevel: 'warning',
+    plugins: [sideImports, lazyChildProcess],
   });
   // The entry's #! line: the bundle runs inside a function wrapper, where it is a syntax error.
   writeFileSync(outfile, readFileSync(outfile, 'utf8').replace(/^#![^\n]*\n/, ''));
+  for (const [name, sideEntry] of Object.entries(sides)) {
+    await build({ ...common, entryPoints: [sideEntry], outfile: path.join(outDir, `${name}.cjs`), plugins: [validatorSource] });
+  }
   copyFileSync(path.join(root, 'scripts', 'bundle-entry.cjs'), path.join(outDir, 'main.js'));
   // The package is "type": "module"; main.js is CommonJS.
   writeFileSync(path.join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
 }
 
-/** Runs the program once with BERTH_WRITE_CODE_CACHE so that bundle-entry.cjs writes bundle.cache. */
+/** Runs the program once with BERTH_WRITE_CODE_CACHE so that bundle-entry.cjs writes the caches. */
 function train(outDir, args, cwd) {
   const cacheFile = path.join(outDir, 'bundle.cache');
-  rmSync(cacheFile, { force: true });
-  const env = { ...process.env, BERTH_WRITE_CODE_CACHE: cacheFile, COMPOSE_FILE: '' };
+  for (const f of readdirSync(outDir)) if (f.endsWith('.cache')) rmSync(path.join(outDir, f));
+  const env = { ...process.env, BERTH_WRITE_CODE_CACHE: outDir, COMPOSE_FILE: '' };
   // NODE_OPTIONS would change V8's flags, and V8 rejects a cache made under other flags.
   delete env.NODE_OPTIONS;
   const res = spawnSync(process.execPath, [path.join(outDir, 'main.js'), ...args], { cwd, env, encoding: 'utf8' });
@@ -89,12 +128,12 @@ function train(outDir, args, cwd) {
   }
 }
 
-await bundle('src/cli/main.ts', path.join(dist, 'cli'));
+await bundle('src/cli/main.ts', path.join(dist, 'cli'), SIDE);
 await bundle('src/daemon/main.ts', path.join(dist, 'daemon'));
 
-// berth: `config -q` on a small project runs commander, the compose pipeline and the schema
-// validator, the code of the commands a user runs most; the other commands' top level
-// is in the cache too.
+// berth: `config` on a small project runs commander, the compose pipeline, the schema
+// validator and yaml's writer, the code of the commands a user runs most; the other
+// commands' top level is in the cache too.
 const project = mkdtempSync(path.join(tmpdir(), 'berth-build-'));
 try {
   writeFileSync(
@@ -120,7 +159,7 @@ volumes:
   data: {}
 `,
   );
-  train(path.join(dist, 'cli'), ['config', '-q'], project);
+  train(path.join(dist, 'cli'), ['config'], project);
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
