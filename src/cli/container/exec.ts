@@ -21,8 +21,9 @@ export function registerExec(group: Command): void {
     .passThroughOptions()
     .action(
       action(async (id: string, command: string[], opts: { detach?: boolean; env: string[]; interactive?: boolean; tty?: boolean; user?: string; workdir?: string; privileged?: boolean }, cmd: Command) => {
-        const client = await engineFor(cmd);
         const tty = opts.tty === true;
+        if (!opts.detach && tty && opts.interactive && !process.stdin.isTTY) throw new (await import('../../errors.js')).BerthError('invalid', 'the input device is not a TTY');
+        const client = await engineFor(cmd);
         const created = await client.request<{ Id: string }>('POST', `/containers/${encodeURIComponent(id)}/exec`, {
           body: {
             Cmd: command,

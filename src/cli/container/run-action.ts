@@ -40,6 +40,9 @@ export async function createContainer(client: EngineClient, image: string, comma
 }
 
 export async function runContainer(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
+  // As docker: a terminal's input that is not a terminal would never end the session (a
+  // TTY container's stdin is not closed at EOF).
+  if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
   const client = await engineFor(cmd);
   const id = await createContainer(client, image, command, opts);
   if (opts.detach) {

@@ -103,6 +103,11 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
+    // a TTY's stdin is not closed at EOF: both CLIs refuse -it without a terminal rather than hang
+    for (const r of [await docker(['run', '-it', '--rm', 'bb', 'true'], { stdin: '' }), await berth(['container', 'run', '-it', '--rm', 'bb', 'true'], { stdin: '' })]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('the input device is not a TTY');
+    }
     // larger than a pipe's buffer: the shim holds what cat has not read yet
     const big = 'x'.repeat(199_999) + '\n';
     const r = await docker(['run', '-i', '--rm', 'bb', 'wc', '-c'], { stdin: big, timeoutMs: 15_000 });
