@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { useLeakCheck } from '../support/leaks.js';
 import { projectContainers } from './support/use-berth.js';
-import { dockerdSkipReason, useDockerd } from './support/private-dockerd.js';
+import { dockerdSkipReason, freePort, useDockerd } from './support/private-dockerd.js';
 
 // The same berth against a real dockerd (Debian's docker.io, Engine API 1.41): a project
 // with a health-gated database on a named volume, a one-shot migration job, a web service
@@ -13,17 +12,6 @@ import { dockerdSkipReason, useDockerd } from './support/private-dockerd.js';
 // up -d --wait, ps, logs, exec, a no-op second up, a recreate on change, down -v.
 
 const skip = dockerdSkipReason();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const composeFor = (port: number) => `
 services:

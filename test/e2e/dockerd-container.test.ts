@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { useLeakCheck } from '../support/leaks.js';
-import { dockerdSkipReason, useDockerd } from './support/private-dockerd.js';
+import { dockerdSkipReason, freePort, useDockerd } from './support/private-dockerd.js';
 
 // berth's single-container and engine commands against a real dockerd, with the engine
-// named by -H (the compose file uses DOCKER_HOST).
+// named by -H (the compose file uses DOCKER_HOST). The private dockerd has no default
+// bridge (--bridge=none), so containers that need a network get a user network.
 
 const skip = dockerdSkipReason();
 
@@ -30,10 +31,12 @@ describe.skipIf(skip !== undefined)(`berth's engine commands against a private d
     expect(all).toEqual([]);
   });
 
-  test('container run -d on a user network with a volume: ps, logs, exec, inspect, rm -f', async () => {
+  test('container run -d on a user network with a volume and a published port: ps, logs, exec, inspect, rm -f', async () => {
     expect((await berth('network', 'create', 'lab')).code).toBe(0);
     expect((await berth('volume', 'create', 'labdata')).code).toBe(0);
-    const run = await berth('container', 'run', '-d', '--name', 'lab1', '--network', 'lab', '--network-alias', 'bench', '-v', 'labdata:/data', 'bb:latest', 'sh', '-c', 'echo up; exec sleep 3600');
+    const port = await freePort();
+    const run = await berth('container', 'run', '-d', '--name', 'lab1', '--network', 'lab', '--network-alias', 'bench', '-v', 'labdata:/data', '-p', `127.0.0.1:${port}:80`,
+      'bb:latest', 'sh', '-c', 'echo up; exec httpd -f -p 80 -h /www');
     expect(run.code, run.stderr).toBe(0);
     const id = run.stdout.trim();
     expect(id).toMatch(/^[0-9a-f]{64}$/);
@@ -42,9 +45,11 @@ describe.skipIf(skip !== undefined)(`berth's engine commands against a private d
     expect(ps.stdout).toMatch(new RegExp(`^${id.slice(0, 12)} +bb:latest .* lab1\\n`, 'm'));
     const logs = await berth('container', 'logs', 'lab1');
     expect(logs.stdout).toBe('up\n');
-    // A second container finds the first by its alias on the user network.
-    const peer = await berth('container', 'run', '--rm', '--network', 'lab', 'bb:latest', 'ping', '-c', '1', '-W', '2', 'bench');
+    // The host reaches it on the published port; a second container by its alias.
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('busybox rootfs\n');
+    const peer = await berth('container', 'run', '--rm', '--network', 'lab', 'bb:latest', 'wget', '-q', '-O-', 'http://bench/');
     expect(peer.code, peer.stderr).toBe(0);
+    expect(peer.stdout).toBe('busybox rootfs\n');
     const exec = await berth('container', 'exec', 'lab1', 'sh', '-c', 'echo kept > /data/f; cat /data/f; exit 2');
     expect(exec.code).toBe(2);
     expect(exec.stdout).toBe('kept\n');
