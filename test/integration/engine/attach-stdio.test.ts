@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
+import { pythonWithDockerPy } from '../../support/python.js';
 import { demux, pollUntil, startBerthd, type Berthd } from './berthd-harness.js';
 
 // Issue #4, attach and stdio: live output from the shim's attach.sock with stdout and
@@ -78,6 +79,45 @@ async function hijack(pathname: string, query: Record<string, number>, body?: un
 async function create(body: Record<string, unknown>): Promise<string> {
   return (await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', ...body } })).Id;
 }
+
+const python = pythonWithDockerPy();
+
+// docker-py: attach before the start (demultiplexed), exec Pid and exec resize, LogConfig rotation.
+const PY = `
+import docker, os, time
+c = docker.DockerClient(base_url=os.environ['DOCKER_HOST'], version='1.41')
+ct = c.containers.create('bb', ['sh', '-c', 'sleep 0.3; echo out1; sleep 0.1; echo err1 >&2; sleep 0.1; echo out2'])
+s = ct.attach(stream=True, stdout=True, stderr=True, demux=True)
+ct.start()
+for out, err in s:
+    print('O ' + out.decode().strip() if out else 'E ' + err.decode().strip())
+print(ct.wait()['StatusCode'])
+ct.remove()
+ct = c.containers.run('bb', ['sleep', '30'], detach=True)
+e = c.api.exec_create(ct.id, ['sleep', '5'])
+c.api.exec_start(e['Id'], detach=True)
+pid = c.api.exec_inspect(e['Id'])['Pid']
+print(open('/proc/%d/cmdline' % pid).read().split('\\0')[0])
+e = c.api.exec_create(ct.id, ['sh', '-c', 'sleep 0.5; stty size'], tty=True)
+out = c.api.exec_start(e['Id'], tty=True, stream=True)
+c.api.exec_resize(e['Id'], height=11, width=22)
+print(b''.join(out).decode().strip())
+ct.remove(force=True)
+lc = docker.types.LogConfig(type='json-file', config={'max-size': '1k', 'max-file': '2'})
+ct = c.containers.run('bb', ['seq', '1', '500'], detach=True, log_config=lc)
+ct.wait()
+lines = ct.logs().decode().split()
+print(lines[-1], len(lines) < 60, [int(x) for x in lines] == list(range(int(lines[0]), 501)))
+ct.remove()
+`;
+
+describe.skipIf(python === undefined)('docker-py against berthd: attach, exec, logs', () => {
+  it('attaches before the start with stdout and stderr apart, reports exec Pid, resizes an exec tty, rotates logs', () => {
+    const r = spawnSync(python ?? 'python3', ['-c', PY], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` }, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(['O out1', 'E err1', 'O out2', '0', 'sleep', '11 22', '500 True True']);
+  });
+});
 
 describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
   it('docker run -i shows output as it is written (a prompt without a newline), stdout and stderr apart', async () => {
