@@ -156,4 +156,26 @@ describe.skipIf(skip !== undefined)(`berth against a private dockerd${skip ? ` (
     const all = await d.engine.request<unknown[]>('GET', '/containers/json', { query: { all: 1 } });
     expect(all).toEqual([]);
   });
+
+  test('a foreground up attaches to the logs and --abort-on-container-exit returns the exited code', async () => {
+    const fg = d.project('fg', {
+      'compose.yaml': `
+services:
+  tests:
+    image: bb:latest
+    command: ["sh", "-c", "echo running tests; sleep 0.5; exit 3"]
+  server:
+    image: bb:latest
+    command: ["sh", "-c", "echo serving; trap 'exit 0' TERM; while true; do sleep 0.1; done"]
+`,
+    });
+    const r = await d.berth(['up', '--abort-on-container-exit'], { cwd: fg });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/tests-1 +\| running tests/);
+    expect(r.stdout).toMatch(/server-1 +\| serving/);
+    expect(r.stdout).toContain('tests-1 exited with code 3');
+    const states = Object.fromEntries((await projectContainers(d.engine, 'fg')).map((c) => [c.Labels['com.docker.compose.service'], c.State]));
+    expect(states).toEqual({ tests: 'exited', server: 'exited' });
+    expect((await d.berth(['down', '-v', '-t', '0'], { cwd: fg })).code).toBe(0);
+  });
 });
