@@ -117,10 +117,12 @@ export function planDown(project: Project | undefined, observed: Observed, opts:
   const removed = containers
     .sort((a, b2) => a.service.localeCompare(b2.service) || a.number - b2.number)
     .map((c) => b.add({ kind: 'RemoveContainer', service: c.service, container: c.name, volumes: opts.volumes, force: true }, [stops.get(c.name)]));
-  // Orphans left running keep their networks: removing them would fail.
+  // Orphans left running keep their networks: removing them would fail. A stopped
+  // container holds no endpoint (the engine releases it at the stop, as dockerd does), so a
+  // network goes once every container on it has stopped, alongside the removals.
   const networksInUse = !opts.removeOrphans && orphans.length > 0;
   if (!networksInUse) {
-    for (const n of [...observed.networks].sort((x, y) => x.name.localeCompare(y.name))) b.add({ kind: 'RemoveNetwork', network: n.name }, removed);
+    for (const n of [...observed.networks].sort((x, y) => x.name.localeCompare(y.name))) b.add({ kind: 'RemoveNetwork', network: n.name }, [...stops.values()]);
   }
   if (opts.volumes) {
     // Anonymous volumes a recreated container took over by name survive remove-with-volumes.

@@ -14,14 +14,14 @@ test('stop goes dependents first', () => {
   );
 });
 
-test('down -v removes containers after stopping them, then networks and volumes', () => {
+test('down -v removes containers after stopping them, networks once their containers stopped, volumes after the removals', () => {
   const snapshot = { ...observed([container('db', 1), container('web', 1, { state: 'exited' })]), volumes: [{ name: 'p_data', key: 'data', labels: {} }] };
   expect(renderPlan(planDown(p, snapshot, { volumes: true, removeOrphans: false }))).toBe(
     [
       '[1] service:db StopContainer p-db-1',
       '[2] -> #1 service:db RemoveContainer p-db-1',
       '[3] service:web RemoveContainer p-web-1',
-      '[4] -> #2,#3 network:p_default RemoveNetwork',
+      '[4] -> #1 network:p_default RemoveNetwork',
       '[5] -> #2,#3 volume:p_data RemoveVolume',
       '',
     ].join('\n'),
@@ -30,7 +30,8 @@ test('down -v removes containers after stopping them, then networks and volumes'
 
 test('down without the compose file removes everything labelled with the project', () => {
   const text = renderPlan(planDown(undefined, observed([container('old', 1, { state: 'exited' })]), { volumes: false, removeOrphans: false }));
-  expect(text).toBe(['[1] service:old RemoveContainer p-old-1', '[2] -> #1 network:p_default RemoveNetwork', ''].join('\n'));
+  // Nothing runs, so no endpoint holds the network: it goes alongside the container.
+  expect(text).toBe(['[1] service:old RemoveContainer p-old-1', '[2] network:p_default RemoveNetwork', ''].join('\n'));
 });
 
 test('down keeps orphans and their networks unless --remove-orphans', () => {
