@@ -1,6 +1,7 @@
 import type { NetworkCreateRequest } from '../engine/types.js';
 import type { ContainerCreateBody, EndpointConfig } from '../client/api/wire.js';
 import type { VolumeCreateBody } from '../client/api/volumes.js';
+import { setMaxListeners } from 'node:events';
 import { BerthError, isBerthError } from '../errors.js';
 import { event, type ExpectedResource, type ProgressSink, type ProgressStatus } from '../progress/events.js';
 import { subjectOf, type Operation, type Plan, type PlanNode } from './plan.js';
@@ -53,6 +54,8 @@ export async function execute(plan: Plan, engine: PlanEngine, options: ExecuteOp
   for (const n of plan.nodes) for (const d of n.deps) dependents.set(d, [...(dependents.get(d) ?? []), n]);
   const ready: PlanNode[] = plan.nodes.filter((n) => n.deps.length === 0);
   const abort = new AbortController();
+  // Every wait in flight listens on it (30 services are 30 listeners): not a leak.
+  setMaxListeners(0, abort.signal);
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let failure: unknown;
