@@ -31,8 +31,17 @@ export class HealthMonitor {
     private readonly deps: HealthMonitorDeps,
   ) {}
 
+  /**
+   * The first probe comes one interval (start_interval inside start_period) after the
+   * container started: counted from StartedAt, not from now, since the monitor starts a
+   * moment later (once the start is recorded). A monitor started a whole interval or more
+   * after StartedAt (berthd re-attaching to a running container) waits a full interval.
+   */
   start(): void {
-    this.schedule();
+    const now = Date.now();
+    const delay = this.delayAt(now);
+    const elapsed = now - this.startedAtMs;
+    this.arm(elapsed >= 0 && elapsed < delay ? delay - elapsed : delay);
   }
 
   stop(): void {
@@ -45,10 +54,17 @@ export class HealthMonitor {
     return now - this.startedAtMs < this.probe.startPeriodMs;
   }
 
+  private delayAt(now: number): number {
+    return this.inStartPeriod(now) ? this.probe.startIntervalMs : this.probe.intervalMs;
+  }
+
+  /** The next probe one interval after the previous one ended. */
   private schedule(): void {
+    this.arm(this.delayAt(Date.now()));
+  }
+
+  private arm(delay: number): void {
     if (this.stopped) return;
-    const now = Date.now();
-    const delay = this.inStartPeriod(now) ? this.probe.startIntervalMs : this.probe.intervalMs;
     this.timer = setTimeout(() => void this.runOnce(), delay);
     this.timer.unref();
   }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { probeOf } from '../../../src/engine/health/health-config.js';
-import { applyResult } from '../../../src/engine/health/health-monitor.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { probeOf, type Probe } from '../../../src/engine/health/health-config.js';
+import { applyResult, HealthMonitor } from '../../../src/engine/health/health-monitor.js';
 import type { HealthState } from '../../../src/engine/containers/model.js';
 import { nextBackoff, restartOnDaemonStart, shouldRestart } from '../../../src/engine/containers/restart-policy.js';
 
@@ -54,5 +54,40 @@ describe('health', () => {
     expect(s).toMatchObject({ Status: 'starting', FailingStreak: 0 });
     applyResult(s, result(1), 1, false);
     expect(s).toMatchObject({ Status: 'unhealthy', FailingStreak: 1 });
+  });
+
+  describe('first probe', () => {
+    afterEach(() => vi.useRealTimers());
+    const probe: Probe = { argv: ['true'], intervalMs: 100, timeoutMs: 1000, startPeriodMs: 0, startIntervalMs: 5000, retries: 3 };
+    /** ms after the monitor starts at which its first probe runs. */
+    const firstProbeAt = async (p: Probe, startedAgoMs: number): Promise<number> => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const t0 = Date.now();
+      let at = -1;
+      const m = new HealthMonitor(p, { Status: 'starting', FailingStreak: 0, Log: [] }, t0 - startedAgoMs, {
+        exec: async () => {
+          if (at < 0) at = Date.now() - t0;
+          return { exitCode: 0, output: '' };
+        },
+        onResult: () => undefined,
+      });
+      m.start();
+      await vi.advanceTimersByTimeAsync(10_000);
+      m.stop();
+      return at;
+    };
+
+    it('runs one interval after StartedAt, not after the monitor started', async () => {
+      expect(await firstProbeAt(probe, 0)).toBe(100);
+      expect(await firstProbeAt(probe, 30)).toBe(70);
+    });
+
+    it('waits a whole interval when the monitor starts long after the container (berthd re-attached)', async () => {
+      expect(await firstProbeAt(probe, 5000)).toBe(100);
+    });
+
+    it('uses start_interval inside start_period', async () => {
+      expect(await firstProbeAt({ ...probe, startPeriodMs: 10_000, startIntervalMs: 40 }, 10)).toBe(30);
+    });
   });
 });
