@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { unavailable } from '../errors.js';
+import { UNIX_SOCKET_REQUEST } from './engine-client.js';
 
 // API version negotiation, as Docker's own clients do it: ask the engine's unversioned
 // /_ping, read its Api-Version header, and speak the lower of its version and ours.
@@ -26,7 +27,7 @@ export interface PingAnswer {
  */
 export function pingEngine(socketPath: string, timeoutMs = 5000): Promise<PingAnswer | undefined> {
   return new Promise((resolve) => {
-    const req = http.request({ socketPath, method: 'GET', path: '/_ping', timeout: timeoutMs });
+    const req = http.request({ ...UNIX_SOCKET_REQUEST, socketPath, method: 'GET', path: '/_ping', timeout: timeoutMs });
     req.on('response', (res) => {
       res.resume();
       const answer: PingAnswer = {};
