@@ -114,7 +114,9 @@ export async function runPlan(ctx: ComposeContext, plan: Plan, opts: { signal?: 
   const { signal, onEvent } = opts;
   const engine = new ApiPlanEngine(ctx.api, ctx.projectName);
   const needsEvents = plan.nodes.some((n) => n.op.kind.startsWith('Await'));
-  if (needsEvents) await engine.open();
+  // Asked for now, not awaited: creates and starts go meanwhile, waits begin once the
+  // engine accepted the stream (and report its failure, if it fails).
+  if (needsEvents) engine.open().catch(() => undefined);
   const renderer = await ctx.progress();
   const progress: ProgressSink = onEvent
     ? { begin: (r) => renderer.begin?.(r), emit: (e) => (renderer.emit(e), onEvent(e)), note: (m) => renderer.note(m), close: () => renderer.close() }

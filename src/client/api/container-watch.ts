@@ -6,8 +6,9 @@ import type { ContainerInspect } from './wire.js';
 
 // Waits on container conditions driven by the engine's /events stream (health_status and
 // die events for the project), not by polling: a dependent starts the moment its
-// condition holds. The stream is opened before anything is started; each wait inspects
-// once after registering, so a state reached before the wait began is not missed.
+// condition holds. The stream is asked for before anything is started, and every wait
+// first waits for the engine to have accepted it; each wait then inspects once after
+// registering, so a state reached before the wait began is not missed.
 
 type Listener = (e: EngineEvent) => void;
 
@@ -15,11 +16,17 @@ export class ContainerWatch {
   private readonly listeners = new Set<Listener>();
   private readonly abort = new AbortController();
   private pump: Promise<void> | undefined;
+  private opened: Promise<void> | undefined;
 
   constructor(private readonly containers: ContainersApi, private readonly events: EventsApi, private readonly project: string) {}
 
-  /** Subscribe; resolves once the engine has accepted the stream. */
-  async open(): Promise<void> {
+  /** Subscribe; resolves once the engine has accepted the stream (waits begin after that). */
+  open(): Promise<void> {
+    this.opened ??= this.subscribe();
+    return this.opened;
+  }
+
+  private async subscribe(): Promise<void> {
     const stream = await this.events.open({
       filters: { type: ['container'], label: [`com.docker.compose.project=${this.project}`] },
       signal: this.abort.signal,
@@ -35,6 +42,7 @@ export class ContainerWatch {
 
   async close(): Promise<void> {
     this.abort.abort();
+    await this.opened?.catch(() => undefined);
     await this.pump;
   }
 
@@ -94,7 +102,8 @@ export class ContainerWatch {
    * The shared wait loop: `decide` looks at an inspect (state) or an event (e) and says
    * pending, done, fail, or recheck (inspect again, because the event alone is not enough).
    */
-  private waitFor<T>(name: string, signal: AbortSignal, decide: (state: ContainerInspect | undefined, e: EngineEvent | undefined) => Decision<T>): Promise<T> {
+  private async waitFor<T>(name: string, signal: AbortSignal, decide: (state: ContainerInspect | undefined, e: EngineEvent | undefined) => Decision<T>): Promise<T> {
+    await this.opened;
     return new Promise<T>((resolve, reject) => {
       let id: string | undefined;
       let settled = false;
