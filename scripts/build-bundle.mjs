@@ -95,6 +95,9 @@ const common = {
 
 async function bundle(entry, outDir, sides = {}) {
   mkdirSync(outDir, { recursive: true });
+  // Scripts and caches of an earlier build: a side bundle no longer built would otherwise
+  // linger (the training run caches every *.cjs here).
+  for (const f of readdirSync(outDir)) if (/\.(cjs|cjs\.map|cache)$/.test(f)) rmSync(path.join(outDir, f));
   const outfile = path.join(outDir, 'bundle.cjs');
   await build({
     ...common,
