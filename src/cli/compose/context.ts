@@ -30,8 +30,14 @@ export interface ComposeContext {
   project: Project | undefined;
   workingDir: string;
   configFiles: string[];
-  /** Every service the files define, whatever the active profiles (not orphans). */
+  /**
+   * Every service the files define, whatever the active profiles (not orphans): the
+   * active ones, and those of inactive profiles once observeProject found a container of
+   * a service that is not active (only then do they matter).
+   */
   definedServices: string[];
+  /** Loads the files with every profile for the services they define (once). */
+  allServices?: (() => Promise<string[]>) | undefined;
   /** A fresh renderer per plan (a tty renderer ends with its plan). */
   progress: () => Promise<ProgressSink>;
   parallel: number;
@@ -59,20 +65,26 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   let workingDir = path.resolve(globals.projectDirectory ?? process.cwd());
   let configFiles: string[] = [];
   let definedServices: string[] = [];
+  let allServices: (() => Promise<string[]>) | undefined;
   try {
     const where = resolveContext(loadOptions);
     workingDir = where.projectDirectory;
     configFiles = where.files;
     project = await loadProject(loadOptions);
-    // Services of inactive profiles are part of the project, not orphans (Compose's
-    // "disabled services"): load once more with every profile to know them.
     definedServices = Object.keys(project.services);
-    try {
-      definedServices = Object.keys((await loadProject({ ...loadOptions, profiles: ['*'], onWarning: () => undefined })).services);
-    } catch {
-      // With every profile enabled the files may not load (a profiled service's missing
-      // reference): then only the active services count as defined.
-    }
+    const active = definedServices;
+    // Services of inactive profiles are part of the project, not orphans (Compose's
+    // "disabled services"): the files are loaded once more with every profile to know
+    // them, when a container of a service that is not active is found (observeProject).
+    allServices = async () => {
+      try {
+        return Object.keys((await loadProject({ ...loadOptions, profiles: ['*'], onWarning: () => undefined })).services);
+      } catch {
+        // With every profile enabled the files may not load (a profiled service's missing
+        // reference): then only the active services count as defined.
+        return active;
+      }
+    };
   } catch (err) {
     const name = globals.projectName ?? process.env.COMPOSE_PROJECT_NAME;
     if (!opts.projectOptional || !name || !isNoConfig(err)) throw err;
@@ -80,7 +92,7 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
   const client = await connectEngine(globals);
   const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
-  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, definedServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
+  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
 }
 
 /** The project, or a clear error when the command needs the compose file. */
@@ -89,9 +101,9 @@ export function requireProject(ctx: ComposeContext): Project {
   return ctx.project;
 }
 
-export function observeProject(ctx: ComposeContext): Promise<Observed> {
-  const { api } = ctx;
-  return observe(
+export async function observeProject(ctx: ComposeContext): Promise<Observed> {
+  const { api, project } = ctx;
+  const observed = await observe(
     {
       listContainers: (filters) => api.containers.list({ all: true, filters }),
       listNetworks: (filters) => api.networks.list(filters),
@@ -102,6 +114,12 @@ export function observeProject(ctx: ComposeContext): Promise<Observed> {
     ctx.projectName,
     ctx.project,
   );
+  if (project && ctx.allServices && observed.containers.some((c) => !c.oneoff && project.services[c.service] === undefined)) {
+    const load = ctx.allServices;
+    ctx.allServices = undefined;
+    ctx.definedServices = await load();
+  }
+  return observed;
 }
 
 /** The options every reconcile call shares: hash, labels' working dir and files. */
