@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomic } from '../atomic-write.js';
+import { writeAtomicSmall } from '../atomic-write.js';
 import type { ContainerRecord } from './model.js';
 
 // Container records on disk: <root>/containers/<id>/config.v2.json, written atomically
@@ -16,10 +16,15 @@ export class ContainerStore {
     return path.join(this.dir, id);
   }
 
-  async save(record: ContainerRecord): Promise<void> {
-    const dir = this.containerDir(record.Id);
-    await mkdir(dir, { recursive: true, mode: 0o710 });
-    await writeAtomic(path.join(dir, 'config.v2.json'), JSON.stringify(record));
+  /** Sync calls (see writeAtomicSmall); a failure still comes back as a rejection. */
+  save(record: ContainerRecord): Promise<void> {
+    try {
+      const dir = this.containerDir(record.Id);
+      writeAtomicSmall(path.join(dir, 'config.v2.json'), JSON.stringify(record), 0o600, dir);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   async loadAll(): Promise<ContainerRecord[]> {

@@ -69,6 +69,7 @@ export class Containers {
     const t = performance.now();
     return createContainer(this.deps, name, req).then((r) => {
       mark(r.Id, `create ${(performance.now() - t).toFixed(1)}ms`);
+      this.lifecycle.premount(this.registry.get(r.Id));
       return r;
     });
   }

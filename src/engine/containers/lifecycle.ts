@@ -34,6 +34,8 @@ export class Lifecycle {
   private readonly tornDown = new Set<string>();
   /** Containers whose stop is waiting out its grace period (while it holds the lock). */
   private readonly stopping = new Set<string>();
+  /** Rootfs mounts begun at create (docker run's attach and wait requests come meanwhile). */
+  private readonly rootfsMounts = new Map<string, Promise<string | undefined>>();
   readonly waiters = new Waiters();
   /** Attaches waiting for the next start: connected to the shim before the process runs. */
   readonly attaches = new PreStartAttaches();
@@ -78,7 +80,10 @@ export class Lifecycle {
     if (!this.tornDown.has(c.Id) && existsSync(paths.stateDir)) await this.clearStale(paths.stateDir, c.Id);
     this.tornDown.delete(c.Id);
     try {
+      const premounted = this.rootfsMounts.get(c.Id);
+      this.rootfsMounts.delete(c.Id);
       const started = await startContainer(c, paths, {
+        ...(premounted ? { premounted } : {}),
         images: this.deps.images,
         networks: this.deps.networks,
         volumes: this.deps.volumes,
@@ -96,7 +101,7 @@ export class Lifecycle {
       const probe = probeOf(c.Config.Healthcheck);
       if (probe) c.State.Health = { Status: 'starting', FailingStreak: 0, Log: [] };
       else delete c.State.Health;
-      await this.deps.registry.save(c);
+      await span(c.Id, 'start.save', this.deps.registry.save(c));
     } catch (err) {
       await this.teardown(c);
       const message = err instanceof Error ? err.message : String(err);
@@ -317,8 +322,20 @@ export class Lifecycle {
     });
   }
 
+  /**
+   * Mount a new container's rootfs now, in the background: its start uses the mount (or
+   * mounts again if this one failed, and reports that error), a removal waits for it.
+   */
+  premount(c: ContainerRecord): void {
+    const dir = this.deps.registry.paths(c.Id).dir;
+    this.rootfsMounts.set(c.Id, span(c.Id, 'create.premount', this.deps.images.mountRootfs(c.ImageId, dir)).catch(() => undefined));
+  }
+
   /** Make a container stoppable for removal: kill it (force) and release what it holds. */
   async prepareRemove(c: ContainerRecord, force: boolean): Promise<void> {
+    const premount = this.rootfsMounts.get(c.Id);
+    this.rootfsMounts.delete(c.Id);
+    await premount;
     await this.locked(c.Id, async () => {
       if (this.isRunning(c)) {
         if (!force) {

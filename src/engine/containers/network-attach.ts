@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid } from '../../errors.js';
 import type { NamespaceMode } from '../../runtime/types.js';
@@ -87,16 +88,20 @@ export async function writeEtcFiles(dir: string, c: ContainerRecord, sandbox: Sa
     kind.kind === 'host'
       ? (await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')) + extraHosts.map((h) => `${h.ip}\t${h.name}\n`).join('')
       : hostsFile({ hostname, ...(firstEndpoint?.IPAddress ? { ip: firstEndpoint.IPAddress } : {}), aliases: c.Config.Domainname ? [`${hostname}.${c.Config.Domainname}`] : [], extraHosts });
-  await Promise.all([
-    writeFile(files.hostname, hostnameFile(hostname), { mode: 0o644 }),
-    writeFile(files.hosts, hosts, { mode: 0o644 }),
-    resolvText(c, sandbox, kind).then((text) => writeFile(files.resolv, text, { mode: 0o644 })),
-  ]);
+  // Three small files: sync writes, not three thread-pool round trips behind other containers' work.
+  writeFileSync(files.hostname, hostnameFile(hostname), { mode: 0o644 });
+  writeFileSync(files.hosts, hosts, { mode: 0o644 });
+  writeFileSync(files.resolv, resolvText(c, sandbox, kind), { mode: 0o644 });
   return files;
 }
 
-async function resolvText(c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): Promise<string> {
-  const host = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+function resolvText(c: ContainerRecord, sandbox: Sandbox | undefined, kind: NetworkKind): string {
+  let host = '';
+  try {
+    host = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    // no resolv.conf on the host
+  }
   const hostServers = host.split('\n').filter((l) => /^\s*nameserver\s/.test(l)).map((l) => l.trim().split(/\s+/)[1] ?? '').filter((s) => s !== '' && !s.startsWith('127.'));
   // Containers on a berth network ask its DNS responder (names, aliases, then upstream).
   const embedded = kind.kind === 'bridge' && sandbox !== undefined && sandbox.dnsServers.length > 0 && c.HostConfig.Dns.length === 0;

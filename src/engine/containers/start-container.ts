@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { buildSpec } from '../../runtime/spec.js';
 import { writeBundle } from '../../runtime/bundle.js';
@@ -26,6 +27,8 @@ export interface StartDeps {
   runtime: RuntimePort;
   /** Pid of another container's init, for container:<id> network mode. */
   pidOf(idOrName: string): number;
+  /** The rootfs mount begun at create (undefined if it failed: mounted again here). */
+  premounted?: Promise<string | undefined>;
   /** Once the shim has created the container, before its process starts (attaches connect here). */
   created?(): Promise<void>;
 }
@@ -40,7 +43,7 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   const otherPid = kind.kind === 'container' ? deps.pidOf(kind.ref) : undefined;
   // The root filesystem and the network sandbox do not depend on each other: in parallel.
   const [rootfs, sandbox] = await Promise.all([
-    span(c.Id, 'start.rootfs', deps.images.mountRootfs(c.ImageId, paths.dir)),
+    span(c.Id, 'start.rootfs', (deps.premounted ?? Promise.resolve(undefined)).then((r) => r ?? deps.images.mountRootfs(c.ImageId, paths.dir))),
     kind.kind === 'bridge' ? span(c.Id, 'start.sandbox', createSandbox(deps.networks, c, kind.networks)) : Promise.resolve(undefined),
   ]);
   const cwd = c.Config.WorkingDir || '/';
@@ -99,10 +102,13 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   await span(c.Id, 'start.bundle', Promise.all([
     writeBundle(paths.bundle, spec),
     // A fresh state dir each start: an old exit.json must not end this run at once.
-    rm(paths.stateDir, { recursive: true, force: true }).then(() => mkdir(paths.stateDir, { recursive: true, mode: 0o700 })),
+    Promise.resolve().then(() => {
+      rmSync(paths.stateDir, { recursive: true, force: true });
+      mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+    }),
   ]));
   const created = await span(c.Id, 'start.shim-create', deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin }));
-  await deps.created?.();
+  if (deps.created) await span(c.Id, 'start.attach-connect', deps.created());
   await span(c.Id, 'start.runtime-start', deps.runtime.driver.start(c.Id));
   return { pid: created.initPid, sandbox };
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { invalid } from '../../errors.js';
 
@@ -61,9 +61,10 @@ export async function resolveUser(rootfs: string, spec: string): Promise<Resolve
   return { uid, gid, additionalGids, home };
 }
 
+// Sync reads: two small files per start, not two thread-pool round trips.
 async function readEtc(rootfs: string, name: string): Promise<string> {
   try {
-    return await readFile(path.join(rootfs, 'etc', name), 'utf8');
+    return readFileSync(path.join(rootfs, 'etc', name), 'utf8');
   } catch {
     return '';
   }

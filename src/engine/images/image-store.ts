@@ -161,7 +161,7 @@ export class ImageStore implements ImageService {
   /** Unpack again, from their blobs, any of the image's layers whose directory is gone. */
   private async ensureLayers(state: StoreState, id: string, diffIds: string[]): Promise<void> {
     const missing: number[] = [];
-    for (const [i, d] of diffIds.entries()) if (!(await this.layerStore.has(d))) missing.push(i);
+    for (const [i, d] of diffIds.entries()) if (!this.layerStore.hasSync(d)) missing.push(i);
     if (missing.length === 0) return;
     const entry = state.images[id];
     if (!entry) return;

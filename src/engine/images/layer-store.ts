@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -40,6 +41,15 @@ export class LayerStore {
   /** The short, relative name overlay uses (relative to the store root). */
   shortName(diffId: string): string {
     return path.join('l', hexOf(diffId).slice(0, SHORT_LINK_LENGTH));
+  }
+
+  /** A stat on the event loop: every container start asks, for each of its image's layers. */
+  hasSync(diffId: string): boolean {
+    try {
+      return statSync(this.path(diffId)).isDirectory();
+    } catch {
+      return false;
+    }
   }
 
   async has(diffId: string): Promise<boolean> {

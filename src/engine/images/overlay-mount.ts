@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid, unavailable } from '../../errors.js';
 import { runTool } from '../spawn-server.js';
@@ -42,8 +43,9 @@ export async function mountOverlay(layout: OverlayLayout, containerDir: string):
   const rootfs = path.join(containerDir, 'rootfs');
   const upper = path.join(containerDir, 'upper');
   const work = path.join(containerDir, 'work');
-  if (await isMountPoint(rootfs)) return rootfs;
-  for (const dir of [upper, work, rootfs]) await mkdir(dir, { recursive: true, mode: 0o755 });
+  // Small sync calls: the thread pool is busy with other containers' work at such times.
+  if (isMountPointSync(rootfs)) return rootfs;
+  for (const dir of [upper, work, rootfs]) mkdirSync(dir, { recursive: true, mode: 0o755 });
   const options = overlayOptions(layout, path.resolve(upper), path.resolve(work));
   try {
     await run('mount', ['-t', 'overlay', 'overlay', '-o', options, rootfs], { cwd: layout.cwd });
@@ -70,8 +72,14 @@ export async function unmountOverlay(containerDir: string): Promise<void> {
 
 /** True when `dir` is a mount point in this mount namespace (per /proc/self/mountinfo). */
 export async function isMountPoint(dir: string): Promise<boolean> {
-  const target = path.resolve(dir);
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return mountedAt(path.resolve(dir), await readFile('/proc/self/mountinfo', 'utf8'));
+}
+
+export function isMountPointSync(dir: string): boolean {
+  return mountedAt(path.resolve(dir), readFileSync('/proc/self/mountinfo', 'utf8'));
+}
+
+function mountedAt(target: string, info: string): boolean {
   for (const line of info.split('\n')) {
     const mountPoint = line.split(' ')[4];
     if (mountPoint !== undefined && unescapeMountPath(mountPoint) === target) return true;

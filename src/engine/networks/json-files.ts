@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 // One JSON file per record, written atomically (temp file + rename). Writes to the same
@@ -59,9 +60,10 @@ export class JsonFiles<T> {
       await rm(file, { force: true });
       return;
     }
-    await mkdir(this.dir, { recursive: true });
+    // Small files, sync calls: no thread-pool queue behind container work (see atomic-write.ts).
+    mkdirSync(this.dir, { recursive: true });
     const tmp = `${file}.tmp-${process.pid}-${counter++}`;
-    await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-    await rename(tmp, file);
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+    renameSync(tmp, file);
   }
 }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Coalescer } from './coalescer.js';
 import { run, runRaw } from './exec.js';
@@ -9,17 +10,18 @@ import { run, runRaw } from './exec.js';
 // (lo, eth0, addresses, routes) is that command, so a sandbox costs few spawns.
 
 export async function createNetns(file: string, inside: string[], stdin: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const fresh = await writeFile(file, '', { flag: 'wx' }).then(
-    () => true,
-    (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-      return false;
-    },
-  );
+  // Sync calls: small, and not queued behind other containers' thread-pool work.
+  mkdirSync(path.dirname(file), { recursive: true });
+  let fresh = true;
+  try {
+    writeFileSync(file, '', { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    fresh = false;
+  }
   // A file left by a crash may still hold an old namespace: unmount it rather than
   // stacking a second mount that a later removal would not see.
-  if (!fresh && isMounted(file, await readFile('/proc/self/mountinfo', 'utf8'))) await run('umount', [file]);
+  if (!fresh && isMounted(file, readFileSync('/proc/self/mountinfo', 'utf8'))) await run('umount', [file]);
   await run('unshare', [`--net=${file}`, ...inside], stdin);
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { nativeBinary } from '../../config/paths.js';
 import { invalid, unavailable } from '../../errors.js';
 import { OciRuntimeDriver } from './oci-driver.js';
+import type { ProcessRunner } from './run-runtime.js';
 import { RUNTIME_NAMES, runtimeInvocation, type RuntimeName } from './runtime-invocation.js';
 
 export interface RuntimeDriverOptions {
@@ -14,6 +15,8 @@ export interface RuntimeDriverOptions {
   binary?: string;
   /** Override of berth-shim (default dist/native/berth-shim, or BERTH_SHIM_PATH). */
   shimPath?: string;
+  /** How runtime and shim processes are run (default: node's spawn). */
+  runner?: ProcessRunner;
 }
 
 export function runtimeNameFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeName {
@@ -26,5 +29,5 @@ export function createRuntimeDriver(name: RuntimeName | undefined, opts: Runtime
   const chosen = name ?? runtimeNameFromEnv(env);
   const shimPath = opts.shimPath ?? env.BERTH_SHIM_PATH ?? nativeBinary('berth-shim');
   if (!existsSync(shimPath)) throw unavailable(`berth-shim: ${shimPath} is not built (run \`npm run build\`); every runtime is run under it`);
-  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, { env, ...(opts.binary ? { binary: opts.binary } : {}) }), shimPath);
+  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, { env, ...(opts.binary ? { binary: opts.binary } : {}) }), shimPath, opts.runner);
 }

@@ -8,7 +8,7 @@ import { CONFIG_FILE } from '../bundle.js';
 import type { OciSpec } from '../oci-spec.js';
 import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
 import { execCollect, execStream, type ExecStream } from './exec.js';
-import { runVerb } from './run-runtime.js';
+import { runVerb, type ProcessRunner } from './run-runtime.js';
 import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
 import { startShim } from './shim.js';
 
@@ -20,20 +20,22 @@ export class OciRuntimeDriver implements RuntimeDriver {
   constructor(
     readonly invocation: RuntimeInvocation,
     private readonly shimPath: string,
+    /** How runtime and shim processes are run (berthd: its spawn server); node's spawn otherwise. */
+    private readonly runner?: ProcessRunner,
   ) {
     this.name = invocation.name;
   }
 
   create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
-    return startShim(this.shimPath, this.invocation, opts);
+    return startShim(this.shimPath, this.invocation, opts, this.runner);
   }
 
   async start(id: string): Promise<void> {
-    await runVerb(this.invocation, 'start', id, ['start', id]);
+    await runVerb(this.invocation, 'start', id, ['start', id], 'internal', this.runner);
   }
 
   async state(id: string): Promise<OciState> {
-    const out = await runVerb(this.invocation, 'state', id, ['state', id]);
+    const out = await runVerb(this.invocation, 'state', id, ['state', id], 'internal', this.runner);
     let parsed: unknown;
     try {
       parsed = JSON.parse(out);
@@ -53,11 +55,11 @@ export class OciRuntimeDriver implements RuntimeDriver {
     const args = ['kill'];
     if (all) args.push('--all');
     args.push(id, typeof signal === 'number' ? String(signal) : signal.replace(/^SIG/i, '').toUpperCase());
-    await runVerb(this.invocation, 'kill', id, args);
+    await runVerb(this.invocation, 'kill', id, args, 'internal', this.runner);
   }
 
   async pause(id: string): Promise<void> {
-    await runVerb(this.invocation, 'pause', id, ['pause', id]);
+    await runVerb(this.invocation, 'pause', id, ['pause', id], 'internal', this.runner);
   }
 
   async resume(id: string): Promise<void> {
@@ -65,7 +67,7 @@ export class OciRuntimeDriver implements RuntimeDriver {
     // refuse. Checking first gives every runtime runc's answer.
     const { status } = await this.state(id);
     if (status !== 'paused') throw conflict(`${this.name} resume ${id}: container is ${status}, not paused`);
-    await runVerb(this.invocation, 'resume', id, ['resume', id]);
+    await runVerb(this.invocation, 'resume', id, ['resume', id], 'internal', this.runner);
   }
 
   async exec(id: string, process: OciProcess, opts?: ExecOptions): Promise<ExecResult> {
@@ -126,7 +128,7 @@ export class OciRuntimeDriver implements RuntimeDriver {
   async delete(id: string, force = false): Promise<void> {
     this.defaultsCache.delete(id);
     try {
-      await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id]);
+      await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id], 'internal', this.runner);
     } catch (err) {
       // A forced delete is "make it gone": already gone is success.
       if (!(force && isNotFound(err))) throw err;

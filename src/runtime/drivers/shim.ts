@@ -3,12 +3,14 @@
 // is created (non-zero with the runtime's message otherwise), printing both pids; they
 // are also in the state dir as init.pid and shim.pid.
 import { spawn } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { internal, unavailable } from '../../errors.js';
 import type { CreateOptions } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
 import type { RuntimeInvocation } from './runtime-invocation.js';
+import { runProcess, type ProcessRunner } from './run-runtime.js';
 
 export function shimArgs(inv: RuntimeInvocation, opts: CreateOptions): string[] {
   const args = ['--runtime', inv.file];
@@ -31,10 +33,22 @@ async function readPid(file: string): Promise<number> {
   return pid;
 }
 
-export async function startShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
-  await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
-  await mkdir(path.dirname(opts.logPath), { recursive: true });
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+export async function startShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions, runner?: ProcessRunner): Promise<{ shimPid: number; initPid: number }> {
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  mkdirSync(path.dirname(opts.logPath), { recursive: true });
+  // The shim's detached half puts its stdio on /dev/null, so a runner collecting output
+  // to the end (the spawn server's files) returns when the launching process exits.
+  const { code, stdout, stderr } = runner
+    ? await runProcess(runner, shim, shimArgs(inv, opts)).catch((err: Error) => {
+        throw unavailable(`berth-shim: cannot run ${shim}: ${err.message}`, err);
+      })
+    : await spawnShim(shim, inv, opts);
+  if (code !== 0) throw runtimeError(inv.name, 'create', opts.id, stderr, code);
+  return reportedPids(stdout) ?? (await pidsFromStateDir(opts.stateDir));
+}
+
+async function spawnShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(shim, shimArgs(inv, opts), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -50,8 +64,6 @@ export async function startShim(shim: string, inv: RuntimeInvocation, opts: Crea
       });
     });
   });
-  if (code !== 0) throw runtimeError(inv.name, 'create', opts.id, stderr, code);
-  return reportedPids(stdout) ?? (await pidsFromStateDir(opts.stateDir));
 }
 
 /** berth-shim prints {"shimPid":N,"initPid":N} on success. */
