@@ -33,6 +33,8 @@ export function registerExec(group: Command): void {
             Tty: tty,
             Privileged: opts.privileged === true,
             AttachStdin: opts.interactive === true,
+            // the size from the start (berthd; dockerd reads it from API 1.42), then followed after the start
+            ...(tty && process.stdout.isTTY && process.stdout.rows > 0 ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] } : {}),
             AttachStdout: !opts.detach,
             AttachStderr: !opts.detach,
           },

@@ -79,6 +79,8 @@ export class ExecService {
       Pid: 0,
       started: false,
     };
+    const size = consoleSize(b.ConsoleSize);
+    if (size) inst.size = size;
     this.execs.set(inst.ID, inst);
     this.containers.opts.events.emit('container', `exec_create: ${cmd.join(' ')}`, c.Id, containerAttributes(c, { execID: inst.ID }));
     return { Id: inst.ID };
@@ -180,6 +182,16 @@ export class ExecService {
       else env.push(e);
     }
     if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
-    return { args: inst.config.Cmd, env, cwd: inst.config.WorkingDir || c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, terminal: false };
+    // A size known before the start is the terminal's from its creation (process.consoleSize), before the execve.
+    const size = inst.config.Tty && inst.size ? { consoleSize: { height: inst.size.rows, width: inst.size.cols } } : {};
+    return { args: inst.config.Cmd, env, cwd: inst.config.WorkingDir || c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, terminal: false, ...size };
   }
+}
+
+/** ExecConfig.ConsoleSize (API 1.42, [rows, cols]): the terminal's size from the start; null or [0, 0] = none. */
+function consoleSize(v: unknown): { rows: number; cols: number } | undefined {
+  if (v === undefined || v === null) return undefined;
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 0xffff;
+  if (!Array.isArray(v) || v.length !== 2 || !ok(v[0]) || !ok(v[1])) throw invalid('ExecConfig.ConsoleSize must be [height, width]');
+  return v[0] > 0 && v[1] > 0 ? { rows: v[0], cols: v[1] } : undefined;
 }

@@ -197,12 +197,17 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     await e.ended;
     expect(e.received().toString()).toMatch(/^20 70\r\nagain\r\n21 71\r\n$/);
     // the CLIs send their terminal's size after the start
-    expect((await onTerminal(`${DOCKER} exec -t ${id} sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
-    expect((await onTerminal(`${BERTH} container exec -t ${id} sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+    expect((await onTerminal(`${DOCKER} exec -t ${id} sh -c 'sleep 1.5; stty size'`)).stdout).toContain('30 90');
+    // berth's CLI also sends ConsoleSize with the exec: the size is there from the first instruction
+    expect((await onTerminal(`${BERTH} container exec -t ${id} stty size`)).stdout).toContain('30 90');
+    const { Id: sized } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['stty', 'size'], Tty: true, AttachStdout: true, ConsoleSize: [12, 34] } });
+    const s = await hijack(`/exec/${sized}/start`, {}, { Detach: false, Tty: true });
+    await s.ended;
+    expect(s.received().toString()).toBe('12 34\r\n');
     a.socket.destroy();
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
-    expect((await onTerminal(`${DOCKER} run -t --rm bb sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
-    expect((await onTerminal(`${BERTH} container run -t --rm bb sh -c 'sleep 0.5; stty size'`)).stdout).toContain('30 90');
+    expect((await onTerminal(`${DOCKER} run -t --rm bb sh -c 'sleep 1.5; stty size'`)).stdout).toContain('30 90');
+    expect((await onTerminal(`${BERTH} container run -t --rm bb sh -c 'sleep 1.5; stty size'`)).stdout).toContain('30 90');
   });
 
   it('exec inspect reports the host pid of the exec process', async () => {
