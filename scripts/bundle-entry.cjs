@@ -22,7 +22,8 @@ function compile(name) {
     // No cache (not built yet): V8 compiles from source.
   }
   // The wrapper stays on the first line so that line numbers in stack traces are the bundle's.
-  const source = `(function (exports, require, module, __filename, __dirname, __berthSide) {${readFileSync(file, 'utf8')}\n})`;
+  // latin1: build-bundle.mjs writes ASCII only, so no UTF-8 decoding is needed.
+  const source = `(function (exports, require, module, __filename, __dirname, __berthSide) {${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(source, {
     filename: file,
     cachedData,
