@@ -31,6 +31,8 @@ export function readEnvFiles(files: string[]): string[] {
 
 export async function createContainer(client: EngineClient, image: string, command: string[], flags: RunFlags): Promise<string> {
   const body = createBody(image, command, flags, readEnvFiles(flags.envFile));
+  // With a TTY on ours, the container's has our size from its start (API 1.42's ConsoleSize; resize follows).
+  if (flags.tty && process.stdout.isTTY && process.stdout.rows > 0) body.HostConfig = { ...(body.HostConfig as Record<string, unknown>), ConsoleSize: [process.stdout.rows, process.stdout.columns] };
   const created = await client.request<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', {
     query: { name: flags.name },
     body,

@@ -47,8 +47,15 @@ export class PreStartAttaches {
     });
   }
 
-  /** Connects what is parked for `id`; a connection that does not come within 2 s is not waited for. */
-  async created(id: string): Promise<void> {
+  /**
+   * The container's tty gets HostConfig.ConsoleSize (the process has not run: it sees the
+   * size from its first instruction), then what is parked for it connects; a connection that
+   * does not come within 2 s is not waited for.
+   */
+  async created(c: ContainerRecord, stateDir: string): Promise<void> {
+    const id = c.Id;
+    const size = c.Config.Tty ? c.HostConfig.ConsoleSize : undefined;
+    if (size) await resizeTty(path.join(stateDir, 'attach.sock'), size[0], size[1]);
     const set = this.parked.get(id);
     if (!set) return;
     this.parked.delete(id);

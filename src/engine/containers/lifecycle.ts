@@ -88,7 +88,7 @@ export class Lifecycle {
         networks: this.deps.networks,
         volumes: this.deps.volumes,
         runtime: this.deps.runtime,
-        created: () => this.attaches.created(c.Id),
+        created: () => this.attaches.created(c, paths.stateDir),
         pidOf: (ref) => {
           const other = this.deps.registry.get(ref);
           if (!this.isRunning(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);

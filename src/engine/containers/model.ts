@@ -81,6 +81,8 @@ export interface HostConfig {
   VolumesFrom: string[] | null;
   AutoRemove: boolean;
   LogConfig: { Type: string; Config: Record<string, string> };
+  /** [rows, cols] of the tty from the start (API 1.42); absent = none */
+  ConsoleSize?: [number, number];
 }
 
 export interface EndpointConfig {

@@ -133,7 +133,16 @@ export function validateHostConfig(h: Obj | undefined): HostConfig {
     VolumesFrom: strList(h, 'VolumesFrom', w) ?? null,
     AutoRemove: autoRemove,
     LogConfig: { Type: 'json-file', Config: strMap(logConfig, 'Config', `${w}.LogConfig`) ?? {} },
+    ...consoleSize(h?.ConsoleSize, `${w}.ConsoleSize`),
   };
+}
+
+/** HostConfig.ConsoleSize (API 1.42): [height, width]; null or [0, 0] = none. */
+function consoleSize(v: unknown, where: string): { ConsoleSize?: [number, number] } {
+  if (v === undefined || v === null) return {};
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 0xffff;
+  if (!Array.isArray(v) || v.length !== 2 || !ok(v[0]) || !ok(v[1])) throw invalid(`${where} must be [height, width]`);
+  return v[0] > 0 && v[1] > 0 ? { ConsoleSize: [v[0], v[1]] } : {};
 }
 
 function mountSpec(m: Obj, where: string): MountSpec {

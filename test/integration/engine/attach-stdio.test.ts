@@ -207,7 +207,14 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     a.socket.destroy();
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
     expect((await onTerminal(`${DOCKER} run -t --rm bb sh -c 'sleep 1.5; stty size'`)).stdout).toContain('30 90');
-    expect((await onTerminal(`${BERTH} container run -t --rm bb sh -c 'sleep 1.5; stty size'`)).stdout).toContain('30 90');
+    // berth's CLI sends HostConfig.ConsoleSize: the tty has the size before the process runs
+    expect((await onTerminal(`${BERTH} container run -t --rm bb stty size`)).stdout).toContain('30 90');
+    const boxed = await create({ Cmd: ['stty', 'size'], Tty: true, HostConfig: { ConsoleSize: [13, 57] } });
+    await d.client.request('POST', `/containers/${boxed}/start`);
+    await d.client.request('POST', `/containers/${boxed}/wait`);
+    const logs = await d.client.request<string>('GET', `/containers/${boxed}/logs`, { query: { stdout: 1 } });
+    expect(logs).toBe('13 57\r\n');
+    await d.client.request('DELETE', `/containers/${boxed}`);
   });
 
   it('exec inspect reports the host pid of the exec process', async () => {
