@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,38 @@ describe('json-file logs', () => {
     appendFileSync(file, `${JSON.stringify(entries[1])}\n`);
     await done;
     expect(seen).toEqual(['a\n', 'b\n', 'c\n']);
+  });
+
+  it('reads rotated files oldest first (FILE.2, FILE.1, FILE), tail across them', async () => {
+    const file = logFile(entries.slice(2));
+    writeFileSync(`${file}.1`, `${JSON.stringify(entries[1])}\n`);
+    writeFileSync(`${file}.2`, `${JSON.stringify(entries[0])}\n`);
+    writeFileSync(`${file}.x`, 'not a rotated file\n');
+    expect(text(await collect({ file }))).toBe('a\nb\nc\n');
+    expect(text(await collect({ file, tail: 2 }))).toBe('b\nc\n');
+  });
+
+  it('a follower finishes the file it holds when it is rotated, then goes on with the new one', async () => {
+    const file = logFile(entries.slice(0, 1));
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const seen: string[] = [];
+    const line = (n: number): string => `${JSON.stringify({ log: `${n}\n`, stream: 'stdout', time: '2026-01-01T00:00:04Z' })}\n`;
+    const done = streamLogs({ file, stdout: true, stderr: true, timestamps: false, follow: true }, (l) => {
+      seen.push(l.data.toString());
+      if (seen.length === 1) {
+        // written before the rotation, then rotated twice (the follower must not skip FILE.1)
+        appendFileSync(file, line(1));
+        renameSync(file, `${file}.1`);
+        writeFileSync(file, line(2));
+        renameSync(`${file}.1`, `${file}.2`);
+        renameSync(file, `${file}.1`);
+        writeFileSync(file, line(3));
+      }
+      if (l.data.toString() === '3\n') stop();
+    }, stopped, new AbortController().signal);
+    await done;
+    expect(seen).toEqual(['a\n', '1\n', '2\n', '3\n']);
   });
 
   it("frames with Docker's 8-byte header", () => {
