@@ -115,6 +115,10 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
     const usesNetworks = svc.network_mode === undefined ? Object.keys(svc.networks ?? { default: null }).map((k) => networkNodes.get(k)) : [];
     const usesVolumes = (svc.volumes ?? []).filter((v) => v.type === 'volume' && v.source).map((v) => volumeNodes.get(v.source ?? ''));
     const usesContainers = referencedServices(svc).map((s) => nodes.get(s)?.created);
+    // As Compose: containers are created in dependency order (a service's after those of
+    // the services it depends on), and only the starts wait for the conditions. The first
+    // service to start is then not created amid every other creation.
+    const afterDependencies = dependenciesOf(svc).map((d) => nodes.get(d.service)?.created);
     const imageNode = (): number => {
       const image = imageOf(project.name, name, svc);
       const known = imageNodes.get(image);
@@ -147,7 +151,7 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         workingDir: options.workingDir, configFiles: options.configFiles,
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
-      const created = b.add({ kind: 'CreateContainer', service: name, container: cname, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...after], reason);
+      const created = b.add({ kind: 'CreateContainer', service: name, container: cname, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...afterDependencies, ...after], reason);
       own.created ??= created;
       own.containers.push(cname);
       own.starts.set(cname, start ? b.add({ kind: 'StartContainer', service: name, container: cname }, [created, ...conditions()]) : undefined);

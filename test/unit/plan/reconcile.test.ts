@@ -14,14 +14,14 @@ const webDb = () =>
 const plan = (...args: Parameters<typeof reconcile>) => renderPlan(reconcile(...args));
 
 describe('reconcile', () => {
-  test('from nothing: network, then each service created and started after its dependency is healthy', () => {
+  test('from nothing: network, then each service created after its dependency was created, and started after it is healthy', () => {
     expect(plan(webDb(), observed([], false), options())).toBe(
       [
         '[1] network:p_default CreateNetwork',
         '[2] service:db CheckImage bb:latest pull=missing',
         '[3] -> #1,#2 service:db CreateContainer p-db-1',
         '[4] -> #3 service:db StartContainer p-db-1',
-        '[5] -> #1,#2 service:web CreateContainer p-web-1',
+        '[5] -> #1,#2,#3 service:web CreateContainer p-web-1',
         '[6] -> #4 service:db AwaitHealthy p-db-1 for web',
         '[7] -> #5,#6 service:web StartContainer p-web-1',
         '',
