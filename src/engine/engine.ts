@@ -38,7 +38,9 @@ export class Engine {
   private constructor(readonly opts: EngineOptions) {
     this.imageStore = new ImageStore(path.join(opts.root, 'images'));
     this.images = withImageEvents(this.imageStore, this.events);
-    this.networks = withNetworkEvents(new BridgeNetworkService({ root: opts.root, runDir: opts.run }), this.events);
+    // Two namespaces with their veth ready per bridge network in use (BERTH_SANDBOX_POOL=0: none).
+    const pool = Number(process.env.BERTH_SANDBOX_POOL ?? 2);
+    this.networks = withNetworkEvents(new BridgeNetworkService({ root: opts.root, runDir: opts.run, sandboxPool: Number.isInteger(pool) && pool >= 0 ? pool : 2 }), this.events);
     this.volumes = new LocalVolumes(opts.root, this.events);
     // Shim and runtime verbs are forked by the spawn server, not by node (which blocks ~3 ms per child).
     const driver = createRuntimeDriver(opts.runtime, { stateRoot: path.join(opts.run, 'runtime'), runner: (file, args) => runTool(file, args) });

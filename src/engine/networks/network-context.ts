@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Background } from '../background.js';
+import { SandboxPool } from './sandbox-pool.js';
 import path from 'node:path';
 import { conflict, notFound, unavailable } from '../../errors.js';
 import { deleteLink, ensureBridge, linkExists } from './bridge.js';
@@ -32,6 +33,8 @@ export interface NetworkServiceOptions {
   runDir: string;
   /** Where unanswered DNS queries go; default: the host's /etc/resolv.conf. */
   dnsUpstreams?: Upstream[];
+  /** Namespaces with their veth made ahead of time per bridge network in use (default 0: none). */
+  sandboxPool?: number;
 }
 
 export class NetworkContext {
@@ -44,6 +47,8 @@ export class NetworkContext {
   readonly background = new Background();
   /** Their addresses, per network: not handed out again until the veth is gone. */
   readonly held = new Map<string, Map<string, string>>();
+  /** Namespaces and veths made ahead of time (sandbox-pool.ts). */
+  readonly pool: SandboxPool;
   private readonly responders = new Map<string, DnsResponder>();
   private readonly live = new Set<string>();
   private readonly networkFiles: JsonFiles<NetworkState>;
@@ -66,6 +71,7 @@ export class NetworkContext {
     this.tableName = isDefault ? 'berth' : `berth-${tag}`;
     this.defaultBridge = isDefault ? 'berth0' : `berth-${tag}`;
     this.firewall = new Firewall(() => this.firewallState(), this.tableName);
+    this.pool = new SandboxPool(this.netnsDir, options.sandboxPool ?? 0, (n) => this.live.has(n.id) && this.networks.get(n.id) === n);
   }
 
   upstreams = (): Upstream[] => this.options.dnsUpstreams ?? hostUpstreams();
@@ -164,8 +170,8 @@ export class NetworkContext {
   }
 
   private async tearDownNow(n: NetworkState): Promise<void> {
-    // Veths of released sandboxes go first (deleting the bridge would not end their namespaces).
-    await this.background.drain();
+    // Veths of released sandboxes and the pool go first (deleting the bridge would not end their namespaces).
+    await Promise.all([this.background.drain(), this.pool.drain(n.id)]);
     const responder = this.responders.get(n.id);
     this.responders.delete(n.id);
     const wasLive = this.live.delete(n.id);

@@ -166,7 +166,7 @@ export class BridgeNetworkService implements NetworkService {
   async close(): Promise<void> {
     this.closed = true;
     await this.loading?.catch(() => undefined);
-    await this.ctx.background.drain();
+    await Promise.all([this.ctx.background.drain(), this.ctx.pool.close()]);
     await this.ctx.releaseIdlePredefined().catch(() => undefined);
     await this.ctx.stopListeners();
   }

@@ -35,6 +35,13 @@ export function namespaceLines(links: LinkPlan[], hostPid: number, withLoopback:
   return lines;
 }
 
+/** Inside a namespace made ahead of time (sandbox-pool.ts): its eth0 exists, down, without an address. */
+export function pooledLines(l: LinkPlan): string[] {
+  const lines = [`link set ${l.ifname} address ${l.mac}`, `addr add ${l.cidr} dev ${l.ifname}`, `link set ${l.ifname} up`];
+  if (l.defaultGateway) lines.push(`route replace default via ${l.defaultGateway} dev ${l.ifname}`);
+  return lines;
+}
+
 export function hostLines(links: LinkPlan[]): string[] {
   return links.map((l) => `link set ${l.hostVeth} master ${l.bridge} up`);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
@@ -11,7 +12,8 @@ import type { NetworkContext } from './network-context.js';
 import { createNetns, inNetns, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
 import { mtuOf } from './network-options.js';
-import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
+import { hostLines, hostVethName, namespaceLines, nextIfname, pooledLines, type LinkPlan } from './sandbox-links.js';
+import type { PoolEntry } from './sandbox-pool.js';
 import type { EndpointState, NetworkState, SandboxState } from './state.js';
 
 // Sandboxes: a container's network namespace with one veth endpoint per network.
@@ -49,9 +51,19 @@ export class SandboxManager {
         this.ctx.proxies.set(containerId, proxies);
         sandbox.ports = proxies.map((p) => p.binding);
       }
+      const pooled = this.takePooled(containerId, reserved);
+      if (pooled && reserved[0]) {
+        // A namespace made ahead of time: one `ip -batch` inside it gives it this endpoint.
+        sandbox.netnsPath = pooled.file;
+        reserved[0][1].hostVeth = pooled.hostVeth;
+      }
       const links = this.linkPlans(reserved, true);
-      await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
-      await hostIpBatch(hostLines(links));
+      if (pooled && links[0]) {
+        await inNetns(pooled.file, ['ip', '-batch', '-'], pooledLines(links[0]).join('\n') + '\n');
+      } else {
+        await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
+        await hostIpBatch(hostLines(links));
+      }
       await this.persist(sandbox, reserved.map(([n]) => n));
     } catch (err) {
       await this.undo(sandbox, reserved);
@@ -149,6 +161,13 @@ export class SandboxManager {
       if (e) reserved.push([n, e]);
     }
     await this.undo(sandbox, reserved, deferKernel);
+  }
+
+  /** A pooled namespace for a one-network sandbox (not when a crash left this container's own file). */
+  private takePooled(containerId: string, reserved: [NetworkState, EndpointState][]): PoolEntry | undefined {
+    const only = reserved.length === 1 ? reserved[0] : undefined;
+    if (!only || only[1].ifname !== 'eth0' || existsSync(path.join(this.ctx.netnsDir, containerId))) return undefined;
+    return this.ctx.pool.take(only[0]);
   }
 
   /** Requested addresses still held by a sandbox whose veth is going: wait for it to go. */
