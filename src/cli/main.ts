@@ -32,6 +32,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
@@ -43,6 +45,18 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     }
     process.exitCode = reportError(err);
   }
+}
+
+/**
+ * A reader that went away (`berth logs -f web | head`) ends the command quietly, with the
+ * status a program killed by SIGPIPE reports in a shell (128 + 13), as docker does; Node
+ * ignores SIGPIPE and would otherwise crash on the EPIPE with a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
 }
 
 // Not a top-level await: the bundle (scripts/build-bundle.mjs) is a CommonJS script, for V8's code cache.
