@@ -42,7 +42,7 @@ export class Engine {
     const pool = Number(process.env.BERTH_SANDBOX_POOL ?? 2);
     this.networks = withNetworkEvents(new BridgeNetworkService({ root: opts.root, runDir: opts.run, sandboxPool: Number.isInteger(pool) && pool >= 0 ? pool : 2 }), this.events);
     this.volumes = new LocalVolumes(opts.root, this.events);
-    // Shim and runtime verbs are forked by the spawn server, not by node (which blocks ~3 ms per child).
+    // Runtime verbs are forked by the spawn server, not by node (which blocks ~3 ms per child).
     const driver = createRuntimeDriver(opts.runtime, { stateRoot: path.join(opts.run, 'runtime'), runner: (file, args) => runTool(file, args) });
     this.runtimeName = driver.name;
     this.containers = new Containers({

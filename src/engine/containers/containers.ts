@@ -188,7 +188,7 @@ export class Containers {
   }
 
   /** Background clean-up finished (berthd stopping). */
-  drain(): Promise<void> {
-    return this.background.drain();
+  async drain(): Promise<void> {
+    await Promise.all([this.background.drain(), this.lifecycle.background.drain()]);
   }
 }

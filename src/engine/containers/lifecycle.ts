@@ -15,6 +15,7 @@ import { resolveUser, type ResolvedUser } from './user-resolve.js';
 import { Waiters } from './waiters.js';
 import { PreStartAttaches } from './attach.js';
 import { mark, span } from '../trace.js';
+import { Background } from '../background.js';
 
 // Running containers: start, stop, kill, pause, exits, restart policies, health monitors,
 // and the re-attachment after a berthd restart (the shims kept the containers running).
@@ -37,6 +38,8 @@ export class Lifecycle {
   /** Rootfs mounts begun at create (docker run's attach and wait requests come meanwhile). */
   private readonly rootfsMounts = new Map<string, Promise<string | undefined>>();
   readonly waiters = new Waiters();
+  /** Runtime deletes of AutoRemove containers, finishing after the removal's answer. */
+  readonly background = new Background();
   /** Attaches waiting for the next start: connected to the shim before the process runs. */
   readonly attaches = new PreStartAttaches();
   /** Hook for AutoRemove (set by the engine: removal lives with the queries). */
@@ -168,14 +171,18 @@ export class Lifecycle {
     c.State = { ...c.State, Status: 'exited', Pid: 0, ExitCode: exit.exitCode, OOMKilled: exit.oomKilled ?? false, FinishedAt: exit.exitedAt };
     const restart = shouldRestart(c.HostConfig.RestartPolicy, { exitCode: exit.exitCode, restartCount: c.RestartCount, manuallyStopped: c.ManuallyStopped });
     if (restart) c.State.Status = 'restarting';
-    await Promise.all([runtimeGone ? span(c.Id, 'exit.runtime-delete', this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined)) : undefined, this.deps.registry.save(c)]);
+    // An AutoRemove container is going: nothing it does next needs the runtime's task
+    // gone (its cgroups and state dir), so that finishes in the background (close() waits).
+    const goes = !restart && c.HostConfig.AutoRemove;
+    const deleting = runtimeGone ? span(c.Id, 'exit.runtime-delete', this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined)) : undefined;
+    if (goes && deleting) this.background.run(c.Id, () => deleting);
+    await Promise.all([goes ? undefined : deleting, this.deps.registry.save(c)]);
     this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
     this.waiters.exited(c.Id, exit.exitCode);
     mark(c.Id, 'exit.waiters');
     await span(c.Id, 'exit.teardown', this.teardown(c, runtimeGone));
     mark(c.Id, 'exit.done');
     // An AutoRemove container's record is about to go: no need to write it again.
-    const goes = !restart && c.HostConfig.AutoRemove;
     if (!goes) await this.deps.registry.save(c);
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
     else if (goes) void this.autoRemove(c).catch(() => undefined);

@@ -15,7 +15,7 @@ export interface RuntimeDriverOptions {
   binary?: string;
   /** Override of berth-shim (default dist/native/berth-shim, or BERTH_SHIM_PATH). */
   shimPath?: string;
-  /** How runtime and shim processes are run (default: node's spawn). */
+  /** How the runtime verbs (not the shim) are run (default: node's spawn). */
   runner?: ProcessRunner;
 }
 

@@ -20,14 +20,16 @@ export class OciRuntimeDriver implements RuntimeDriver {
   constructor(
     readonly invocation: RuntimeInvocation,
     private readonly shimPath: string,
-    /** How runtime and shim processes are run (berthd: its spawn server); node's spawn otherwise. */
+    /** How the runtime verbs are run (berthd: its spawn server); node's spawn otherwise. */
     private readonly runner?: ProcessRunner,
   ) {
     this.name = invocation.name;
   }
 
   create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
-    return startShim(this.shimPath, this.invocation, opts, this.runner);
+    // Not through the runner: the shim's container inherits its launcher's signal
+    // dispositions, and a shell's background job ignores SIGINT and SIGQUIT.
+    return startShim(this.shimPath, this.invocation, opts);
   }
 
   async start(id: string): Promise<void> {
