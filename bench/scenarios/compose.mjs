@@ -38,6 +38,8 @@ export async function run() {
   delete env.DOCKER_HOST;
   const daemon = spawn(DAEMON_BIN, ['--host', `unix://${socket}`, '--log-file', path.join(base, 'berthd.log')], { env, stdio: 'ignore' });
   const rows = [];
+  /** Projects brought up, each with its compose file: taken down if a run fails half-way. */
+  const up = new Map();
   try {
     await until(() => answers(socket), 15000, 'berthd');
     const tarball = path.join(process.env.BERTH_EXAMPLES_CACHE ?? '/tmp/berth-examples', 'bb-rootfs.tar');
@@ -61,6 +63,7 @@ export async function run() {
       if (only && !only.includes(dir)) continue;
       const file = path.join(fixtures, dir, 'compose.yaml');
       const project = `bench_${dir}`;
+      up.set(project, file);
       const ups = [];
       const downs = [];
       const firsts = [];
@@ -84,6 +87,7 @@ export async function run() {
         downs.push(performance.now() - t1);
         if (downFlags.length === 0) berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'down', '-v']);
       }
+      up.delete(project);
       for (const [what, values] of [[`${label} up → all ready`, ups], [`${label} down${downFlags.length ? ' -v' : ''}`, downs]]) {
         rows.push({ label: `${what} (runs: ${values.map((v) => Math.round(v)).join(', ')})`, value: Math.round(median(values)), unit: 'ms', target: targets[what] });
       }
@@ -93,6 +97,14 @@ export async function run() {
       }
     }
   } finally {
+    // berthd leaves containers running when it stops: whatever a failed run left up goes first.
+    for (const [project, file] of up) {
+      try {
+        berth(env, base, ['-f', file, '-p', project, '--progress', 'quiet', 'down', '-v', '-t', '0']);
+      } catch (err) {
+        process.stderr.write(`bench: down ${project}: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
     daemon.kill('SIGTERM');
     await new Promise((resolve) => (daemon.exitCode !== null ? resolve() : daemon.once('exit', resolve)));
     removeScratch(base);
@@ -116,17 +128,18 @@ async function allReady(socket, project) {
 }
 
 /**
- * The private berthd's scratch dir. A mount it left behind (a removal still unmounting in
- * the background when it stopped) is unmounted first; a failure is reported, not thrown,
- * so the figures measured are still printed.
+ * The private berthd's scratch dir. One that still has mounts (containers a failed down
+ * left running: berthd leaves them when it stops) is left in place and named on stderr
+ * rather than half removed; a failure is reported, not thrown, so the figures measured
+ * are still printed.
  */
 function removeScratch(base) {
   try {
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(`${base}/`));
-    for (const m of mounts.reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    if (mounts.length > 0) throw new Error(`still mounted: ${mounts.join(', ')}`);
     rmSync(base, { recursive: true, force: true });
   } catch (err) {
-    process.stderr.write(`bench: could not remove ${base}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`bench: left ${base}: ${err instanceof Error ? err.message : String(err)}\n`);
   }
 }
 
