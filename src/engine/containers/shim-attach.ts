@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 // A connection to a shim's attach.sock (see src/runtime/core/shim.c). Both ways the frames
 // have Docker's multiplexed-stream shape, [type, 0, 0, 0, length (uint32 BE)] + payload:
 // from the shim 1 stdout and 2 stderr (live, from the moment of connecting; the shim closes
-// the connection once the container exited and its output is drained); to the shim 0 stdin,
+// its side once the container exited and its output is drained, and waits for us to hang up,
+// so a frame we write meanwhile meets no closed socket); to the shim 0 stdin,
 // 3 close the container's stdin, 4 resize its tty (rows, cols as uint16 BE).
 
 const STDIN = 0;
@@ -78,18 +79,23 @@ export class ShimConnection {
   }
 
   /** Returns false when the shim is not taking input as fast (wait for 'drain'). */
+  /** Whether frames can still go to the shim (not after its end of output: it is hanging up). */
+  private get open(): boolean {
+    return !this.sock.destroyed && this.sock.writable;
+  }
+
   stdin(data: Buffer): boolean {
-    if (data.length === 0 || this.sock.destroyed) return true;
+    if (data.length === 0 || !this.open) return true;
     this.sock.write(header(STDIN, data.length));
     return this.sock.write(data);
   }
 
   closeStdin(): void {
-    if (!this.sock.destroyed) this.sock.write(header(CLOSE_STDIN, 0));
+    if (this.open) this.sock.write(header(CLOSE_STDIN, 0));
   }
 
   resize(rows: number, cols: number): void {
-    if (this.sock.destroyed) return;
+    if (!this.open) return;
     const b = Buffer.alloc(12);
     header(RESIZE, 4).copy(b);
     b.writeUInt16BE(rows & 0xffff, 8);
@@ -133,12 +139,19 @@ export class ShimConnection {
   }
 }
 
-/** Sends one resize to a running container's tty. */
+/**
+ * Sends one resize to a container's tty; resolves once the shim has applied it (it closes a
+ * client after that client's last frame), or after 2 s.
+ */
 export async function resizeTty(socketPath: string, rows: number, cols: number): Promise<boolean> {
   const conn = await ShimConnection.connect(socketPath);
   if (!conn) return false;
   conn.output(() => undefined);
   conn.resize(rows, cols);
   conn.end();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([conn.closed, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+  conn.destroy();
   return true;
 }

@@ -335,6 +335,29 @@ static void broadcast(int stream, const char *data, size_t n) {
   }
 }
 
+/* The output is over: each client reads it to the end (EOF), and hangs up first. Closing
+   at once would make a client that is writing at that moment (a stdin frame) meet a closed
+   socket, EPIPE, on which some (node's) drop what they have not read yet. 500 ms at most. */
+static void hang_up_clients(void) {
+  for (int k = 0; k < nclients; k++) shutdown(clients[k].fd, SHUT_WR);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  while (nclients > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    long left = 500 - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+    struct pollfd pf[MAX_CLIENTS];
+    for (int k = 0; k < nclients; k++) pf[k] = (struct pollfd){.fd = clients[k].fd, .events = POLLIN};
+    if (left <= 0 || poll(pf, (nfds_t)nclients, (int)left) <= 0) break;
+    char junk[512];
+    for (int k = nclients - 1; k >= 0; k--) {
+      if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t got = recv(clients[k].fd, junk, sizeof junk, MSG_DONTWAIT);
+      if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) drop_client(k);
+    }
+  }
+  while (nclients > 0) drop_client(nclients - 1);
+}
+
 /* ---------------------------------------------------------------- the shim */
 
 static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
@@ -594,9 +617,9 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
   stream_flush(&s_out);
   stream_flush(&s_err);
   if (logf) fclose(logf);
-  while (nclients > 0) drop_client(nclients - 1);
   if (attach_l >= 0) close(attach_l);
   unlink(attach_path);
+  hang_up_clients();
   /* reap any other orphans that ended up with us */
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
