@@ -152,6 +152,12 @@ export class BridgeNetworkService implements NetworkService {
     return this.sandboxes.remove(containerId, opts.deferKernel ?? false);
   }
 
+  /** Namespaces ready in the network's warm pool (tests, diagnostics). */
+  async pooled(idOrName: string): Promise<number> {
+    await this.ready();
+    return this.ctx.pool.count(this.ctx.find(idOrName).id);
+  }
+
   /** The sandbox as created (for the engine after a restart); undefined if none. */
   async sandbox(containerId: string): Promise<Sandbox | undefined> {
     await this.ready();

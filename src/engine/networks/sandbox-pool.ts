@@ -81,6 +81,11 @@ export class SandboxPool {
     void run.finally(() => this.filling.delete(n.id));
   }
 
+  /** Entries ready for `networkId` (tests, diagnostics). */
+  count(networkId: string): number {
+    return this.entries.get(networkId)?.length ?? 0;
+  }
+
   /** Remove the pool of one network (it is going). */
   async drain(networkId: string): Promise<void> {
     clearTimeout(this.timers.get(networkId));
