@@ -203,6 +203,18 @@ describe('berth-shim', () => {
     expect(kept.at(-1)).toBe(399);
     expect(kept).toEqual(kept.map((_, i) => 399 - (kept.length - 1) + i));
     expect(rt('core', ['delete', l.id]).status).toBe(0);
+
+    // one file (max-file 1, as Docker's default): truncated in place, nothing rotated
+    const one = launch('core', bundle(['/bin/sh', '-c', 'i=0; while [ $i -lt 100 ]; do printf "%099d\\n" $i; i=$((i+1)); done']), ['--log-max-size', '2000']);
+    expect(rt('core', ['start', one.id]).status).toBe(0);
+    expect((await exitRecord(one)).exitCode).toBe(0);
+    await until('shim exit', () => !alive(one.out.shimPid));
+    expect(existsSync(`${one.log}.1`)).toBe(false);
+    const last = entries(one.log);
+    expect(last.at(-1)).toBe(99);
+    expect(last.length).toBeLessThan(20);
+    expect(statSync(one.log).size).toBeLessThan(2000 + 200);
+    expect(rt('core', ['delete', one.id]).status).toBe(0);
   });
 
   it('with --tty the container gets a pty (console socket) and output lands in the log', async () => {
