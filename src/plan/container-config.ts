@@ -2,7 +2,7 @@ import type { HealthcheckConfig, Project, ServiceConfig } from '../compose/model
 import type { ContainerCreateBody, HealthConfig, HostConfig } from '../client/api/wire.js';
 import { BerthError } from '../errors.js';
 import { networkingOf, type ContainerNetworking } from './container-network.js';
-import { storageOf } from './container-mounts.js';
+import { inlineFilesOf, storageOf, type InlineFile } from './container-mounts.js';
 import { volumesFromService } from './dependencies.js';
 import { BERTH_COMPOSE_VERSION, Labels } from './labels.js';
 import { durationToNanos, durationToSeconds, toBytes } from './units.js';
@@ -25,7 +25,7 @@ export interface ContainerContext {
   serviceContainer: (service: string) => string;
   /** Anonymous volumes to carry over from the container being replaced (target → name). */
   reuseVolumes?: Record<string, string>;
-  /** Host environment, for environment entries named without a value. */
+  /** The project's environment (process and .env), for environment entries named without a value and `environment:` secrets. */
   hostEnv?: Record<string, string | undefined>;
 }
 
@@ -33,6 +33,8 @@ export interface ContainerSpec {
   name: string;
   body: ContainerCreateBody;
   networking: ContainerNetworking;
+  /** Secrets and configs given inline, written into the container after create. */
+  files: InlineFile[];
 }
 
 export function containerSpec(ctx: ContainerContext): ContainerSpec {
@@ -102,7 +104,7 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
     const all = [networking.primary, ...networking.extra];
     body.NetworkingConfig = { EndpointsConfig: Object.fromEntries(all.map((e) => [e.network, e.endpoint])) };
   }
-  return { name: ctx.name, body, networking };
+  return { name: ctx.name, body, networking, files: inlineFilesOf(ctx.project, ctx.service, svc, ctx.hostEnv ?? {}) };
 }
 
 export function imageOf(project: string, service: string, svc: ServiceConfig): string {

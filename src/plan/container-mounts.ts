@@ -1,4 +1,4 @@
-import type { Project, ServiceConfig, ServiceFileReference } from '../compose/model.js';
+import type { FileObjectConfig, Project, ServiceConfig, ServiceFileReference } from '../compose/model.js';
 import { BerthError } from '../errors.js';
 import type { MountSpec } from '../client/api/wire.js';
 import { volumeName } from './naming.js';
@@ -7,7 +7,9 @@ import { toBytes } from './units.js';
 // Storage of one container: bind mounts and named volumes (Binds, which every engine
 // speaks and which create a missing host path as Compose's short syntax does), explicit
 // mounts (tmpfs, bind without create_host_path), anonymous volumes, tmpfs, and
-// file-based secrets and configs bound read-only.
+// file-based secrets and configs bound read-only. Secrets and configs given by
+// `environment:` or `content:` are files copied in after create (inlineFilesOf), as
+// Docker Compose does.
 
 export interface StorageConfig {
   binds: string[];
@@ -49,22 +51,70 @@ export function storageOf(project: Project, serviceName: string, service: Servic
     if (colon < 0) out.tmpfs[entry] = '';
     else out.tmpfs[entry.slice(0, colon)] = entry.slice(colon + 1);
   }
-  for (const ref of service.secrets ?? []) out.binds.push(fileBind(project, serviceName, 'secrets', ref));
-  for (const ref of service.configs ?? []) out.binds.push(fileBind(project, serviceName, 'configs', ref));
+  for (const kind of ['secrets', 'configs'] as const) {
+    for (const ref of service[kind] ?? []) {
+      const def = fileObject(project, serviceName, kind, ref);
+      if (def.file) out.binds.push(`${def.file}:${fileTarget(kind, ref)}:ro`);
+    }
+  }
   return out;
 }
 
-function fileBind(project: Project, serviceName: string, kind: 'secrets' | 'configs', ref: ServiceFileReference): string {
+/** A file to write into a container after create (a secret or config given inline). */
+export interface InlineFile {
+  /** Absolute path in the container. */
+  path: string;
+  content: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The service's secrets and configs given by `environment:` (a variable of the project's
+ * environment) or `content:`, with Compose's defaults: mode 0444, owner 0:0.
+ */
+export function inlineFilesOf(project: Project, serviceName: string, service: ServiceConfig, env: Record<string, string | undefined>): InlineFile[] {
+  const out: InlineFile[] = [];
+  for (const kind of ['secrets', 'configs'] as const) {
+    for (const ref of service[kind] ?? []) {
+      const def = fileObject(project, serviceName, kind, ref);
+      if (def.file) continue;
+      let content = def.content;
+      if (content === undefined && def.environment !== undefined) {
+        content = env[def.environment];
+        if (content === undefined) throw new BerthError('invalid', `environment variable ${def.environment} required by ${kind === 'secrets' ? 'secret' : 'config'} ${ref.source} is not set`);
+      }
+      if (content === undefined) continue;
+      out.push({ path: fileTarget(kind, ref), content, mode: ref.mode ?? 0o444, uid: idOf(ref.uid, serviceName, ref.source, 'uid'), gid: idOf(ref.gid, serviceName, ref.source, 'gid') });
+    }
+  }
+  return out;
+}
+
+function fileObject(project: Project, serviceName: string, kind: 'secrets' | 'configs', ref: ServiceFileReference): FileObjectConfig {
   const def = project[kind]?.[ref.source];
   const what = kind === 'secrets' ? 'secret' : 'config';
   if (!def) throw new BerthError('invalid', `service ${serviceName} refers to undefined ${what} ${ref.source}`);
-  if (!def.file) {
-    throw new BerthError('invalid', `${what} ${ref.source}: only file-based ${kind} are supported (set "file:")`);
+  // Outside a swarm an external secret or config has nowhere to come from (Compose refuses it too).
+  if (def.external) throw new BerthError('invalid', `service ${serviceName}: external ${what} ${ref.source} is not supported without a swarm`);
+  if (!def.file && def.environment === undefined && def.content === undefined) {
+    throw new BerthError('invalid', `${what} ${ref.source} declares none of file, environment${kind === 'configs' ? ', content' : ''}`);
   }
-  let target: string;
-  if (kind === 'secrets') target = ref.target?.startsWith('/') ? ref.target : `/run/secrets/${ref.target ?? ref.source}`;
-  else target = ref.target ?? `/${ref.source}`;
-  return `${def.file}:${target}:ro`;
+  return def;
+}
+
+/** Where Compose puts it: secrets under /run/secrets unless absolute, configs at /<name> by default. */
+function fileTarget(kind: 'secrets' | 'configs', ref: ServiceFileReference): string {
+  if (kind === 'secrets') return ref.target?.startsWith('/') ? ref.target : `/run/secrets/${ref.target ?? ref.source}`;
+  return ref.target ?? `/${ref.source}`;
+}
+
+function idOf(value: string | undefined, service: string, source: string, what: string): number {
+  if (value === undefined || value === '') return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new BerthError('invalid', `service ${service}: ${source}: ${what} "${value}" is not a number`);
+  return n;
 }
 
 function invalidVolume(service: string, target: string, why: string): BerthError {

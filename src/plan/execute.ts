@@ -1,6 +1,7 @@
 import type { NetworkCreateRequest } from '../engine/types.js';
 import type { ContainerCreateBody, EndpointConfig } from '../client/api/wire.js';
 import type { VolumeCreateBody } from '../client/api/volumes.js';
+import type { InlineFile } from './container-mounts.js';
 import { setMaxListeners } from 'node:events';
 import { BerthError, isBerthError } from '../errors.js';
 import { event, type ExpectedResource, type ProgressSink, type ProgressStatus } from '../progress/events.js';
@@ -17,7 +18,8 @@ export interface PlanEngine {
   removeNetwork(name: string): Promise<void>;
   createVolume(body: VolumeCreateBody): Promise<void>;
   removeVolume(name: string): Promise<void>;
-  createContainer(name: string, body: ContainerCreateBody): Promise<void>;
+  /** Create, then write `files` into it (secrets and configs given inline) before anything starts it. */
+  createContainer(name: string, body: ContainerCreateBody, files?: readonly InlineFile[]): Promise<void>;
   connectNetwork(container: string, network: string, endpoint: EndpointConfig): Promise<void>;
   startContainer(name: string): Promise<void>;
   stopContainer(name: string, timeout?: number): Promise<void>;
@@ -138,7 +140,7 @@ async function run(node: PlanNode, engine: PlanEngine, progress: ProgressSink, s
     case 'RemoveVolume':
       return step('Removing', 'Removed', () => engine.removeVolume(op.volume));
     case 'CreateContainer':
-      return step(recreating ? 'Recreate' : 'Creating', recreating ? 'Recreated' : 'Created', () => engine.createContainer(op.container, op.body).catch((err: unknown) => {
+      return step(recreating ? 'Recreate' : 'Creating', recreating ? 'Recreated' : 'Created', () => engine.createContainer(op.container, op.body, op.files).catch((err: unknown) => {
         throw wrap(err, `service ${op.service}: cannot create container ${op.container}`);
       }));
     case 'ConnectNetwork':

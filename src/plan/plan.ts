@@ -1,6 +1,7 @@
 import type { NetworkCreateRequest } from '../engine/types.js';
 import type { ContainerCreateBody, EndpointConfig } from '../client/api/wire.js';
 import type { VolumeCreateBody } from '../client/api/volumes.js';
+import type { InlineFile } from './container-mounts.js';
 
 // A plan is a DAG of operations. Each operation is one engine call (or one wait on the
 // engine's events), names the resource it touches and says why it is there. The executor
@@ -12,7 +13,7 @@ export type Operation =
   | { kind: 'RemoveNetwork'; network: string }
   | { kind: 'CreateVolume'; volume: string; body: VolumeCreateBody }
   | { kind: 'RemoveVolume'; volume: string }
-  | { kind: 'CreateContainer'; service: string; container: string; body: ContainerCreateBody }
+  | { kind: 'CreateContainer'; service: string; container: string; body: ContainerCreateBody; files?: InlineFile[] }
   | { kind: 'ConnectNetwork'; service: string; container: string; network: string; endpoint: EndpointConfig }
   | { kind: 'StartContainer'; service: string; container: string }
   | { kind: 'StopContainer'; service: string; container: string; timeout?: number }

@@ -1,6 +1,7 @@
 import type { Project, ServiceConfig } from '../compose/model.js';
 import { BerthError } from '../errors.js';
-import { containerSpec } from './container-config.js';
+import { containerSpec, type ContainerSpec } from './container-config.js';
+import type { InlineFile } from './container-mounts.js';
 import { dependenciesOf, withDependencies, type Dependency } from './dependencies.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { containerName, desiredReplicas, networkName, tempName, volumeName } from './naming.js';
@@ -139,7 +140,7 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         workingDir: options.workingDir, configFiles: options.configFiles,
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
-      b.add({ kind: 'CreateContainer', service: name, container: options.oneoff.name, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...conditions()], 'one-off');
+      b.add({ kind: 'CreateContainer', service: name, container: options.oneoff.name, body: spec.body, ...filesOf(spec) }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...conditions()], 'one-off');
       continue;
     }
 
@@ -151,7 +152,7 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
         workingDir: options.workingDir, configFiles: options.configFiles,
         serviceContainer: firstContainer, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
       });
-      const created = b.add({ kind: 'CreateContainer', service: name, container: cname, body: spec.body }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...afterDependencies, ...after], reason);
+      const created = b.add({ kind: 'CreateContainer', service: name, container: cname, body: spec.body, ...filesOf(spec) }, [imageNode(), ...usesNetworks, ...usesVolumes, ...usesContainers, ...afterDependencies, ...after], reason);
       own.created ??= created;
       own.containers.push(cname);
       own.starts.set(cname, start ? b.add({ kind: 'StartContainer', service: name, container: cname }, [created, ...conditions()]) : undefined);
@@ -318,4 +319,8 @@ function completionDependencies(project: Project, selected: Set<string>): Set<st
     }
   }
   return out;
+}
+
+function filesOf(spec: ContainerSpec): { files?: InlineFile[] } {
+  return spec.files.length ? { files: spec.files } : {};
 }

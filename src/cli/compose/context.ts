@@ -28,6 +28,8 @@ export interface ComposeContext {
   api: EngineApi;
   projectName: string;
   project: Project | undefined;
+  /** The project's environment: the process's over the .env / --env-file values. */
+  projectEnv: NodeJS.ProcessEnv;
   workingDir: string;
   configFiles: string[];
   /**
@@ -66,8 +68,10 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   let configFiles: string[] = [];
   let definedServices: string[] = [];
   let allServices: (() => Promise<string[]>) | undefined;
+  let projectEnv: NodeJS.ProcessEnv = process.env;
   try {
     const where = resolveContext(loadOptions);
+    projectEnv = where.env;
     workingDir = where.projectDirectory;
     configFiles = where.files;
     project = await loadProject(loadOptions);
@@ -92,7 +96,7 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
   const client = await connectEngine(globals);
   const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
-  return { globals, api: new EngineApi(client), projectName, project, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
+  return { globals, api: new EngineApi(client), projectName, project, projectEnv, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
 }
 
 /** The project, or a clear error when the command needs the compose file. */
@@ -124,7 +128,7 @@ export async function observeProject(ctx: ComposeContext): Promise<Observed> {
 
 /** The options every reconcile call shares: hash, labels' working dir and files. */
 export function reconcileBase(ctx: ComposeContext): Pick<ReconcileOptions, 'hash' | 'workingDir' | 'configFiles' | 'hostEnv' | 'definedServices'> {
-  return { hash: (svc) => serviceConfigHash(svc), workingDir: ctx.workingDir, configFiles: ctx.configFiles, hostEnv: process.env, definedServices: ctx.definedServices };
+  return { hash: (svc) => serviceConfigHash(svc), workingDir: ctx.workingDir, configFiles: ctx.configFiles, hostEnv: ctx.projectEnv, definedServices: ctx.definedServices };
 }
 
 /** Run a plan with the events subscription open, then close the renderer. */

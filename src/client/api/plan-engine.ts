@@ -4,6 +4,8 @@ import type { PlanEngine } from '../../plan/execute.js';
 import type { VolumeCreateBody } from './volumes.js';
 import type { EngineApi } from './engine-api.js';
 import { ContainerWatch } from './container-watch.js';
+import { filesTar } from './files-tar.js';
+import type { InlineFile } from '../../plan/container-mounts.js';
 import type { ContainerCreateBody, EndpointConfig } from './wire.js';
 import { versionAtLeast } from '../negotiate.js';
 
@@ -61,7 +63,13 @@ export class ApiPlanEngine implements PlanEngine {
    * but takes every endpoint at create (and cannot yet connect a container that has not
    * started), so it gets the single create.
    */
-  async createContainer(name: string, body: ContainerCreateBody): Promise<void> {
+  async createContainer(name: string, body: ContainerCreateBody, files: readonly InlineFile[] = []): Promise<void> {
+    await this.createOnNetworks(name, body);
+    // Inline secrets and configs, copied in as Compose does: after create, before any start.
+    if (files.length) await this.api.containers.putArchive(name, '/', await filesTar(files));
+  }
+
+  private async createOnNetworks(name: string, body: ContainerCreateBody): Promise<void> {
     const endpoints = body.NetworkingConfig?.EndpointsConfig ?? {};
     const networks = Object.keys(endpoints);
     if (networks.length <= 1 || (await this.takesEveryEndpoint())) {

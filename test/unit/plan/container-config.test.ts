@@ -123,9 +123,29 @@ describe('containerSpec', () => {
     expect(containerSpec(ctx(p, 'web')).body.HostConfig).toMatchObject({ NanoCpus: 1.5e9, Memory: 1048576, PidsLimit: 50 });
   });
 
-  test('a content-based secret is refused with a clear message', () => {
+  test('secrets and configs given by environment or content become files written after create', () => {
+    const p = project(
+      { web: service({ secrets: [{ source: 'token' }, { source: 'key', target: '/etc/key', uid: '100', gid: '101', mode: 0o400 }], configs: [{ source: 'conf' }, { source: 'file' }] }) },
+      { secrets: { token: { name: 'p_token', environment: 'TOKEN' }, key: { name: 'p_key', content: 'k' } }, configs: { conf: { name: 'p_conf', content: 'a=1\n' }, file: { name: 'p_file', file: '/srv/p/f.conf' } } },
+    );
+    const spec = containerSpec(ctx(p, 'web', { hostEnv: { TOKEN: 's3cret' } }));
+    expect(spec.files).toEqual([
+      { path: '/run/secrets/token', content: 's3cret', mode: 0o444, uid: 0, gid: 0 },
+      { path: '/etc/key', content: 'k', mode: 0o400, uid: 100, gid: 101 },
+      { path: '/conf', content: 'a=1\n', mode: 0o444, uid: 0, gid: 0 },
+    ]);
+    // A file-based one stays a read-only bind.
+    expect(spec.body.HostConfig.Binds).toEqual(['/srv/p/f.conf:/file:ro']);
+  });
+
+  test('an environment secret whose variable is unset is refused with its name', () => {
     const p = project({ web: service({ secrets: [{ source: 's' }] }) }, { secrets: { s: { name: 'p_s', environment: 'TOKEN' } } });
-    expect(() => containerSpec(ctx(p, 'web'))).toThrow(/secret s: only file-based secrets are supported/);
+    expect(() => containerSpec(ctx(p, 'web', { hostEnv: {} }))).toThrow(/environment variable TOKEN required by secret s is not set/);
+  });
+
+  test('an external secret is refused outside a swarm', () => {
+    const p = project({ web: service({ secrets: [{ source: 's' }] }) }, { secrets: { s: { name: 's', external: true } } });
+    expect(() => containerSpec(ctx(p, 'web'))).toThrow(/external secret s is not supported without a swarm/);
   });
 });
 
