@@ -214,7 +214,8 @@ static void report(int fd, const char *msg) {
  * moment the client connected; the shim closes the connection once the container exited
  * and its output is drained. Client → shim: 0 stdin bytes, 3 close the container's stdin
  * (StdinOnce; not for a tty), 4 resize the tty (rows, cols: uint16 BE each). A client that
- * does not take its output within SO_SNDTIMEO is dropped rather than stall the container. */
+ * does not take its output holds the container's output back (as Docker's attach does) while
+ * the container runs; once it has exited, such a client is dropped after 3 s. */
 
 enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4 };
 
@@ -298,8 +299,22 @@ static void client_input(client_t *c, const unsigned char *p, size_t n, int tty_
   }
 }
 
-/* One output frame to a client, whole (blocking, bounded by SO_SNDTIMEO); -1 = drop it. */
+/* the container's init, and whether it has been reaped */
+static pid_t init_pid;
+static int init_reaped;
+
+/* exited (reaped or not yet) */
+static int init_gone(void) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  if (init_reaped) return 1;
+  return waitid(P_PID, (id_t)init_pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == init_pid;
+}
+
+/* One output frame to a client, whole: blocking, as long as the container runs (SO_SNDTIMEO
+   wakes us each second to look); 3 s more once it has exited. -1 = drop the client. */
 static int client_send(int fd, int stream, const char *data, size_t n) {
+  int late = 0;
   unsigned char h[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
                         (unsigned char)(n >> 8), (unsigned char)n};
   struct iovec iov[2] = {{h, sizeof h}, {(void *)data, n}};
@@ -309,6 +324,7 @@ static int client_send(int fd, int stream, const char *data, size_t n) {
     ssize_t w = sendmsg(fd, &m, MSG_NOSIGNAL);
     if (w < 0) {
       if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && (!init_gone() || ++late < 3)) continue;
       return -1;
     }
     left -= (size_t)w;
@@ -467,6 +483,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     goto kill_cleanup;
   }
   pid_t init = (pid_t)atoi(pidtxt);
+  init_pid = init;
   free(pidtxt);
 
   /* OOM counter of the container's memory cgroup (read from /proc/INIT/cgroup) */
@@ -559,7 +576,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
           close(c);
           continue;
         }
-        struct timeval tv = {.tv_sec = 10};
+        struct timeval tv = {.tv_sec = 1};
         setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         clients[nclients++] = (client_t){.fd = c};
       }
@@ -589,6 +606,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
       while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
         if (p != init) continue;
         exited = 1;
+        init_reaped = 1;
         rfc3339nano(exited_at, sizeof exited_at);
         if (WIFEXITED(ws)) exit_code = WEXITSTATUS(ws);
         else if (WIFSIGNALED(ws)) {

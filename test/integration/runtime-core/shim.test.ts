@@ -162,6 +162,31 @@ describe('berth-shim', () => {
     expect(rt('core', ['delete', l.id]).status).toBe(0);
   });
 
+  it('a client that stops reading holds the output back (the container waits), and is not dropped', async () => {
+    const b = bundle(['/bin/sh', '-c', 'head -c 3000000 /dev/zero | tr "\\0" x; echo; echo done']);
+    const l = launch('core', b);
+    const conn = await ShimConnection.connect(path.join(l.stateDir, 'attach.sock'));
+    if (!conn) throw new Error('attach.sock: cannot connect');
+    let bytes = 0;
+    let tail = '';
+    conn.output((_stream, data) => {
+      bytes += data.length;
+      tail = (tail + data.toString()).slice(-7);
+    });
+    conn.pause();
+    expect(rt('core', ['start', l.id]).status).toBe(0);
+    // longer than the send timeout the shim wakes up on (and than the 10 s it used to drop a client after)
+    await new Promise((r) => setTimeout(r, 11_000));
+    expect(existsSync(path.join(l.stateDir, 'exit.json'))).toBe(false); // held back: still writing
+    conn.resume();
+    expect((await exitRecord(l)).exitCode).toBe(0);
+    await conn.closed;
+    expect(bytes).toBe(3_000_000 + 6);
+    expect(tail).toBe('x\ndone\n');
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  }, 30_000);
+
   it('attach.sock resizes the tty (TIOCSWINSZ on the pty master)', async () => {
     const b = bundle(['/bin/sh', '-c', 'read x; stty size; read x; stty size'], (s) => {
       s.process.terminal = true;
