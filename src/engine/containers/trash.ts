@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdirSync, renameSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runTool } from '../spawn-server.js';
 
@@ -10,25 +11,25 @@ import { runTool } from '../spawn-server.js';
 // mounted below it: a recursive delete must never walk into a mount.
 
 export class Trash {
-  private made: Promise<unknown> | undefined;
+  private made = false;
 
   constructor(
     readonly dir: string,
     private readonly unmountRootfs: (containerDir: string) => Promise<void>,
   ) {}
 
-  /** Move `dir` into the trash; undefined when it does not exist. */
-  async take(dir: string, id: string): Promise<string | undefined> {
-    this.made ??= mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await this.made;
-    const to = path.join(this.dir, `${id}-${randomBytes(4).toString('hex')}`);
+  /** Move `dir` into the trash (sync: one rename); undefined when it does not exist. */
+  take(dir: string, id: string): Promise<string | undefined> {
     try {
-      await rename(dir, to);
+      if (!this.made) mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.made = true;
+      const to = path.join(this.dir, `${id}-${randomBytes(4).toString('hex')}`);
+      renameSync(dir, to);
+      return Promise.resolve(to);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve(undefined);
+      return Promise.reject(err as Error);
     }
-    return to;
   }
 
   /** Unmount the rootfs below `dir`, then delete it (kept when something stays mounted). */

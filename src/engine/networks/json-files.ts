@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 // One JSON file per record, written atomically (temp file + rename). Writes to the same
@@ -57,7 +57,7 @@ export class JsonFiles<T> {
 
   private async write(file: string, value: T | undefined): Promise<void> {
     if (value === undefined) {
-      await rm(file, { force: true });
+      rmSync(file, { force: true });
       return;
     }
     // Small files, sync calls: no thread-pool queue behind container work (see atomic-write.ts).
