@@ -88,11 +88,17 @@ export async function attach(containers: Containers, c: ContainerRecord, req: At
   req.signal.addEventListener('abort', onAbort);
   let endAttach: () => void = () => undefined;
   const stdinEnded = new Promise<void>((resolve) => (endAttach = resolve));
+  let held = false;
   conn.output((stream, data) => {
     if (!req.stream || (stream === 'stdout' ? !req.stdout : !req.stderr)) return;
-    if (!req.write(stream, data)) {
+    if (!req.write(stream, data) && !held) {
+      // back-pressure: the shim (and so the container) waits for our client
+      held = true;
       conn.pause();
-      req.drain.once('drain', () => conn.resume());
+      req.drain.once('drain', () => {
+        held = false;
+        conn.resume();
+      });
     }
   });
   if (req.stdin) {

@@ -151,6 +151,21 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     }
   });
 
+  it('a reader that pauses holds the container back instead of losing output (docker run … | a slow reader)', async () => {
+    const child = spawn(DOCKER, ['run', '--rm', 'bb', 'sh', '-c', 'head -c 4000000 /dev/zero | tr "\\0" x; echo; echo end'], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 11_000));
+    let bytes = 0;
+    let tail = '';
+    child.stdout.on('data', (b: Buffer) => {
+      bytes += b.length;
+      tail = (tail + b.toString()).slice(-6);
+    });
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 4_000_000 + 5, tail: 'x\nend\n' });
+  }, 40_000);
+
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
