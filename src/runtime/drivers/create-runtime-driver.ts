@@ -15,8 +15,10 @@ export interface RuntimeDriverOptions {
   binary?: string;
   /** Override of berth-shim (default dist/native/berth-shim, or BERTH_SHIM_PATH). */
   shimPath?: string;
-  /** How the runtime verbs (not the shim) are run (default: node's spawn). */
+  /** How the runtime verbs are run (default: node's spawn). */
   runner?: ProcessRunner;
+  /** How berth-shim is launched; it must give the shim default signal dispositions (default: node's spawn). */
+  shimRunner?: ProcessRunner;
 }
 
 export function runtimeNameFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeName {
@@ -29,5 +31,5 @@ export function createRuntimeDriver(name: RuntimeName | undefined, opts: Runtime
   const chosen = name ?? runtimeNameFromEnv(env);
   const shimPath = opts.shimPath ?? env.BERTH_SHIM_PATH ?? nativeBinary('berth-shim');
   if (!existsSync(shimPath)) throw unavailable(`berth-shim: ${shimPath} is not built (run \`npm run build\`); every runtime is run under it`);
-  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, { env, ...(opts.binary ? { binary: opts.binary } : {}) }), shimPath, opts.runner);
+  return new OciRuntimeDriver(runtimeInvocation(chosen, opts.stateRoot, { env, ...(opts.binary ? { binary: opts.binary } : {}) }), shimPath, opts.runner, opts.shimRunner);
 }

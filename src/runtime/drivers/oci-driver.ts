@@ -22,14 +22,18 @@ export class OciRuntimeDriver implements RuntimeDriver {
     private readonly shimPath: string,
     /** How the runtime verbs are run (berthd: its spawn server); node's spawn otherwise. */
     private readonly runner?: ProcessRunner,
+    /**
+     * How berth-shim is launched, when not by node's spawn. It must hand the shim default
+     * signal dispositions (the container inherits them): node's spawn does, a shell's
+     * background job does not (SIGINT and SIGQUIT ignored).
+     */
+    private readonly shimRunner?: ProcessRunner,
   ) {
     this.name = invocation.name;
   }
 
   create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
-    // Not through the runner: the shim's container inherits its launcher's signal
-    // dispositions, and a shell's background job ignores SIGINT and SIGQUIT.
-    return startShim(this.shimPath, this.invocation, opts);
+    return startShim(this.shimPath, this.invocation, opts, this.shimRunner);
   }
 
   async start(id: string): Promise<void> {

@@ -10,6 +10,7 @@ import { internal, unavailable } from '../../errors.js';
 import type { CreateOptions } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
 import type { RuntimeInvocation } from './runtime-invocation.js';
+import { runProcess, type ProcessRunner } from './run-runtime.js';
 
 export function shimArgs(inv: RuntimeInvocation, opts: CreateOptions): string[] {
   const args = ['--runtime', inv.file];
@@ -32,10 +33,16 @@ async function readPid(file: string): Promise<number> {
   return pid;
 }
 
-export async function startShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
+export async function startShim(shim: string, inv: RuntimeInvocation, opts: CreateOptions, runner?: ProcessRunner): Promise<{ shimPid: number; initPid: number }> {
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   mkdirSync(path.dirname(opts.logPath), { recursive: true });
-  const { code, stdout, stderr } = await spawnShim(shim, inv, opts);
+  // The shim's detached half puts its stdio on /dev/null, so a runner collecting output
+  // to the end (the spawn server's files) returns when the launching process exits.
+  const { code, stdout, stderr } = runner
+    ? await runProcess(runner, shim, shimArgs(inv, opts)).catch((err: Error) => {
+        throw unavailable(`berth-shim: cannot run ${shim}: ${err.message}`, err);
+      })
+    : await spawnShim(shim, inv, opts);
   if (code !== 0) throw runtimeError(inv.name, 'create', opts.id, stderr, code);
   return reportedPids(stdout) ?? (await pidsFromStateDir(opts.stateDir));
 }
