@@ -31,6 +31,10 @@ export class ProjectAttacher {
 
   private async follow(target: AttachTarget, firstSince: string | undefined): Promise<void> {
     let since = firstSince;
+    // Exits come from the engine's die events, each reported once: a follow that began
+    // late can span several quick runs, and a quick restart may be running again before
+    // we look, so the container's state alone would miss some.
+    let reportedNs = firstSince !== undefined && Number.isFinite(Number(firstSince)) ? Number(firstSince) * 1e9 : Date.now() * 1e6;
     for (;;) {
       try {
         await followLogs(this.api, target.name, target.prefix, this.printer, { follow: true, signal: this.abort.signal, ...(since ? { since } : {}) });
@@ -38,50 +42,76 @@ export class ProjectAttacher {
         return; // the container went away (removed by a concurrent down): nothing to report
       }
       if (this.abort.signal.aborted) return;
-      let restarting: boolean;
-      let finishedAt: string;
+      const dies = await this.diesAfter(target.name, reportedNs);
+      let state: { Running: boolean; Restarting: boolean; ExitCode: number; FinishedAt?: string };
       try {
-        const state = (await this.api.containers.inspect(target.name)).State;
-        if (state.Running) return; // the stream ended without an exit (engine went away)
-        this.printer.status(target.prefix, `exited with code ${state.ExitCode}`);
-        this.onExit(target, state.ExitCode);
-        restarting = state.Restarting === true;
-        finishedAt = state.FinishedAt ?? '';
+        state = (await this.api.containers.inspect(target.name)).State;
       } catch {
-        return; // removed meanwhile
+        state = { Running: false, Restarting: false, ExitCode: dies.at(-1)?.code ?? 0 };
+        if (dies.length === 0) return; // removed meanwhile
       }
-      if (!restarting) return;
-      const restartedAt = await this.nextStart(target.name, finishedAt);
-      if (restartedAt === undefined) return;
-      since = restartedAt;
+      if (dies.length === 0 && state.Running) return; // the stream ended without an exit (engine went away)
+      // The die event not sent yet (the log stream can end first): the state has the exit.
+      if (dies.length === 0) dies.push({ code: state.ExitCode, timeNano: nsOf(state.FinishedAt) ?? reportedNs });
+      for (const d of dies) {
+        this.printer.status(target.prefix, `exited with code ${d.code}`);
+        this.onExit(target, d.code);
+        reportedNs = Math.max(reportedNs, d.timeNano);
+      }
+      // The next run's lines come after the last exit.
+      const resume = dockerTimeOfNs(reportedNs);
+      if (!state.Running) {
+        if (!state.Restarting) return;
+        if (!(await this.nextStart(target.name, state.FinishedAt ?? ''))) return;
+      }
+      since = resume;
     }
   }
 
+  /** The container's die events after `afterNs`, oldest first (a bounded query: until now). */
+  private async diesAfter(name: string, afterNs: number): Promise<{ code: number; timeNano: number }[]> {
+    const out: { code: number; timeNano: number }[] = [];
+    try {
+      const events = this.api.events.stream({
+        filters: { type: ['container'], container: [name], event: ['die'] },
+        since: dockerTimeOfNs(afterNs),
+        // Until now, not later: a later bound would hold the stream open and take in the next runs' exits.
+        until: dockerTimeOfNs(Date.now() * 1e6),
+        signal: this.abort.signal,
+      });
+      for await (const e of events) {
+        if (e.timeNano <= afterNs) continue;
+        out.push({ code: Number(e.Actor.Attributes.exitCode ?? 0), timeNano: e.timeNano });
+      }
+    } catch {
+      // the engine closed the stream: what was read stands
+    }
+    return out;
+  }
+
   /**
-   * Wait for the container's next start after it finished at `finishedAt` (RFC 3339);
-   * resolves to the logs `since` that shows the new run from its first line (the end of
-   * the last run: a quick process prints before its start event is sent), or undefined
-   * once it is stopped, removed or we are stopping. Asking for events from `finishedAt`
-   * replays a start that came before the stream opened.
+   * Wait for the container's next start after it finished at `finishedAt` (RFC 3339):
+   * true on it, false once it is stopped, removed or we are stopping. Asking for events
+   * from `finishedAt` replays a start that came before the stream opened.
    */
-  private async nextStart(name: string, finishedAt: string): Promise<string | undefined> {
+  private async nextStart(name: string, finishedAt: string): Promise<boolean> {
     const since = dockerTime(finishedAt);
-    if (since === undefined) return undefined;
+    if (since === undefined) return false;
     const afterMs = Date.parse(finishedAt);
     try {
       const events = this.api.events.stream({
         filters: { type: ['container'], container: [name], event: ['start', 'stop', 'destroy'] },
-        since: since.split('.')[0] ?? since,
+        since,
         signal: this.abort.signal,
       });
       for await (const e of events) {
         if (e.timeNano / 1e6 < afterMs) continue;
-        return e.Action === 'start' ? since : undefined;
+        return e.Action === 'start';
       }
     } catch {
       // the engine closed the stream
     }
-    return undefined;
+    return false;
   }
 
   get count(): number {
@@ -100,6 +130,19 @@ export class ProjectAttacher {
   stop(): void {
     this.abort.abort();
   }
+}
+
+/** Nanoseconds since the epoch as Docker's `since`/`until` (seconds.nanoseconds). */
+function dockerTimeOfNs(ns: number): string {
+  const seconds = Math.floor(ns / 1e9);
+  const nanos = Math.min(999_999_999, Math.max(0, Math.round(ns - seconds * 1e9)));
+  return `${seconds}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** RFC 3339 with up to nanoseconds as nanoseconds since the epoch (to ~256 ns). */
+function nsOf(rfc3339: string | undefined): number | undefined {
+  const t = rfc3339 === undefined ? undefined : dockerTime(rfc3339);
+  return t === undefined ? undefined : Number(t) * 1e9;
 }
 
 /** RFC 3339 with up to nanoseconds as Docker's `since` (seconds.nanoseconds); whole seconds would replay the last run's lines. */

@@ -8,7 +8,7 @@ export class EventsApi {
   constructor(private readonly client: EngineClient) {}
 
   /** Iterate events until the signal aborts (or the engine closes the stream). */
-  async *stream(opts: { filters?: Record<string, string[]>; since?: string; signal: AbortSignal }): AsyncGenerator<EngineEvent> {
+  async *stream(opts: { filters?: Record<string, string[]>; since?: string; until?: string; signal: AbortSignal }): AsyncGenerator<EngineEvent> {
     let events: AsyncIterable<EngineEvent>;
     try {
       events = await this.open(opts);
@@ -20,9 +20,9 @@ export class EventsApi {
   }
 
   /** Open the stream and resolve once the engine has answered (so no event is missed after). */
-  async open(opts: { filters?: Record<string, string[]>; since?: string; signal: AbortSignal }): Promise<AsyncIterable<EngineEvent>> {
+  async open(opts: { filters?: Record<string, string[]>; since?: string; until?: string; signal: AbortSignal }): Promise<AsyncIterable<EngineEvent>> {
     const res = await this.client.stream('GET', '/events', {
-      query: { filters: filtersParam(opts.filters), since: opts.since },
+      query: { filters: filtersParam(opts.filters), since: opts.since, until: opts.until },
       signal: opts.signal,
     });
     return parseEvents(res, opts.signal);
