@@ -71,6 +71,11 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
   if (svc.security_opt?.length) host.SecurityOpt = svc.security_opt;
   if (svc.pid) host.PidMode = svc.pid;
   if (svc.ipc) host.IpcMode = svc.ipc;
+  if (svc.logging) {
+    const options = Object.entries(svc.logging.options ?? {}).filter((e): e is [string, string] => e[1] !== null);
+    // An empty Type is the engine's default driver, as Compose sends it.
+    host.LogConfig = { Type: svc.logging.driver ?? '', ...(options.length ? { Config: Object.fromEntries(options) } : {}) };
+  }
   if (svc.devices?.length) host.Devices = svc.devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target ?? d.source, CgroupPermissions: d.permissions ?? 'rwm' }));
 
   const body: ContainerCreateBody = {

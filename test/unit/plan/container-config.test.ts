@@ -143,6 +143,13 @@ describe('containerSpec', () => {
     expect(() => containerSpec(ctx(p, 'web', { hostEnv: {} }))).toThrow(/environment variable TOKEN required by secret s is not set/);
   });
 
+  test('logging becomes the engine log config', () => {
+    const p = project({ web: service({ logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } } }), db: service({ logging: { options: { 'max-size': '1m' } } }) });
+    expect(containerSpec(ctx(p, 'web')).body.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
+    expect(containerSpec(ctx(p, 'db')).body.HostConfig.LogConfig).toEqual({ Type: '', Config: { 'max-size': '1m' } });
+    expect(containerSpec(ctx(project({ app: service({}) }), 'app')).body.HostConfig.LogConfig).toBeUndefined();
+  });
+
   test('an external secret is refused outside a swarm', () => {
     const p = project({ web: service({ secrets: [{ source: 's' }] }) }, { secrets: { s: { name: 's', external: true } } });
     expect(() => containerSpec(ctx(p, 'web'))).toThrow(/external secret s is not supported without a swarm/);
