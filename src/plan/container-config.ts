@@ -101,6 +101,8 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
   if (svc.stdin_open) {
     body.OpenStdin = true;
     body.AttachStdin = true;
+    // A one-off run's stdin closes when the user's does (docker run -i's StdinOnce).
+    if (ctx.oneoff) body.StdinOnce = true;
   }
   // Every endpoint, primary first (Engine API 1.44 semantics, which berthd follows). For
   // dockerd before 1.44 the client creates on the primary and connects the rest before

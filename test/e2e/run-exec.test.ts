@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { useLeakCheck } from '../support/leaks.js';
 import { projectContainers, useBerth } from './support/use-berth.js';
@@ -41,4 +44,16 @@ test('exec runs in the service container with its environment and returns the ex
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('no such service: nope');
   expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
+});
+
+test('run -T passes piped stdin to the one-off command and closes it at the end', () => {
+  const dir = berth.track(berth.env.project('ri', { 'compose.yaml': compose }));
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'berth');
+  // cat only ends when its stdin closes: the run answering proves the close got through.
+  const r = spawnSync(bin, ['run', '--rm', '-T', '--no-deps', 'app', 'sh', '-c', 'cat; echo end'], { cwd: dir, env: berth.env.env, input: 'hi from stdin\n', encoding: 'utf8', timeout: 30_000 });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toBe('hi from stdin\nend\n');
+  const off = spawnSync(bin, ['run', '--rm', '-T', '--no-deps', '--no-interactive', 'app', 'sh', '-c', 'cat; echo end'], { cwd: dir, env: berth.env.env, input: 'ignored\n', encoding: 'utf8', timeout: 30_000 });
+  expect(off.status, off.stderr).toBe(0);
+  expect(off.stdout).toBe('end\n');
 });

@@ -16,6 +16,8 @@ export async function run(cmd: Command, service: string, command: string[], flag
   const base = project.services[service];
   if (!base) throw new BerthError('not_found', `no such service: ${service}`);
   const tty = flags.tty !== false && process.stdin.isTTY === true && !flags.detach;
+  // Compose's run keeps stdin open by default (-i), so `echo hi | berth run -T app cat` works.
+  const interactive = flags.interactive !== false && !flags.detach;
   const name = flags.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;
   const oneoff: ServiceConfig = {
     ...base,
@@ -26,7 +28,7 @@ export async function run(cmd: Command, service: string, command: string[], flag
     ports: [...(flags.servicePorts ? (base.ports ?? []) : []), ...(flags.publish ?? []).map(portOf)],
     labels: { ...(base.labels ?? {}), ...envOf(flags.label) } as Record<string, string>,
     tty,
-    stdin_open: tty,
+    stdin_open: interactive,
     restart: 'no',
     ...(flags.user ? { user: flags.user } : {}),
     ...(flags.workdir ? { working_dir: flags.workdir } : {}),
@@ -48,9 +50,9 @@ export async function run(cmd: Command, service: string, command: string[], flag
     process.stdout.write(`${name}\n`);
     return 0;
   }
-  const { socket, head } = await containers.attach(name, { stdin: tty });
+  const { socket, head } = await containers.attach(name, { stdin: interactive });
   const output = pipeContainerOutput(socket, head, tty);
-  const stopStdin = tty ? forwardStdin(socket, tty) : () => undefined;
+  const stopStdin = interactive ? forwardStdin(socket, tty) : () => undefined;
   const exit = containers.wait(name, 'next-exit');
   try {
     await containers.start(name);

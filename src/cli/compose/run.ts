@@ -16,6 +16,7 @@ export interface RunFlags {
   deps?: boolean;
   entrypoint?: string;
   tty?: boolean;
+  interactive?: boolean;
   useAliases?: boolean;
   name?: string;
   user?: string;
@@ -38,6 +39,8 @@ export function registerRun(parent: Command): void {
     .option('--service-ports', "run command with all service's ports enabled and mapped to the host")
     .option('--no-deps', "don't start linked services")
     .option('--entrypoint <cmd>', 'override the entrypoint of the image')
+    .option('-i, --interactive', 'keep STDIN open even if not attached (the default)')
+    .option('--no-interactive', 'do not attach STDIN')
     .option('-T, --no-tty', 'disable pseudo-TTY allocation (by default a TTY is allocated when stdin is one)')
     .option('--use-aliases', "use the service's network aliases in the network(s) the container connects to")
     .option('--name <name>', 'assign a name to the container')
