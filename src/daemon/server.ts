@@ -26,9 +26,9 @@ export function buildRouter(engine: Engine): Router {
   registerVolumeRoutes(router, engine);
   registerEventRoutes(router, engine);
   registerImageRoutes(router, engine.images, { inUse: (imageId) => engine.containers.imageInUse(imageId) });
-  registerNetworkRoutes(router, engine.networks, (idOrName) => {
-    const c = engine.containers.get(idOrName);
-    return { id: c.Id, name: c.Name };
+  registerNetworkRoutes(router, engine.networks, {
+    connect: (idOrName, network, req) => engine.containers.connectNetwork(idOrName, network, req),
+    disconnect: (idOrName, network) => engine.containers.disconnectNetwork(idOrName, network),
   });
   return router;
 }

@@ -1,12 +1,16 @@
 import { invalid, unavailable } from '../../errors.js';
-import type { EndpointRequest, IpamConfig, NetworkCreateRequest, NetworkService } from '../../engine/types.js';
+import type { IpamConfig, NetworkCreateRequest, NetworkService } from '../../engine/types.js';
 import { parseFilters } from '../filters.js';
 import { Reply, type Router } from '../router.js';
 
 // /networks/...: Docker Engine API 1.41 wire shapes in and out; NetworkService does the
 // work. Bodies are checked here, at the boundary, before anything reaches the engine.
 
-export type ResolveContainer = (idOrName: string) => Promise<{ id: string; name: string }> | { id: string; name: string };
+/** The container side of connect/disconnect: the container's record and, when it runs, its sandbox. */
+export interface ContainerNetworks {
+  connect(idOrName: string, network: string, req: { aliases: string[]; ipv4Address?: string }): Promise<void>;
+  disconnect(idOrName: string, network: string): Promise<void>;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -98,10 +102,10 @@ export function parseConnectBody(body: unknown): ConnectBody {
   return out;
 }
 
-export function registerNetworkRoutes(router: Router, networks: NetworkService, resolveContainer?: ResolveContainer): void {
-  const container = async (idOrName: string) => {
-    if (!resolveContainer) throw unavailable('connecting containers needs the container engine, which is not attached');
-    return resolveContainer(idOrName);
+export function registerNetworkRoutes(router: Router, networks: NetworkService, containers?: ContainerNetworks): void {
+  const engine = (): ContainerNetworks => {
+    if (!containers) throw unavailable('connecting containers needs the container engine, which is not attached');
+    return containers;
   };
 
   router.get('/networks', (ctx) => networks.list(parseFilters(ctx.query.get('filters'))));
@@ -125,19 +129,15 @@ export function registerNetworkRoutes(router: Router, networks: NetworkService, 
 
   router.post('/networks/:id/connect', async (ctx) => {
     const body = parseConnectBody(await ctx.json());
-    const net = await networks.inspect(ctx.params.id ?? '');
-    const c = await container(body.container);
-    const endpoint: EndpointRequest = { networkId: net.Id, aliases: body.aliases };
-    if (body.ipv4Address) endpoint.ipv4Address = body.ipv4Address;
-    await networks.connect(c.id, endpoint);
+    const req: { aliases: string[]; ipv4Address?: string } = { aliases: body.aliases };
+    if (body.ipv4Address) req.ipv4Address = body.ipv4Address;
+    await engine().connect(body.container, ctx.params.id ?? '', req);
     return new Reply(200);
   });
 
   router.post('/networks/:id/disconnect', async (ctx) => {
     const body = parseConnectBody(await ctx.json());
-    const net = await networks.inspect(ctx.params.id ?? '');
-    const c = await container(body.container);
-    await networks.disconnect(c.id, net.Id);
+    await engine().disconnect(body.container, ctx.params.id ?? '');
     return new Reply(200);
   });
 }

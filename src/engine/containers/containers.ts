@@ -12,6 +12,7 @@ import { applyUpdate, containerAttributes, createContainer, renameContainer, typ
 import { ContainerStore } from './container-store.js';
 import { rewriteCgroup } from './cgroup-update.js';
 import { Lifecycle } from './lifecycle.js';
+import { connectContainer, disconnectContainer, type ConnectRequest } from './network-connect.js';
 import type { ContainerRecord, HostConfig } from './model.js';
 import { inspectShape, listShape } from './present.js';
 import type { RuntimePort } from './runtime-port.js';
@@ -96,6 +97,17 @@ export class Containers {
 
   unpause(ref: string): Promise<void> {
     return this.lifecycle.unpause(this.get(ref));
+  }
+
+  /** `POST /networks/{id}/connect`: running or not (network-connect.ts). */
+  connectNetwork(ref: string, network: string, req: ConnectRequest): Promise<void> {
+    const c = this.get(ref);
+    return this.lifecycle.locked(c.Id, () => connectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network, req));
+  }
+
+  disconnectNetwork(ref: string, network: string): Promise<void> {
+    const c = this.get(ref);
+    return this.lifecycle.locked(c.Id, () => disconnectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network));
   }
 
   rename(ref: string, name: string): Promise<void> {

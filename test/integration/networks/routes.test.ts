@@ -15,9 +15,16 @@ const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dns
 const socket = path.join(path.dirname(dirs.root), 'api.sock');
 const CID = '7'.repeat(64);
 const router = new Router();
-registerNetworkRoutes(router, svc, (ref) => {
-  if (ref === 'app' || ref === CID) return { id: CID, name: 'app' };
+// A stand-in for the container engine: one running container with a sandbox.
+const app = (ref: string): string => {
+  if (ref === 'app' || ref === CID) return CID;
   throw notFound(`No such container: ${ref}`);
+};
+registerNetworkRoutes(router, svc, {
+  connect: async (ref, network, req) => {
+    await svc.connect(app(ref), { networkId: network, aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}) });
+  },
+  disconnect: (ref, network) => svc.disconnect(app(ref), network),
 });
 const server = http.createServer((req, res) => void router.handle(req, res));
 

@@ -1,0 +1,108 @@
+import { conflict, invalid, isNotFound, notFound } from '../../errors.js';
+import type { EndpointRequest, NetworkRecord, NetworkService } from '../types.js';
+import type { ContainerRecord, EndpointConfig } from './model.js';
+
+// `POST /networks/{id}/connect` and `/disconnect` as Docker does them: the container's
+// EndpointsConfig (what every start uses) always changes; a running (or paused)
+// container's sandbox changes with it at once, a created or stopped one gets the
+// endpoint at its next start. The caller holds the container's lifecycle lock.
+
+export interface ConnectRequest {
+  aliases: string[];
+  ipv4Address?: string;
+}
+
+export interface NetworkConnectDeps {
+  networks: NetworkService;
+  save: (c: ContainerRecord) => Promise<void>;
+}
+
+// Docker's runconfig errors (400 there as here).
+const HOST_NETWORK = 'container cannot be disconnected from host network or connected to host network';
+const SHARED_NETWORK = 'container sharing network namespace with another container or host cannot be connected to any other network';
+const NO_NETWORK = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';
+
+function isRunning(c: ContainerRecord): boolean {
+  return c.State.Status === 'running' || c.State.Status === 'paused';
+}
+
+/** The EndpointsConfig key naming this network (its name, ID or a prefix of the ID as given at create). */
+async function endpointKey(networks: NetworkService, c: ContainerRecord, net: NetworkRecord): Promise<string | undefined> {
+  if (c.EndpointsConfig[net.Name]) return net.Name;
+  for (const key of Object.keys(c.EndpointsConfig)) {
+    const other = await networks.inspect(key).catch(() => undefined);
+    if (other?.Id === net.Id) return key;
+  }
+  return undefined;
+}
+
+function checkRemovable(c: ContainerRecord): void {
+  if (c.State.Status === 'removing' || c.State.Status === 'dead') throw conflict(`container ${c.Id} is marked for removal and cannot be connected or disconnected to the network`);
+}
+
+export async function connectContainer(deps: NetworkConnectDeps, c: ContainerRecord, networkIdOrName: string, req: ConnectRequest): Promise<void> {
+  checkRemovable(c);
+  const net = await deps.networks.inspect(networkIdOrName);
+  const mode = c.HostConfig.NetworkMode;
+  if (net.Driver === 'host') throw invalid(HOST_NETWORK);
+  if (mode === 'host' || mode.startsWith('container:')) throw invalid(SHARED_NETWORK);
+  if (mode === 'none' || net.Driver === 'null') throw invalid(NO_NETWORK);
+  if (await endpointKey(deps.networks, c, net)) throw conflict(`endpoint with name ${c.Name} already exists in network ${net.Name}`);
+  const aliases = [...new Set(req.aliases.map((a) => a.replace(/^\//, '')).filter((a) => a !== ''))];
+  if (req.ipv4Address !== undefined) checkAddress(net, req.ipv4Address);
+  const cfg: EndpointConfig = { Aliases: aliases.length > 0 ? aliases : null, IPAMConfig: req.ipv4Address ? { IPv4Address: req.ipv4Address } : null };
+  if (isRunning(c)) {
+    const endpoint: EndpointRequest = { networkId: net.Id, aliases: [...new Set([c.Name, c.Id.slice(0, 12), ...aliases])] };
+    if (req.ipv4Address) endpoint.ipv4Address = req.ipv4Address;
+    c.Network.Networks[net.Name] = await deps.networks.connect(c.Id, endpoint);
+  }
+  c.EndpointsConfig[net.Name] = cfg;
+  await deps.save(c);
+}
+
+export async function disconnectContainer(deps: NetworkConnectDeps, c: ContainerRecord, networkIdOrName: string): Promise<void> {
+  checkRemovable(c);
+  const net = await deps.networks.inspect(networkIdOrName);
+  if (net.Driver === 'host' && c.HostConfig.NetworkMode === 'host') throw invalid(HOST_NETWORK);
+  const key = await endpointKey(deps.networks, c, net);
+  if (isRunning(c) && networkKindIsBridge(c)) {
+    try {
+      await deps.networks.disconnect(c.Id, net.Id);
+    } catch (err) {
+      // Only recorded (a start that has not reached the network yet): dropping the record is the disconnect.
+      if (!isNotFound(err) || !key) throw err;
+    }
+    delete c.Network.Networks[net.Name];
+    if (key) delete c.Network.Networks[key];
+  } else if (!key) {
+    throw notFound(`container ${c.Id} is not connected to network ${net.Name}`);
+  }
+  if (key) delete c.EndpointsConfig[key];
+  await deps.save(c);
+}
+
+function networkKindIsBridge(c: ContainerRecord): boolean {
+  const mode = c.HostConfig.NetworkMode;
+  return mode !== 'host' && mode !== 'none' && !mode.startsWith('container:');
+}
+
+function checkAddress(net: NetworkRecord, ip: string): void {
+  const parts = ip.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw invalid(`invalid IPv4 address: ${ip}`);
+  const subnets = (net.IPAM.Config ?? []).map((cfg) => cfg.Subnet ?? '').filter((s) => s !== '');
+  // Docker: a fixed address needs a network whose subnet the user chose.
+  if (net.Name === 'bridge' || subnets.length === 0) throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
+  if (!subnets.some((s) => inSubnet(ip, s))) throw invalid(`no configured subnet contains IP address ${ip}`);
+}
+
+function toInt(ip: string): number {
+  return ip.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+function inSubnet(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  if (!base || base.includes(':')) return false;
+  const n = Number(bits ?? 32);
+  const size = 2 ** (32 - n);
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
+}
