@@ -368,13 +368,17 @@ export class Lifecycle {
       exec: async (argv, signal) => {
         // Probes run as the container's own user, as Docker runs them. A user that cannot be
         // resolved fails the probe (Docker's exec fails too) instead of running it as root.
-        user ??= await resolveUser(this.deps.registry.paths(c.Id).rootfs, c.Config.User);
-        const r = await this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } }, { signal, maxOutputBytes: 4096 });
+        mark(c.Id, 'health.probe');
+        user ??= await span(c.Id, 'health.user', resolveUser(this.deps.registry.paths(c.Id).rootfs, c.Config.User));
+        const r = await span(c.Id, 'health.exec', this.deps.runtime.driver.exec(c.Id, { args: argv, env: c.Config.Env, cwd: c.Config.WorkingDir || '/', user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } }, { signal, maxOutputBytes: 4096 }));
         return { exitCode: r.exitCode, output: r.stdout.toString('utf8') + r.stderr.toString('utf8') };
       },
       onResult: (state, changed) => {
         void this.deps.registry.save(c).catch(() => undefined);
-        if (changed) this.deps.events.emit('container', `health_status: ${state.Status}`, c.Id, containerAttributes(c));
+        if (changed) {
+          mark(c.Id, `health.${state.Status}`);
+          this.deps.events.emit('container', `health_status: ${state.Status}`, c.Id, containerAttributes(c));
+        }
       },
     });
     this.stopHealth(c.Id);

@@ -1,7 +1,7 @@
 // One RuntimeDriver for every runc-compatible CLI (berth-core, runc, crun): they share the
 // verbs and flags, so only the invocation differs. create goes through berth-shim so the
 // container outlives the caller; the other verbs call the runtime directly.
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { conflict, internal, isNotFound } from '../../errors.js';
 import { CONFIG_FILE } from '../bundle.js';
@@ -33,6 +33,10 @@ export class OciRuntimeDriver implements RuntimeDriver {
   }
 
   create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }> {
+    // The bundle of each container created here: a first exec (a health probe, on the
+    // critical path of every depends_on: service_healthy link) then reads its config.json
+    // without asking the runtime for the container's state first.
+    this.bundles.set(opts.id, opts.bundle);
     return startShim(this.shimPath, this.invocation, opts, this.shimRunner);
   }
 
@@ -102,23 +106,25 @@ export class OciRuntimeDriver implements RuntimeDriver {
   }
 
   // Health checks exec often: remember each container's defaults, keyed by the mtime of
-  // its config.json so a recreated container (new config) is read again.
+  // its config.json so a recreated container (new config) is read again. The file is
+  // small and local: read synchronously (~50 µs), not behind the busy thread pool.
   private readonly defaultsCache = new Map<string, { file: string; mtimeMs: number; value: ContainerDefaults }>();
+  /** Bundles of the containers created through this driver (others: the runtime's state). */
+  private readonly bundles = new Map<string, string>();
 
   private async containerDefaults(id: string): Promise<ContainerDefaults> {
     const cached = this.defaultsCache.get(id);
     if (cached) {
-      const mtimeMs = await stat(cached.file).then((st) => st.mtimeMs, () => undefined);
-      if (mtimeMs === cached.mtimeMs) return cached.value;
+      if (mtimeOf(cached.file) === cached.mtimeMs) return cached.value;
       this.defaultsCache.delete(id);
     }
-    const { bundle } = await this.state(id);
+    const bundle = this.bundles.get(id) ?? (await this.state(id)).bundle;
     const file = path.join(bundle, CONFIG_FILE);
     let spec: Partial<OciSpec>;
     let mtimeMs: number;
     try {
-      mtimeMs = (await stat(file)).mtimeMs;
-      spec = JSON.parse(await readFile(file, 'utf8')) as Partial<OciSpec>;
+      mtimeMs = statSync(file).mtimeMs;
+      spec = JSON.parse(readFileSync(file, 'utf8')) as Partial<OciSpec>;
     } catch (err) {
       throw internal(`exec in ${id}: cannot read the container's ${file}`, err);
     }
@@ -133,12 +139,21 @@ export class OciRuntimeDriver implements RuntimeDriver {
 
   async delete(id: string, force = false): Promise<void> {
     this.defaultsCache.delete(id);
+    this.bundles.delete(id);
     try {
       await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id], 'internal', this.runner);
     } catch (err) {
       // A forced delete is "make it gone": already gone is success.
       if (!(force && isNotFound(err))) throw err;
     }
+  }
+}
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
 
