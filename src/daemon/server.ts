@@ -28,7 +28,7 @@ export function buildRouter(engine: Engine): Router {
   registerImageRoutes(router, engine.images, { inUse: (imageId) => engine.containers.imageInUse(imageId) });
   registerNetworkRoutes(router, engine.networks, {
     connect: (idOrName, network, req) => engine.containers.connectNetwork(idOrName, network, req),
-    disconnect: (idOrName, network) => engine.containers.disconnectNetwork(idOrName, network),
+    disconnect: (idOrName, network, force) => engine.containers.disconnectNetwork(idOrName, network, force),
   });
   return router;
 }

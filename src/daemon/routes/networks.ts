@@ -9,7 +9,8 @@ import { Reply, type Router } from '../router.js';
 /** The container side of connect/disconnect: the container's record and, when it runs, its sandbox. */
 export interface ContainerNetworks {
   connect(idOrName: string, network: string, req: { aliases: string[]; ipv4Address?: string }): Promise<void>;
-  disconnect(idOrName: string, network: string): Promise<void>;
+  /** force: drop a recorded network that no longer exists (Docker's `disconnect -f`). */
+  disconnect(idOrName: string, network: string, force: boolean): Promise<void>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -136,8 +137,10 @@ export function registerNetworkRoutes(router: Router, networks: NetworkService, 
   });
 
   router.post('/networks/:id/disconnect', async (ctx) => {
-    const body = parseConnectBody(await ctx.json());
-    await engine().disconnect(body.container, ctx.params.id ?? '');
+    const raw = await ctx.json();
+    const body = parseConnectBody(raw);
+    const force = optionalBool(isRecord(raw) ? raw.Force : undefined, 'Force') ?? false;
+    await engine().disconnect(body.container, ctx.params.id ?? '', force);
     return new Reply(200);
   });
 }

@@ -105,9 +105,9 @@ export class Containers {
     return this.lifecycle.locked(c.Id, () => connectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network, req));
   }
 
-  disconnectNetwork(ref: string, network: string): Promise<void> {
+  disconnectNetwork(ref: string, network: string, force = false): Promise<void> {
     const c = this.get(ref);
-    return this.lifecycle.locked(c.Id, () => disconnectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network));
+    return this.lifecycle.locked(c.Id, () => disconnectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network, force));
   }
 
   rename(ref: string, name: string): Promise<void> {

@@ -60,9 +60,17 @@ export async function connectContainer(deps: NetworkConnectDeps, c: ContainerRec
   await deps.save(c);
 }
 
-export async function disconnectContainer(deps: NetworkConnectDeps, c: ContainerRecord, networkIdOrName: string): Promise<void> {
+export async function disconnectContainer(deps: NetworkConnectDeps, c: ContainerRecord, networkIdOrName: string, force = false): Promise<void> {
   checkRemovable(c);
-  const net = await deps.networks.inspect(networkIdOrName);
+  const net = await deps.networks.inspect(networkIdOrName).catch(async (err: unknown) => {
+    // Docker's `disconnect -f`: a network removed since it was recorded can still be dropped by its name.
+    if (!force || !isNotFound(err) || !c.EndpointsConfig[networkIdOrName]) throw err;
+    delete c.EndpointsConfig[networkIdOrName];
+    delete c.Network.Networks[networkIdOrName];
+    await deps.save(c);
+    return undefined;
+  });
+  if (!net) return;
   if (net.Driver === 'host' && c.HostConfig.NetworkMode === 'host') throw invalid(HOST_NETWORK);
   const key = await endpointKey(deps.networks, c, net);
   if (isRunning(c) && networkKindIsBridge(c)) {

@@ -187,6 +187,18 @@ describe.skipIf(!haveDocker)('connect and disconnect containers that are not run
     const none = await docker(['network', 'connect', 'cs-back', 'cs-none']);
     expect(none.stderr).toContain('container cannot be connected to multiple networks with one of the networks in private (none) mode');
 
+    // A recorded network removed meanwhile: the start fails; `disconnect -f` drops it by name.
+    await ok(docker(['network', 'create', 'cs-gone']));
+    await ok(docker(['create', '--name', 'cs-orphan', '--network', 'cs-back', 'bb', 'sleep', '300']));
+    await ok(docker(['network', 'connect', 'cs-gone', 'cs-orphan']));
+    await ok(docker(['network', 'rm', 'cs-gone']));
+    expect((await docker(['start', 'cs-orphan'])).code).not.toBe(0);
+    expect((await docker(['network', 'disconnect', 'cs-gone', 'cs-orphan'])).code).not.toBe(0);
+    await ok(docker(['network', 'disconnect', '-f', 'cs-gone', 'cs-orphan']));
+    await ok(docker(['start', 'cs-orphan']));
+    expect(Object.keys(await networksOf('cs-orphan'))).toEqual(['cs-back']);
+    await ok(docker(['rm', '-f', 'cs-orphan']));
+
     // The status codes, on the wire.
     const status = async (net: string, verb: string, container: string): Promise<number> =>
       d.client.request('POST', `/networks/${net}/${verb}`, { body: { Container: container } }).then(
