@@ -703,9 +703,24 @@ static int usage(const char *why) {
   return 2;
 }
 
+/* A launcher's ignored signals and blocked mask survive exec and would reach the runtime and
+   the container (a shell's background job has SIGINT and SIGQUIT ignored): start from the
+   defaults, as `env --default-signal` did, without that extra exec. */
+static void default_signals(void) {
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) (void)sigaction(sig, &dfl, NULL); /* EINVAL for libc's own: fine */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int main(int argc, char **argv) {
   shim_opts_t o;
   memset(&o, 0, sizeof o);
+  default_signals();
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char **dst = NULL;
