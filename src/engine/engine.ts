@@ -11,7 +11,6 @@ import { ExecService } from './containers/exec-service.js';
 import { withImageEvents, withNetworkEvents } from './event-decorators.js';
 import { EventBus } from './events.js';
 import { runTool } from './spawn-server.js';
-import { envWithDefaultSignal } from './default-signal.js';
 import type { ImageService, NetworkService } from './types.js';
 import { LocalVolumes } from './volumes/local-volumes.js';
 
@@ -37,7 +36,6 @@ export class Engine {
   readonly startedAt = new Date();
 
   private constructor(readonly opts: EngineOptions) {
-    const defaultSignalEnv = envWithDefaultSignal();
     this.imageStore = new ImageStore(path.join(opts.root, 'images'));
     this.images = withImageEvents(this.imageStore, this.events);
     // Two namespaces with their veth ready per bridge network in use (BERTH_SANDBOX_POOL=0: none).
@@ -45,12 +43,12 @@ export class Engine {
     this.networks = withNetworkEvents(new BridgeNetworkService({ root: opts.root, runDir: opts.run, sandboxPool: Number.isInteger(pool) && pool >= 0 ? pool : 2 }), this.events);
     this.volumes = new LocalVolumes(opts.root, this.events);
     // Runtime verbs and the shim are forked by the spawn server, not by node (which blocks
-    // ~3 ms per child). The shim through `env --default-signal`: the server's jobs run with
-    // SIGINT and SIGQUIT ignored, which the container would otherwise inherit.
+    // ~3 ms per child). The server's jobs run with SIGINT and SIGQUIT ignored: berth-shim
+    // resets every disposition and the signal mask first, so the container inherits none.
     const driver = createRuntimeDriver(opts.runtime, {
       stateRoot: path.join(opts.run, 'runtime'),
       runner: (file, args) => runTool(file, args),
-      ...(defaultSignalEnv ? { shimRunner: (file: string, args: string[]) => runTool(defaultSignalEnv, ['--default-signal', file, ...args]) } : {}),
+      shimRunner: (file: string, args: string[]) => runTool(file, args),
     });
     this.runtimeName = driver.name;
     this.containers = new Containers({
