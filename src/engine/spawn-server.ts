@@ -26,12 +26,15 @@ export interface ToolOptions {
 // Each request is two lines: an id, then the command as shell text whose words are all
 // single-quoted. The job reports "<id> <status>" on sh's stdout (one short write: atomic).
 // `jobs` makes dash reap the jobs that have ended (it does not otherwise while reading),
-// so at most the jobs that ended since the previous request wait as zombies.
+// so at most the jobs that ended since the previous request wait as zombies. At EOF (idle,
+// or berthd gone, even by SIGKILL) sh waits for its jobs and removes the scratch dir itself.
 const SERVER_SCRIPT = `D=$1
 while IFS= read -r id && IFS= read -r cmd; do
   { (eval "$cmd") >"$D/$id.o" 2>"$D/$id.e"; echo "$id $?"; } &
   jobs >/dev/null
-done`;
+done
+wait
+rm -rf "$D"`;
 
 /** tmpfs when there is one: the request files never need to reach a disk. */
 function scratchRoot(): string {
