@@ -170,14 +170,20 @@ export class NetworkContext {
   }
 
   private async tearDownNow(n: NetworkState): Promise<void> {
-    // Veths of released sandboxes and the pool go first (deleting the bridge would not end their namespaces).
-    await Promise.all([this.background.drain(), this.pool.drain(n.id)]);
+    // Everything at once, each awaited: veths of released sandboxes and the pool (deleting
+    // the bridge would not end their namespaces), the bridge, and the firewall without the
+    // network (its rules name the bridge, they do not need it). Each deletion waits for the
+    // kernel on its own (~10-70 ms here): one after the other was ~150 ms per network.
     const responder = this.responders.get(n.id);
     this.responders.delete(n.id);
     const wasLive = this.live.delete(n.id);
-    await responder?.stop();
-    if (n.bridge) await deleteLink(n.bridge);
-    if (wasLive) await this.firewall.apply();
+    await Promise.all([
+      this.background.drain(),
+      this.pool.drain(n.id),
+      responder?.stop(),
+      n.bridge ? deleteLink(n.bridge) : undefined,
+      wasLive ? this.firewall.apply() : undefined,
+    ]);
   }
 
   /** Stop listeners only (berthd shutting down: the kernel side stays for restore). */
