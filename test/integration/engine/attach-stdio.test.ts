@@ -3,10 +3,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
 import { pythonWithDockerPy } from '../../support/python.js';
-import { demux, pollUntil, startBerthd, type Berthd } from './berthd-harness.js';
+import { demux, pollUntil, startClient, useBerthd, type ClientProc, type Run } from './berthd-harness.js';
 
 // Issue #4, attach and stdio: live output from the shim's attach.sock with stdout and
 // stderr apart, StdinOnce, tty resize (containers and execs), exec Pid, json-file
@@ -20,44 +20,10 @@ const haveDocker = existsSync(DOCKER);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BERTH = path.join(repo, 'bin', 'berth');
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface Proc {
-  write(s: string): void;
-  end(s?: string): void;
-  stdout(): string;
-  done: Promise<Run>;
-}
-
-function start(file: string, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Proc {
-  const child = spawn(file, args, { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config`, BERTH_HOST: `unix://${d.socket}` }, stdio: ['pipe', 'pipe', 'pipe'] });
-  if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-  return { write: (s) => child.stdin.write(s), end: (s) => child.stdin.end(s), stdout: () => stdout, done };
-}
+// Every client here has stdin as an open pipe, as attach needs.
+const start = (file: string, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): ClientProc => startClient(d, file, args, { ...opts, openStdin: true });
 
 const docker = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> => start(DOCKER, args, opts).done;
 const berth = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> => start(BERTH, args, opts).done;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { EngineClient } from '../../../src/client/engine-client.js';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
 
@@ -45,7 +46,34 @@ export async function pollUntil<T>(fn: () => Promise<T | undefined> | T | undefi
   }
 }
 
+/** Started and stocked with bb:latest (what every caller needs). */
 export async function startBerthd(opts: { runtime?: string } = {}): Promise<Berthd> {
+  const d = createBerthd(opts);
+  await d.start();
+  await importBusybox(d);
+  return d;
+}
+
+/**
+ * The file's berthd: started before its first test, cleaned up after its last (`when`
+ * false: neither, for files whose peer is missing and whose tests skip).
+ */
+export function useBerthd(opts: { runtime?: string; when?: boolean } = {}): Berthd {
+  const d = createBerthd(opts);
+  beforeAll(async () => {
+    if (opts.when === false) return;
+    await d.start();
+    await importBusybox(d);
+  });
+  afterAll(() => d.cleanup());
+  return d;
+}
+
+function importBusybox(d: Berthd): Promise<unknown> {
+  return d.client.request('POST', '/images/create', { query: { fromSrc: '-', repo: 'bb', tag: 'latest' }, rawBody: createReadStream(busyboxTarball()) });
+}
+
+function createBerthd(opts: { runtime?: string }): Berthd {
   if (!existsSync(DAEMON_MAIN)) throw new Error(`${DAEMON_MAIN} is missing: run \`npm run build\` before the integration tests`);
   const dir = mkdtempSync('/tmp/bt-');
   const root = path.join(dir, 'root');
@@ -85,7 +113,8 @@ export async function startBerthd(opts: { runtime?: string } = {}): Promise<Bert
     },
     async cleanup() {
       try {
-        if (d.process.exitCode === null && d.process.signalCode === null) {
+        // (no process: never started)
+        if (d.process && d.process.exitCode === null && d.process.signalCode === null) {
           const list = await client.request<{ Id: string }[]>('GET', '/containers/json', { query: { all: 1 } });
           for (const c of list) await client.request('DELETE', `/containers/${c.Id}`, { query: { force: 1, v: 1 } }).catch(() => undefined);
           const nets = await client.request<{ Id: string; Name: string }[]>('GET', '/networks');
@@ -99,8 +128,6 @@ export async function startBerthd(opts: { runtime?: string } = {}): Promise<Bert
       }
     },
   };
-  await d.start();
-  await client.request('POST', '/images/create', { query: { fromSrc: '-', repo: 'bb', tag: 'latest' }, rawBody: createReadStream(busyboxTarball()) });
   return d;
 }
 
@@ -139,4 +166,51 @@ export function demux(buf: Buffer): { stdout: string; stderr: string } {
     i += 8 + size;
   }
   return { stdout, stderr };
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ClientProc {
+  write(s: string): void;
+  end(s?: string): void;
+  stdout(): string;
+  done: Promise<Run>;
+}
+
+export interface ClientOptions {
+  /** Written to the client's stdin, which then closes. */
+  stdin?: string;
+  /** Without `stdin`: leave stdin an open pipe (for write/end) instead of /dev/null. */
+  openStdin?: boolean;
+  timeoutMs?: number;
+}
+
+/** A client (the Docker CLI, bin/berth, anything) pointed at this berthd; killed after timeoutMs (30 s). */
+export function startClient(d: Berthd, file: string, args: string[], opts: ClientOptions = {}): ClientProc {
+  const pipeIn = opts.stdin !== undefined || opts.openStdin === true;
+  const env = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, BERTH_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` };
+  const child = spawn(file, args, { env, stdio: [pipeIn ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+  return { write: (s) => child.stdin?.write(s), end: (s) => child.stdin?.end(s), stdout: () => stdout, done };
+}
+
+/** startClient to completion. */
+export function runClient(d: Berthd, file: string, args: string[], opts: ClientOptions = {}): Promise<Run> {
+  return startClient(d, file, args, opts).done;
 }

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BerthError } from '../../../src/errors.js';
 import { readAll } from '../../../src/client/engine-client.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { demux, inspect, pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+import { demux, inspect, pollUntil, runContainer, useBerthd } from './berthd-harness.js';
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 async function status(err: Promise<unknown>): Promise<{ status: number; message: string }> {
   try {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
-import { pollUntil, startBerthd, type Berthd } from './berthd-harness.js';
+import { pollUntil, runClient, useBerthd, type Run } from './berthd-harness.js';
 
 // The real Docker CLI (a peer nobody here wrote) pointed at berthd's socket.
 
@@ -11,35 +10,10 @@ useLeakCheck();
 const DOCKER = process.env.DOCKER_CLI ?? '/usr/local/bin/docker';
 const haveDocker = existsSync(DOCKER);
 
-let d: Berthd;
-beforeAll(async () => {
-  if (haveDocker) d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const d = useBerthd({ when: haveDocker });
 
 function docker(args: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` }, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  return runClient(d, DOCKER, args, opts);
 }
 
 describe.skipIf(!haveDocker)('the docker CLI against berthd', () => {

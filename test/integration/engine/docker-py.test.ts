@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
 import { pythonWithDockerPy } from '../../support/python.js';
-import { startBerthd, type Berthd } from './berthd-harness.js';
+import { useBerthd } from './berthd-harness.js';
 
 // docker-py (the library under docker-compose 1.x), a second client nobody here wrote.
 
@@ -27,13 +27,7 @@ print(c.volumes.create('pyvol').name); c.volumes.get('pyvol').remove()
 n = c.networks.create('pynet'); print(n.name); n.remove()
 `;
 
-let d: Berthd;
-beforeAll(async () => {
-  if (haveDockerPy) d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd({ when: haveDockerPy });
 
 describe.skipIf(!haveDockerPy)('docker-py against berthd', () => {
   it('runs, lists by label, execs, stops and removes containers; volumes and networks', () => {

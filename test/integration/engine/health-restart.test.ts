@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAll } from '../../../src/client/engine-client.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { inspect, pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+import { inspect, pollUntil, runContainer, useBerthd } from './berthd-harness.js';
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 const MS = 1_000_000; // the API's durations are nanoseconds
 

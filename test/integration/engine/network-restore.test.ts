@@ -1,18 +1,12 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAll } from '../../../src/client/engine-client.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { demux, inspect, pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+import { demux, inspect, pollUntil, runContainer, useBerthd } from './berthd-harness.js';
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 async function execOut(id: string, cmd: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   const { Id } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: cmd, AttachStdout: true, AttachStderr: true } });

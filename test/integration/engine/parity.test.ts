@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAll } from '../../../src/client/engine-client.js';
 import { hostCapabilities } from '../../../src/runtime/host-capabilities.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { demux, inspect, pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+import { demux, inspect, pollUntil, runContainer, useBerthd } from './berthd-harness.js';
 
 // Docker behaviours berthd must match: a kill is not held back by a stop's grace period,
 // HostConfig.Init, privileged on a host with a partial bounding set, health probes' user.
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 const MS = 1_000_000; // the API's durations are nanoseconds
 

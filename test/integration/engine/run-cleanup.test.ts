@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
-import { pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harness.js';
+import { pollUntil, runContainer, useBerthd } from './berthd-harness.js';
 
 // What `docker run --rm` leaves while berthd answers before the kernel clean-up: the
 // container's process starts with default signal dispositions, the answer comes after
@@ -11,13 +11,7 @@ import { pollUntil, runContainer, startBerthd, type Berthd } from './berthd-harn
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 const ours = (): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(d.dir));
 const netnsFiles = (): string[] => (existsSync(path.join(d.run, 'netns')) ? readdirSync(path.join(d.run, 'netns')).filter((f) => !f.startsWith('pool-')) : []);

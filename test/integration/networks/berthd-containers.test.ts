@@ -1,8 +1,8 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAll } from '../../../src/client/engine-client.js';
 import { useLeakCheck } from '../../support/leaks.js';
-import { demux, inspect, runContainer, startBerthd, type Berthd } from '../engine/berthd-harness.js';
+import { demux, inspect, runContainer, useBerthd } from '../engine/berthd-harness.js';
 
 // Containers run by a real berthd (built dist/, as the engine's tests) on a user network:
 // the runtime joins our sandbox, the engine writes resolv.conf from it, and names,
@@ -10,13 +10,7 @@ import { demux, inspect, runContainer, startBerthd, type Berthd } from '../engin
 
 useLeakCheck();
 
-let d: Berthd;
-beforeAll(async () => {
-  d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd();
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
-import { inspect, pollUntil, startBerthd, type Berthd } from '../engine/berthd-harness.js';
+import { inspect, pollUntil, runClient, useBerthd, type Run } from '../engine/berthd-harness.js';
 
 // `network connect` / `disconnect` of containers that do not run (issue #4), with the
 // Docker CLI as a peer and berth's own CLI: the endpoint is recorded and applied at the
@@ -17,39 +16,11 @@ const DOCKER = process.env.DOCKER_CLI ?? '/usr/local/bin/docker';
 const haveDocker = existsSync(DOCKER);
 const BERTH = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..'), 'bin', 'berth');
 
-let d: Berthd;
-beforeAll(async () => {
-  if (haveDocker) d = await startBerthd();
-});
-afterAll(async () => {
-  await d?.cleanup();
-});
+const d = useBerthd({ when: haveDocker });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function run(bin: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, BERTH_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` };
-    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-const docker = (args: string[]) => run(DOCKER, args);
-const berth = (args: string[]) => run(BERTH, args);
+const docker = (args: string[]) => runClient(d, DOCKER, args);
+const berth = (args: string[]) => runClient(d, BERTH, args);
 
 async function ok(r: Promise<Run>): Promise<string> {
   const res = await r;
