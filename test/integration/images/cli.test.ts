@@ -1,36 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { registerImageCommands } from '../../../src/cli/image/index.js';
-import { Router } from '../../../src/daemon/router.js';
-import { registerImageRoutes } from '../../../src/daemon/routes/images.js';
-import { ImageStore } from '../../../src/engine/images/image-store.js';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
 import { useLeakCheck } from '../../support/leaks.js';
+import { useImageEngine } from './image-engine.js';
 
 useLeakCheck();
 
-let root: string;
-let socket: string;
-let server: http.Server;
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'berth-img-cli-'));
-  const router = new Router();
-  registerImageRoutes(router, new ImageStore(path.join(root, 'images')));
-  server = http.createServer((req, res) => void router.handle(req, res));
-  socket = path.join(root, 'engine.sock');
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-});
-
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(root, { recursive: true, force: true });
-});
+const engine = useImageEngine('cli');
 
 /** Run `berth <args>` in-process against the test engine; collect stdout, stderr and the exit code. */
 async function berth(...args: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -48,7 +27,7 @@ async function berth(...args: string[]): Promise<{ out: string; err: string; cod
   });
   process.exitCode = 0;
   try {
-    await program.parseAsync(['--host', `unix://${socket}`, ...args], { from: 'user' });
+    await program.parseAsync(['--host', `unix://${engine.socket}`, ...args], { from: 'user' });
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
@@ -101,8 +80,8 @@ describe('berth image commands', () => {
   });
 
   it('berth save, rmi, load round trip in both formats', async () => {
-    const docker = path.join(root, 'bb.tar');
-    const oci = path.join(root, 'bb-oci.tar');
+    const docker = path.join(engine.root, 'bb.tar');
+    const oci = path.join(engine.root, 'bb-oci.tar');
     expect((await berth('save', '-o', docker, 'cli/bb:1')).code).toBe(0);
     expect((await berth('image', 'save', '--format', 'oci', '-o', oci, 'cli/bb:2')).code).toBe(0);
     expect(existsSync(docker) && existsSync(oci)).toBe(true);
@@ -129,7 +108,7 @@ describe('berth image commands', () => {
     const r = await berth('rmi', 'nope');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/No such image/);
-    expect((await berth('save', '--format', 'zip', '-o', path.join(root, 'x'), 'a')).code).toBe(2);
+    expect((await berth('save', '--format', 'zip', '-o', path.join(engine.root, 'x'), 'a')).code).toBe(2);
     const bad = await berth('tag', 'nope', 'Bad:Ref');
     expect(bad.code).toBe(1);
   });

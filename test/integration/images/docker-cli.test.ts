@@ -1,16 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLED, Router } from '../../../src/daemon/router.js';
-import { registerImageRoutes } from '../../../src/daemon/routes/images.js';
-import { ImageStore } from '../../../src/engine/images/image-store.js';
+import { describe, expect, it } from 'vitest';
 import { busyboxTarball } from '../../support/busybox-rootfs.js';
 import { useLeakCheck } from '../../support/leaks.js';
+import { useImageEngine } from './image-engine.js';
 
 // The docker CLI, a client nobody here wrote, against the image routes.
 
@@ -20,33 +15,11 @@ const run = promisify(execFile);
 // Every docker CLI on the machine (Debian's 20.10 speaks API 1.41; a newer one negotiates down).
 const DOCKERS = ['/usr/local/bin/docker', '/usr/bin/docker'].filter((p) => existsSync(p));
 
-let root: string;
-let server: http.Server;
-let socket: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'berth-img-docker-'));
-  const router = new Router();
-  // Only what the CLI asks before any image call: /_ping, for version negotiation.
-  router.get('/_ping', (ctx) => {
-    ctx.res.writeHead(200, { 'Api-Version': '1.41', 'Content-Type': 'text/plain' });
-    ctx.res.end('OK');
-    return HANDLED;
-  });
-  registerImageRoutes(router, new ImageStore(path.join(root, 'images')));
-  server = http.createServer((req, res) => void router.handle(req, res));
-  socket = path.join(root, 'engine.sock');
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-});
-
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(root, { recursive: true, force: true });
-});
+const engine = useImageEngine('docker', { ping: true });
 
 async function dockerWith(bin: string, ...args: string[]): Promise<{ out: string; err: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(bin, ['-H', `unix://${socket}`, ...args], { env: { ...process.env, DOCKER_CONFIG: root } });
+    const { stdout, stderr } = await run(bin, ['-H', `unix://${engine.socket}`, ...args], { env: { ...process.env, DOCKER_CONFIG: engine.root } });
     return { out: stdout, err: stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number };
@@ -73,7 +46,7 @@ describe.each(DOCKERS)('the docker CLI (%s) against the image routes', (bin) => 
   });
 
   it('docker save, rmi, load', async () => {
-    const file = path.join(root, 'dk.tar');
+    const file = path.join(engine.root, 'dk.tar');
     expect((await docker('save', '-o', file, 'dk/bb:1')).code).toBe(0);
     const removed = await docker('rmi', 'dk/bb:1', 'dk/bb:2');
     expect(removed.out).toBe(`Untagged: dk/bb:1\nUntagged: dk/bb:2\nDeleted: ${id}\n`);
@@ -82,8 +55,8 @@ describe.each(DOCKERS)('the docker CLI (%s) against the image routes', (bin) => 
   });
 
   it('docker load of an OCI layout archive', async () => {
-    const file = path.join(root, 'dk-oci.tar');
-    await run('skopeo', ['--insecure-policy', 'copy', '-q', `oci:${path.join(root, 'images')}:1`, `oci-archive:${file}:dk/oci:1`]);
+    const file = path.join(engine.root, 'dk-oci.tar');
+    await run('skopeo', ['--insecure-policy', 'copy', '-q', `oci:${path.join(engine.root, 'images')}:1`, `oci-archive:${file}:dk/oci:1`]);
     expect((await docker('load', '-i', file)).out).toBe('Loaded image: dk/oci:1\n');
   });
 
