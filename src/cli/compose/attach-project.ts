@@ -95,17 +95,16 @@ export class ProjectAttacher {
    * from `finishedAt` replays a start that came before the stream opened.
    */
   private async nextStart(name: string, finishedAt: string): Promise<boolean> {
-    const since = dockerTime(finishedAt);
-    if (since === undefined) return false;
-    const afterMs = Date.parse(finishedAt);
+    const afterNs = nsOf(finishedAt);
+    if (afterNs === undefined) return false;
     try {
       const events = this.api.events.stream({
         filters: { type: ['container'], container: [name], event: ['start', 'stop', 'destroy'] },
-        since,
+        since: dockerTimeOfNs(afterNs),
         signal: this.abort.signal,
       });
       for await (const e of events) {
-        if (e.timeNano / 1e6 < afterMs) continue;
+        if (e.timeNano < afterNs) continue;
         return e.Action === 'start';
       }
     } catch {
@@ -139,17 +138,10 @@ function dockerTimeOfNs(ns: number): string {
   return `${seconds}.${String(nanos).padStart(9, '0')}`;
 }
 
-/** RFC 3339 with up to nanoseconds as nanoseconds since the epoch (to ~256 ns). */
+/** RFC 3339 with up to nanoseconds as nanoseconds since the epoch (to ~256 ns, a double's step there). */
 function nsOf(rfc3339: string | undefined): number | undefined {
-  const t = rfc3339 === undefined ? undefined : dockerTime(rfc3339);
-  return t === undefined ? undefined : Number(t) * 1e9;
-}
-
-/** RFC 3339 with up to nanoseconds as Docker's `since` (seconds.nanoseconds); whole seconds would replay the last run's lines. */
-function dockerTime(rfc3339: string): string | undefined {
-  const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  const m = rfc3339 === undefined ? null : /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
   if (!m) return undefined;
   const ms = Date.parse(`${m[1] ?? ''}${m[3] ?? ''}`);
-  if (!Number.isFinite(ms)) return undefined;
-  return `${Math.floor(ms / 1000)}.${(m[2] ?? '').slice(0, 9).padEnd(9, '0')}`;
+  return Number.isFinite(ms) ? ms * 1e6 + Number((m[2] ?? '').slice(0, 9).padEnd(9, '0')) : undefined;
 }
