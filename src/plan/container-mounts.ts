@@ -92,15 +92,13 @@ export function inlineFilesOf(project: Project, serviceName: string, service: Se
   return out;
 }
 
+/** The definition a reference names (the loader already refused one with no source). */
 function fileObject(project: Project, serviceName: string, kind: 'secrets' | 'configs', ref: ServiceFileReference): FileObjectConfig {
   const def = project[kind]?.[ref.source];
   const what = kind === 'secrets' ? 'secret' : 'config';
   if (!def) throw new BerthError('invalid', `service ${serviceName} refers to undefined ${what} ${ref.source}`);
   // Outside a swarm an external secret or config has nowhere to come from (Compose refuses it too).
   if (def.external) throw new BerthError('invalid', `service ${serviceName}: external ${what} ${ref.source} is not supported without a swarm`);
-  if (!def.file && def.environment === undefined && def.content === undefined) {
-    throw new BerthError('invalid', `${what} ${ref.source} declares none of file, environment${kind === 'configs' ? ', content' : ''}`);
-  }
   return def;
 }
 
