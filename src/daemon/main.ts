@@ -10,7 +10,7 @@ import { socketAnswers } from '../socket-answers.js';
 // server) are imported after the arguments are read, so `--help` and a refused start
 // are quick. SIGTERM stops berthd and leaves containers running (their shims own them).
 
-const USAGE = `usage: berthd [--host unix:///path/berth.sock] [--log-file FILE] [--runtime berth-core|runc|crun] [--root DIR] [--run DIR] [--debug]`;
+const USAGE = `usage: berthd [--host unix:///path/berth.sock] [--log-file FILE] [--runtime berth-core|runc|crun] [--root DIR] [--run DIR] [--cgroup-favordynmods=true|false] [--debug]`;
 
 interface Args {
   socket: string;
@@ -18,6 +18,8 @@ interface Args {
   root: string;
   run: string;
   runtime: 'berth-core' | 'runc' | 'crun' | undefined;
+  /** Turn on the kernel's cgroup favordynmods mode (see cgroup-favordynmods.ts). */
+  favorDynmods: boolean;
   debug: boolean;
 }
 
@@ -30,6 +32,7 @@ function readArgs(argv: string[]): Args {
       runtime: { type: 'string' },
       root: { type: 'string' },
       run: { type: 'string' },
+      'cgroup-favordynmods': { type: 'string' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -46,12 +49,15 @@ function readArgs(argv: string[]): Args {
   const runtime = values.runtime;
   if (runtime !== undefined && runtime !== 'berth-core' && runtime !== 'runc' && runtime !== 'crun') throw new Error(`--runtime ${runtime}: expected berth-core, runc or crun`);
   if (values.host && !values.host.startsWith('unix://') && values.host.includes('://')) throw new Error(`--host ${values.host}: only unix:// sockets are supported`);
+  const favor = values['cgroup-favordynmods'] ?? process.env.BERTH_CGROUP_FAVORDYNMODS ?? 'true';
+  if (favor !== 'true' && favor !== 'false') throw new Error(`--cgroup-favordynmods ${favor}: expected true or false`);
   return {
     socket: values.host ? socketFromHost(values.host) : paths.socket,
     logFile: values['log-file'] ?? path.join(paths.run, 'berthd.log'),
     root: paths.root,
     run: paths.run,
     runtime,
+    favorDynmods: favor === 'true',
     debug: values.debug === true || process.env.BERTH_DEBUG === '1',
   };
 }
@@ -113,7 +119,10 @@ async function main(): Promise<void> {
   if (args.debug) process.env.BERTH_DEBUG = '1';
 
   const [{ Engine }, { createServer }] = await Promise.all([import('../engine/engine.js'), import('./server.js')]);
-  const engine = await Engine.open({ root: args.root, run: args.run, ...(args.runtime ? { runtime: args.runtime } : {}) });
+  const [engine] = await Promise.all([
+    Engine.open({ root: args.root, run: args.run, ...(args.runtime ? { runtime: args.runtime } : {}) }),
+    args.favorDynmods ? favorDynmods(args.run, log) : undefined,
+  ]);
   const server = createServer(engine, args.debug ? { log } : {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,6 +156,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? String(err)}`));
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+}
+
+/** The kernel's cgroup favordynmods mode, for quicker container starts and execs; logged, never fatal. */
+async function favorDynmods(run: string, log: (line: string) => void): Promise<void> {
+  const { enableFavorDynmods } = await import('./cgroup-favordynmods.js');
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const result = await enableFavorDynmods(mountinfo, path.join(run, `cgroup-favordynmods.${process.pid}`)).catch((err: unknown) => ({ decision: 'enable' as const, error: String(err) }));
+  if (result.error !== undefined) log(`cgroup favordynmods: not available (${result.error}); cgroup v1 moves wait for the kernel`);
+  else if (result.decision === 'enable') log('cgroup favordynmods: on (cgroup v1 task moves need no RCU grace period; --cgroup-favordynmods=false to leave the host as it is)');
 }
 
 // Not a top-level await: the bundle (scripts/build-bundle.mjs) is a CommonJS script, for V8's code cache.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,32 @@ describe('berthd as a process', () => {
     expect(readFileSync(path.join(d.run, 'berthd.log'), 'utf8')).toContain('SIGTERM: stopping; containers keep running');
     await d.start();
     expect((await inspect(d.client, id)).State).toMatchObject({ Status: 'running', Pid: pid });
+  });
+});
+
+describe('cgroup favordynmods at start-up', () => {
+  it('turns the mode on through a hierarchy of its own that it unmounts again, unless told not to', async () => {
+    const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
+    const v1 = mountinfo.split('\n').some((l) => l.split(' - ')[1]?.startsWith('cgroup '));
+    const d: Berthd = await startBerthd();
+    cleanups.push(() => d.cleanup());
+    const log = readFileSync(path.join(d.run, 'berthd.log'), 'utf8');
+    if (v1) expect(log).toMatch(/cgroup favordynmods: (on|not available)/);
+    // nothing of it is left: no mount, no directory
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('berth-favordynmods');
+    expect(readdirSync(d.run).filter((f) => f.startsWith('cgroup-favordynmods'))).toEqual([]);
+    await d.stop();
+
+    // BERTH_CGROUP_FAVORDYNMODS=false (as --cgroup-favordynmods=false): the host is left alone
+    process.env.BERTH_CGROUP_FAVORDYNMODS = 'false';
+    const left = await startBerthd().finally(() => delete process.env.BERTH_CGROUP_FAVORDYNMODS);
+    cleanups.push(() => left.cleanup());
+    expect(readFileSync(path.join(left.run, 'berthd.log'), 'utf8')).not.toContain('cgroup favordynmods');
+    await left.stop();
+
+    const off = spawnSync(process.execPath, [DAEMON_MAIN, '--host', `unix://${d.dir}/off.sock`, '--root', d.root, '--run', d.run, '--cgroup-favordynmods=maybe'], { encoding: 'utf8', timeout: 20_000 });
+    expect(off.status).toBe(2);
+    expect(off.stderr).toContain('--cgroup-favordynmods maybe: expected true or false');
   });
 });
 
