@@ -43,17 +43,18 @@ export class Firewall {
       await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
       this.forwardingEnabled = true;
     }
-    try {
-      await run('nft', ['-f', '-'], renderRuleset(state, this.table));
-    } catch (err) {
-      // Without networks there is nothing to remove where nft is not even installed:
-      // berthd still starts; creating a network then says nft is missing.
-      if (!(networks.length === 0 && hasCode(err, 'unavailable'))) throw err;
-    }
     const bridges = networks.map((n) => n.bridge);
     // Only when another firewall (Docker's) drops forwarded packets by default do we add
-    // iptables accepts for our bridges; otherwise iptables is left untouched.
-    const needed = bridges.length > 0 && (await forwardPolicyIsDrop());
+    // iptables accepts for our bridges; otherwise iptables is left untouched. Asked while
+    // nft runs: a read, and nft's own run is mostly a wait for the kernel.
+    const [, needed] = await Promise.all([
+      run('nft', ['-f', '-'], renderRuleset(state, this.table)).catch((err: unknown) => {
+        // Without networks there is nothing to remove where nft is not even installed:
+        // berthd still starts; creating a network then says nft is missing.
+        if (!(networks.length === 0 && hasCode(err, 'unavailable'))) throw err;
+      }),
+      bridges.length > 0 ? forwardPolicyIsDrop() : false,
+    ]);
     this.acceptedBridges = await syncIptablesAccept(this.table, this.acceptedBridges, needed ? new Set(bridges) : new Set());
   }
 }
