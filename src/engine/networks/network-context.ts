@@ -116,7 +116,7 @@ export class NetworkContext {
       if (this.live.has(n.id) || n.driver !== 'bridge' || !n.bridge || !n.gateway) return;
       const bridge = n.bridge;
       const existed = linkExists(bridge);
-      const responder = new DnsResponder(n.id, n.gateway, this.records, this.upstreams);
+      let responder: DnsResponder | undefined;
       const bridgeUp = async (): Promise<void> => {
         if (n.predefined && !existed) {
           // The default bridge's subnet was only written down, not routed: check it (and
@@ -128,20 +128,24 @@ export class NetworkContext {
         } else {
           await ensureBridge(bridge, `${n.gateway}/${prefixOf(n.subnet)}`, mtuOf(n));
         }
+        // Made here, after a move of the subnet: it listens on the gateway as it is now.
+        const gateway = n.gateway;
+        if (!gateway) throw new Error(`network ${n.name} lost its gateway`); // set above; a move sets another
+        responder = new DnsResponder(n.id, gateway, this.records, this.upstreams);
         await responder.start().catch((err: NodeJS.ErrnoException) => {
           throw unavailable(`cannot start the DNS responder of network ${n.name} on ${n.gateway}:53: ${err.message}${err.code === 'EADDRINUSE' ? ' (another DNS server listens on all addresses?)' : ''}`, err);
         });
+        this.responders.set(n.id, responder);
       };
       // A predefined network may move its subnet in bridgeUp: its rules wait for that.
       const movable = n.predefined && !existed;
       this.live.add(n.id);
-      this.responders.set(n.id, responder);
       const results = await Promise.allSettled(movable ? [bridgeUp().then(() => this.firewall.apply())] : [bridgeUp(), this.firewall.apply()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) {
         this.live.delete(n.id);
         this.responders.delete(n.id);
-        await responder.stop();
+        await responder?.stop();
         // Only a bridge made here goes: one found (restore) may carry live containers.
         if (!existed) await deleteLink(bridge);
         // Rules written for it go again (a failed apply left the previous table in place).

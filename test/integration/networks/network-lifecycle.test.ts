@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,28 @@ describe('bridge networks', () => {
       await cleanupSteps([() => svc.removeSandbox(id), () => svc.remove('small-mtu')]);
     }
     expect((await rejection(svc.create({ Name: 'bad-mtu', Options: { 'com.docker.network.driver.mtu': '12' } }))) as Error).toHaveProperty('code', 'invalid');
+  });
+
+  it('a create that fails half-way (the DNS responder cannot listen) leaves no bridge and no firewall rules', async () => {
+    // The gateway address taken on port 53 by someone else: on another link, before the bridge exists.
+    execFileSync('ip', ['link', 'add', 'bt-dns0', 'type', 'bridge']);
+    const sock = dgram.createSocket('udp4');
+    try {
+      execFileSync('ip', ['addr', 'add', '10.250.7.1/32', 'dev', 'bt-dns0']);
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind(53, '10.250.7.1', () => resolve());
+      });
+      const err = (await rejection(svc.create({ Name: 'dnsfail', IPAM: { Config: [{ Subnet: '10.250.7.0/24', Gateway: '10.250.7.1' }] } }))) as Error;
+      expect(err.message).toContain('cannot start the DNS responder of network dnsfail on 10.250.7.1:53');
+      expect((await svc.list()).map((n) => n.Name)).not.toContain('dnsfail');
+      // only the other link holds the address: the bridge went, and so did its rules
+      expect(execFileSync('ip', ['-4', '-o', 'addr', 'show', 'to', '10.250.7.0/24'], { encoding: 'utf8' }).trim().split('\n')).toEqual([expect.stringContaining('bt-dns0')]);
+      expect(execFileSync('nft', ['list', 'ruleset'], { encoding: 'utf8' })).not.toContain('10.250.7.0/24');
+    } finally {
+      await new Promise<void>((r) => sock.close(() => r()));
+      execFileSync('ip', ['link', 'del', 'bt-dns0']);
+    }
   });
 
   it('refuses bad names and drivers', async () => {
