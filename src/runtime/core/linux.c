@@ -190,13 +190,30 @@ static unsigned long statvfs_flags(const char *path) {
   return f;
 }
 
+/* One cgroup hierarchy at dest. Sharing berth-core's cgroup namespace, the container gets a bind
+   of the host's mount (runc does the same): the same tree, but a new cgroup2 mount in the
+   initial cgroup namespace is not neutral: it applies its (empty) options to the host's cgroup2
+   root (nsdelegate, favordynmods, memory_localevents... switched off) and, since Linux 6.18,
+   takes cgroup_threadgroup_rwsem for writing, an RCU grace period (10-20 ms) per start. In a
+   cgroup namespace of its own a mount shows the container's own cgroup as root: mounted. */
+static int mount_hierarchy(const init_args_t *a, const char *host_mnt, const char *dest, const char *fstype,
+                           const char *ctrls, unsigned long fl, berr_t *e) {
+  if (a->spec->ns_mode[NS_CGROUP] == NSMODE_HOST) {
+    if (mount(host_mnt, dest, NULL, MS_BIND, NULL) < 0) return berr_set(e, errno, "mount `%s` to `%s`", host_mnt, dest);
+    if (mount(NULL, dest, NULL, MS_BIND | MS_REMOUNT | fl, NULL) < 0) return berr_set(e, errno, "remount `%s`", dest);
+    return 0;
+  }
+  if (mount(fstype, dest, fstype, fl, ctrls) < 0) {
+    if (ctrls) return berr_set(e, errno, "mount `cgroup` (%s) to `%s`", ctrls, dest);
+    return berr_set(e, errno, "mount `cgroup2` to `%s`", dest);
+  }
+  return 0;
+}
+
 static int mount_cgroupfs(const init_args_t *a, const char *dest, const mopts_t *o, berr_t *e) {
   const cg_layout_t *l = a->cg;
   unsigned long fl = o->flags & ~(unsigned long)MS_REMOUNT;
-  if (l->nv1 == 0) {
-    if (mount("cgroup2", dest, "cgroup2", fl, NULL) < 0) return berr_set(e, errno, "mount `cgroup2` to `%s`", dest);
-    return 0;
-  }
+  if (l->nv1 == 0) return mount_hierarchy(a, l->unified, dest, "cgroup2", NULL, fl, e);
   if (mount("tmpfs", dest, "tmpfs", (fl & ~(unsigned long)MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
     return berr_set(e, errno, "mount `tmpfs` to `%s`", dest);
   for (int i = 0; i < l->nv1; i++) {
@@ -205,15 +222,13 @@ static int mount_cgroupfs(const init_args_t *a, const char *dest, const mopts_t 
     char sub[PATH_MAX];
     if (snprintf(sub, sizeof sub, "%s/%s", dest, base) >= (int)sizeof sub) return berr_set(e, ENAMETOOLONG, "mount `cgroup` to `%s`", dest);
     if (mkdir(sub, 0755) < 0 && errno != EEXIST) return berr_set(e, errno, "mkdir `%s`", sub);
-    if (mount("cgroup", sub, "cgroup", fl | MS_NOSUID | MS_NODEV | MS_NOEXEC, l->v1[i].ctrls) < 0)
-      return berr_set(e, errno, "mount `cgroup` (%s) to `%s`", l->v1[i].ctrls, sub);
+    if (mount_hierarchy(a, l->v1[i].mnt, sub, "cgroup", l->v1[i].ctrls, fl | MS_NOSUID | MS_NODEV | MS_NOEXEC, e) < 0) return -1;
   }
   if (l->unified[0]) {
     char sub[PATH_MAX];
     if (snprintf(sub, sizeof sub, "%s/unified", dest) >= (int)sizeof sub) return berr_set(e, ENAMETOOLONG, "mount `cgroup2` to `%s`", dest);
     if (mkdir(sub, 0755) < 0 && errno != EEXIST) return berr_set(e, errno, "mkdir `%s`", sub);
-    if (mount("cgroup2", sub, "cgroup2", fl | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-      return berr_set(e, errno, "mount `cgroup2` to `%s`", sub);
+    if (mount_hierarchy(a, l->unified, sub, "cgroup2", NULL, fl | MS_NOSUID | MS_NODEV | MS_NOEXEC, e) < 0) return -1;
   }
   if ((fl & MS_RDONLY) &&
       mount(NULL, dest, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
