@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -194,5 +194,25 @@ describe('deep images', () => {
     const zstdLike = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(60)]);
     const archive = await dockerArchive([zstdLike], ['z:1'], Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] } })));
     await expect(store.load(Readable.from(archive))).rejects.toThrow(/zstd/);
+  });
+});
+
+describe('unmounting rootfs', () => {
+  it('unmounts many at once (batched), a busy one lazily, and each caller sees its own done', async () => {
+    await load([await tarOf([{ name: 'f', content: 'f' }])], 'um:1');
+    const dirs = Array.from({ length: 6 }, (_, i) => path.join(root, `c-um${i}`));
+    containers.push(...dirs);
+    for (const d of dirs) await store.mountRootfs('um:1', d);
+    // a process whose cwd is inside one rootfs keeps it busy
+    const holder = spawn('sleep', ['30'], { cwd: path.join(dirs[2] ?? '', 'rootfs'), stdio: 'ignore' });
+    try {
+      await Promise.all(dirs.map((d) => store.unmountRootfs(d)));
+      const mounted = readFileSync('/proc/self/mountinfo', 'utf8');
+      for (const d of dirs) expect(mounted).not.toContain(path.join(d, 'rootfs'));
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // once more on an unmounted one: nothing to do, no error
+    await store.unmountRootfs(dirs[0] ?? '');
   });
 });
