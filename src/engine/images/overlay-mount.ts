@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid, unavailable } from '../../errors.js';
+import { LoadBatcher } from '../load-batcher.js';
 import { runTool } from '../spawn-server.js';
 
 /** execFile's contract (rejects on a non-zero status, with stderr on the error), through the spawn server. */
@@ -56,39 +57,17 @@ export async function mountOverlay(layout: OverlayLayout, containerDir: string):
   return rootfs;
 }
 
-/**
- * Unmounts asked for while one `umount` runs go together in the next (`umount A B C`):
- * 30 containers removed at once cost a few processes instead of 30. umount goes on past
- * a path it cannot unmount; each caller then checks its own path and retries alone.
- */
-class UnmountBatcher {
-  private waiting: { target: string; done: () => void }[] = [];
-  private running: Promise<void> | undefined;
-
-  unmount(target: string): Promise<void> {
-    return new Promise((done) => {
-      this.waiting.push({ target, done });
-      this.running ??= this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      await runTool('umount', batch.map((b) => b.target)).catch(() => undefined);
-      for (const b of batch) b.done();
-    }
-    this.running = undefined;
-  }
-}
-
-const batcher = new UnmountBatcher();
+// Unmounts asked for while one `umount` runs go together in the next (`umount A B C`):
+// 30 containers removed at once cost a few processes instead of 30. umount goes on past
+// a path it cannot unmount; each caller then checks its own path and retries alone.
+const unmounts = new LoadBatcher<string>(async (targets) => {
+  await runTool('umount', targets);
+});
 
 export async function unmountOverlay(containerDir: string): Promise<void> {
   const rootfs = path.join(containerDir, 'rootfs');
   if (!(await isMountPoint(rootfs))) return;
-  await batcher.unmount(rootfs);
+  await unmounts.submit(rootfs);
   while (await isMountPoint(rootfs)) {
     try {
       await run('umount', [rootfs]);
