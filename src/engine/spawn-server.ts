@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
@@ -48,6 +48,34 @@ function scratchRoot(): string {
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+// Each tool is exec'd by its absolute path, found once: sh's PATH walk tries every earlier
+// directory first (8 failed execve here per tool). A name not found stays as given (sh
+// reports it missing, status 127).
+const resolved = new Map<string, string>();
+const TOOL_DIRS = [...new Set([...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].filter((d) => d.startsWith('/'));
+
+export function toolPath(cmd: string): string {
+  if (cmd.includes('/')) return cmd;
+  let found = resolved.get(cmd);
+  if (found === undefined) {
+    found = cmd;
+    for (const dir of TOOL_DIRS) {
+      try {
+        const file = path.join(dir, cmd);
+        accessSync(file, constants.X_OK);
+        if (statSync(file).isFile()) {
+          found = file;
+          break;
+        }
+      } catch {
+        // not in this directory
+      }
+    }
+    resolved.set(cmd, found);
+  }
+  return found;
+}
+
 /** An idle server goes after this long (a burst of container work keeps it; nothing lingers). */
 const IDLE_MS = 1000;
 
@@ -68,7 +96,9 @@ class SpawnServer {
     try {
       const dir = mkdtempSync(path.join(scratchRoot(), 'berth-spawn-'));
       this.dir = dir;
-      const child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'berth-spawn', dir], { stdio: ['pipe', 'pipe', 'ignore'] });
+      // The C locale: the tools (mount, ip, nsenter...) then skip loading the locale's files
+      // (~30 syscalls per exec); their messages are the same English ones.
+      const child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'berth-spawn', dir], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
       child.unref();
       const gone = (): void => {
         rmSync(dir, { recursive: true, force: true });
@@ -137,7 +167,7 @@ class SpawnServer {
       stdin = `${base}.i`;
       writeFileSync(stdin, opts.input);
     }
-    const exec = `exec ${[cmd, ...args].map(quote).join(' ')} <${quote(stdin)}`;
+    const exec = `exec ${[toolPath(cmd), ...args].map(quote).join(' ')} <${quote(stdin)}`;
     const text = opts.cwd !== undefined ? `cd ${quote(opts.cwd)} || exit 127; ${exec}` : exec;
     const status = await new Promise<number | null | undefined>((resolve) => {
       this.pending.set(id, resolve);

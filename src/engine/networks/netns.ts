@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Coalescer } from './coalescer.js';
 import { run, runRaw } from './exec.js';
+import { toolPath } from '../spawn-server.js';
 
 // A sandbox is a network namespace kept alive by a bind mount of its nsfs file on
 // <runDir>/netns/<containerId>. `unshare --net=<file> <cmd>` creates the namespace,
@@ -22,12 +23,17 @@ export async function createNetns(file: string, inside: string[], stdin: string)
   // A file left by a crash may still hold an old namespace: unmount it rather than
   // stacking a second mount that a later removal would not see.
   if (!fresh && isMounted(file, readFileSync('/proc/self/mountinfo', 'utf8'))) await run('umount', [file]);
-  await run('unshare', [`--net=${file}`, ...inside], stdin);
+  await run('unshare', [`--net=${file}`, ...absolute(inside)], stdin);
 }
 
 /** Run a command inside an existing sandbox's namespace. */
 export async function inNetns(file: string, cmd: string[], stdin: string): Promise<string> {
-  return run('nsenter', [`--net=${file}`, ...cmd], stdin);
+  return run('nsenter', [`--net=${file}`, ...absolute(cmd)], stdin);
+}
+
+/** The inner command by its absolute path too (unshare and nsenter would walk PATH for it). */
+function absolute([cmd, ...args]: string[]): string[] {
+  return cmd === undefined ? [] : [toolPath(cmd), ...args];
 }
 
 export function isMounted(file: string, mountinfo: string): boolean {
