@@ -181,7 +181,10 @@ export class Lifecycle {
     const goes = !restart && c.HostConfig.AutoRemove;
     const deleting = runtimeGone ? span(c.Id, 'exit.runtime-delete', this.deps.runtime.driver.delete(c.Id, true).catch(() => undefined)) : undefined;
     if (goes && deleting) this.background.run(c.Id, () => deleting);
-    await Promise.all([goes ? undefined : deleting, this.deps.registry.save(c)]);
+    // Its record is not written either: the removal renames it into the trash in a moment,
+    // and a berthd that dies before that reads the exit again from the shim's exit.json
+    // (kept until the removal) at restore, then removes the container.
+    await Promise.all([goes ? undefined : deleting, goes ? undefined : this.deps.registry.save(c)]);
     this.deps.events.emit('container', 'die', c.Id, containerAttributes(c, { exitCode: String(exit.exitCode) }));
     this.waiters.exited(c.Id, exit.exitCode);
     mark(c.Id, 'exit.waiters');
