@@ -90,13 +90,16 @@ function matchesIdOrName(id: string, name: string | undefined, value: string): b
   return id === value || (value.length >= 1 && id.startsWith(value)) || name === value;
 }
 
-/** Parse Docker's `since`/`until`: seconds (with optional .nanoseconds) or RFC 3339. */
+/** Parse Docker's `since`/`until`: seconds (with optional .nanoseconds) or RFC 3339, in nanoseconds. */
 export function parseEventTime(value: string | null): number | undefined {
   if (value === null || value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) {
     const [sec = '0', frac = ''] = value.split('.');
     return Number(BigInt(sec) * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9) || '0'));
   }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms * 1_000_000;
+  // RFC 3339: Date.parse stops at milliseconds, the fraction is read to the nanosecond.
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(value);
+  const ms = Date.parse(m ? `${m[1] ?? ''}${m[3] ?? ''}` : value);
+  if (Number.isNaN(ms)) return undefined;
+  return ms * 1_000_000 + Number((m?.[2] ?? '').padEnd(9, '0').slice(0, 9));
 }

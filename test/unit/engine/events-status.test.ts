@@ -29,6 +29,10 @@ describe('event bus', () => {
   it('parses since/until as seconds or RFC 3339', () => {
     expect(parseEventTime('10.5')).toBe(10_500_000_000);
     expect(parseEventTime('1970-01-01T00:00:01Z')).toBe(1_000_000_000);
+    // the fraction to the nanosecond (Date.parse alone stops at the millisecond), zones kept
+    expect(parseEventTime('1970-01-01T00:00:01.000123456Z')).toBe(1_000_123_456);
+    expect(parseEventTime('1970-01-01T01:00:01.5+01:00')).toBe(1_500_000_000);
+    expect(parseEventTime('2026-11-23T03:45:46.424417Z')).toBe(Date.parse('2026-11-23T03:45:46Z') * 1_000_000 + 424_417_000);
     expect(parseEventTime('soon')).toBeUndefined();
   });
 });
