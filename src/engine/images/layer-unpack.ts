@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { isBerthError, invalid, unavailable } from '../../errors.js';
+import { PaxXattrScanner, type Xattrs } from './pax-xattrs.js';
 import { parentChain, safeEntryPath, under } from './tar-path.js';
 import { classifyEntry, isOverlayWhiteout, OVERLAY_OPAQUE_XATTR, OVERLAY_WHITEOUT } from './whiteout.js';
 
@@ -46,14 +47,16 @@ type EntryBody = AsyncIterable<Buffer>;
 export async function unpackLayer(src: Readable, target: string, opts: UnpackOptions = {}): Promise<void> {
   const unpacker = new LayerUnpacker(target, opts.lowers ?? []);
   const extract = tar.extract();
+  const xattrs = new PaxXattrScanner();
   let feedError: unknown;
-  const feeding = pipeline(src, extract as unknown as NodeJS.WritableStream).catch((err: unknown) => {
+  const feeding = pipeline(src, xattrs, extract as unknown as NodeJS.WritableStream).catch((err: unknown) => {
     feedError = err;
   });
   try {
+    let index = 0;
     for await (const entry of extract) {
       try {
-        await unpacker.entry(entry.header, entry as unknown as EntryBody);
+        await unpacker.entry(entry.header, entry as unknown as EntryBody, xattrs.xattrsOf(index++));
       } finally {
         entry.resume();
       }
@@ -72,12 +75,25 @@ export async function unpackLayer(src: Readable, target: string, opts: UnpackOpt
 class LayerUnpacker {
   private readonly dirs = new Map<string, Deferred>();
   private readonly opaque = new Set<string>();
+  private readonly dirXattrs = new Map<string, Xattrs>();
   /** Host paths verified (or made) as real directories of this layer; saves lstat calls. */
   private readonly knownDirs = new Set<string>();
 
   constructor(private readonly root: string, private readonly lowers: readonly string[]) {}
 
-  async entry(header: Header, body: EntryBody): Promise<void> {
+  async entry(header: Header, body: EntryBody, xattrs?: Xattrs): Promise<void> {
+    await this.node(header, body);
+    if (!xattrs || xattrs.size === 0) return;
+    const rel = safeEntryPath(header.name);
+    const cls = classifyEntry(rel);
+    if (cls.kind !== 'normal' || rel === '') return;
+    const host = under(this.root, rel);
+    // A directory's owner is set at the end (finish): its xattrs go then, after the chown.
+    if (header.type === 'directory') this.dirXattrs.set(host, xattrs);
+    else await setXattrs(host, xattrs, header.name);
+  }
+
+  private async node(header: Header, body: EntryBody): Promise<void> {
     const rel = safeEntryPath(header.name);
     const cls = classifyEntry(rel);
     if (cls.kind === 'meta') return;
@@ -138,6 +154,7 @@ class LayerUnpacker {
       await utimes(d.host, d.mtime, d.mtime);
     }
     for (const dir of this.opaque) await setOpaque(under(this.root, dir));
+    for (const [host, xattrs] of this.dirXattrs) await setXattrs(host, xattrs, host);
   }
 
   private async directory(host: string, header: Header): Promise<void> {
@@ -294,6 +311,26 @@ async function mknod(host: string, type: 'c' | 'b' | 'p', major: number, minor: 
     await run('mknod', args);
   } catch (err) {
     throw unavailable(`mknod ${host}: ${(err as Error).message}`, err);
+  }
+}
+
+/**
+ * An entry's extended attributes, after its owner and mode (a chown clears
+ * security.capability). overlayfs's own (trusted.overlay.*) are not taken from a layer:
+ * the whiteouts and opaque markers decide those. A filesystem without xattr support
+ * here skips them, as Docker does; any other failure refuses the layer.
+ */
+async function setXattrs(host: string, xattrs: Xattrs, entryName: string): Promise<void> {
+  for (const [name, value] of xattrs) {
+    if (name.startsWith('trusted.overlay.')) continue;
+    try {
+      await run('setfattr', ['-h', '-n', name, '-v', `0x${value.toString('hex')}`, host]);
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+      if (/not supported/i.test(stderr)) continue;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unavailable('setfattr not found: apt-get install attr (needed for extended attributes in layers)', err);
+      throw invalid(`archive entry "${entryName}": cannot set extended attribute ${name}: ${stderr.trim() || (err as Error).message}`, err);
+    }
   }
 }
 

@@ -216,3 +216,29 @@ describe('unmounting rootfs', () => {
     await store.unmountRootfs(dirs[0] ?? '');
   });
 });
+
+describe('extended attributes', () => {
+  it('restores xattrs as GNU tar --xattrs writes them: binary file capabilities after the chown, text ones, on dirs too; never overlay ones', async () => {
+    const src = path.join(root, 'xattr-src');
+    execFileSync('mkdir', ['-p', path.join(src, 'bin'), path.join(src, 'data')]);
+    writeFileSync(path.join(src, 'bin', 'ping'), 'not really ping\n');
+    execFileSync('chown', ['1000:1000', path.join(src, 'bin', 'ping')]);
+    // cap_net_raw+ep (VFS_CAP_REVISION_2): bytes >= 0x80 appear nowhere, 0x20 and NULs do
+    const cap = '0x0100000200200000000000000000000000000000';
+    execFileSync('setfattr', ['-n', 'security.capability', '-v', cap, path.join(src, 'bin', 'ping')]);
+    // a binary value that is not UTF-8 (0xff 0xfe 0x80), and a text one on a directory
+    execFileSync('setfattr', ['-n', 'user.blob', '-v', '0xfffe8000', path.join(src, 'bin', 'ping')]);
+    execFileSync('setfattr', ['-n', 'user.note', '-v', 'hello world', path.join(src, 'data')]);
+    execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', path.join(src, 'data')]);
+    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-cf', '-', '-C', src, 'bin', 'data'], { maxBuffer: 1 << 24 });
+    await load([layer], 'xa:1');
+    const [dir = ''] = await store.layerDirs('xa:1');
+    const hex = (file: string, name: string): string =>
+      /=(0x[0-9a-f]+)/.exec(execFileSync('getfattr', ['-e', 'hex', '-n', name, path.join(dir, file)], { encoding: 'utf8' }))?.[1] ?? '';
+    expect(hex('bin/ping', 'security.capability')).toBe(cap);
+    expect(statSync(path.join(dir, 'bin', 'ping')).uid).toBe(1000);
+    expect(hex('bin/ping', 'user.blob')).toBe('0xfffe8000');
+    expect(execFileSync('getfattr', ['--only-values', '-n', 'user.note', path.join(dir, 'data')], { encoding: 'utf8' })).toBe('hello world');
+    expect(execFileSync('getfattr', ['-d', '-m', 'trusted.overlay', path.join(dir, 'data')], { encoding: 'utf8' })).toBe('');
+  });
+});
