@@ -92,6 +92,10 @@ const common = {
   banner: { js: 'const __berthModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: 'linked',
   logLevel: 'warning',
+  // import() of a Node built-in that src/ loads on first use (node:child_process, for one)
+  // becomes a require(): in the vm.Script, a function compiled from the code cache has no
+  // dynamic import callback ("A dynamic import callback was not specified").
+  supported: { 'dynamic-import': false },
 };
 
 /**

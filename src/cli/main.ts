@@ -32,8 +32,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
+  quietOnClosedPipe('stdout');
+  quietOnClosedPipe('stderr');
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
@@ -52,10 +52,30 @@ export async function main(argv: string[] = process.argv): Promise<void> {
  * status a program killed by SIGPIPE reports in a shell (128 + 13), as docker does; Node
  * ignores SIGPIPE and would otherwise crash on the EPIPE with a stack trace.
  */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
+function quietOnClosedPipe(name: 'stdout' | 'stderr'): void {
+  const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') process.exit(141);
     throw err;
+  };
+  // Node creates process.stdout/stderr on first use (~3 ms: a stream over a pipe, a file or a
+  // TTY); a command that writes nothing (`container run` of a silent container) should not pay
+  // for it. The handler goes on when the stream is first asked for, before anything is written.
+  const desc = Object.getOwnPropertyDescriptor(process, name);
+  const get = desc?.get;
+  if (get === undefined || desc?.configurable !== true) {
+    process[name].on('error', onError);
+    return;
+  }
+  let hooked = false;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: desc.enumerable ?? true,
+    get(): NodeJS.WriteStream {
+      const stream = get.call(process) as NodeJS.WriteStream;
+      if (!hooked) stream.on('error', onError);
+      hooked = true;
+      return stream;
+    },
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
@@ -58,6 +57,9 @@ async function startDaemon(socket: string, env: NodeJS.ProcessEnv): Promise<stri
   const main = path.join(packageRoot(), 'dist', 'daemon', 'main.js');
   if (!existsSync(main)) throw unavailable(`berthd is not built (${main} missing): run \`npm run build\``);
   mkdirSync(paths.run, { recursive: true, mode: 0o711 });
+  // Loaded here, not at the top: only the auto-start needs it, and loading it (with dgram and
+  // more) is a few ms of every command's start.
+  const { spawn } = await import('node:child_process');
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(process.execPath, [main, '--host', `unix://${socket}`, '--log-file', logFile], { detached: true, stdio: ['ignore', fd, fd], env: startupEnv(env) });

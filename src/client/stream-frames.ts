@@ -19,23 +19,32 @@ export function encodeFrame(stream: StreamKind, data: Buffer): Buffer {
   return Buffer.concat([header, data]);
 }
 
+/** Splits a multiplexed byte stream into frames: feed it the chunks, it calls `onFrame` for each whole frame. */
+export function frameSplitter(onFrame: (frame: Frame) => void): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) break;
+      const kind = KINDS[pending[0] ?? 1] ?? 'stdout';
+      const data = pending.subarray(8, 8 + size);
+      pending = pending.subarray(8 + size);
+      onFrame({ stream: kind, data });
+    }
+  };
+}
+
 /** Splits a multiplexed byte stream into Frame objects (object mode on the readable side). */
 export class FrameDecoder extends Transform {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly split = frameSplitter((frame) => this.push(frame));
 
   constructor() {
     super({ readableObjectMode: true });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    while (this.pending.length >= 8) {
-      const size = this.pending.readUInt32BE(4);
-      if (this.pending.length < 8 + size) break;
-      const kind = KINDS[this.pending[0] ?? 1] ?? 'stdout';
-      this.push({ stream: kind, data: this.pending.subarray(8, 8 + size) } satisfies Frame);
-      this.pending = this.pending.subarray(8 + size);
-    }
+    this.split(chunk);
     done();
   }
 }

@@ -1,18 +1,19 @@
 import type { Duplex } from 'node:stream';
-import { FrameDecoder, type Frame } from '../../client/stream-frames.js';
+import { frameSplitter } from '../../client/stream-frames.js';
 
 // Copies an attached/exec'd stream to this process's stdout/stderr: raw bytes with a TTY,
-// demultiplexed frames without one. Resolves when the stream ends.
+// demultiplexed frames without one. Resolves when the stream ends. Our stdout and stderr
+// are only asked for when there is something to write (creating them costs a few ms; a
+// pipe() would ask for both).
 export function pipeContainerOutput(socket: Duplex, head: Buffer, tty: boolean): Promise<void> {
   return new Promise((resolve) => {
     if (tty) {
       if (head.length > 0) process.stdout.write(head);
       socket.on('data', (chunk: Buffer) => process.stdout.write(chunk));
     } else {
-      const decoder = new FrameDecoder();
-      decoder.on('data', (frame: Frame) => (frame.stream === 'stderr' ? process.stderr : process.stdout).write(frame.data));
-      if (head.length > 0) decoder.write(head);
-      socket.pipe(decoder);
+      const split = frameSplitter((frame) => (frame.stream === 'stderr' ? process.stderr : process.stdout).write(frame.data));
+      if (head.length > 0) split(head);
+      socket.on('data', split);
     }
     socket.on('end', () => resolve());
     socket.on('close', () => resolve());
