@@ -1,7 +1,8 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError, unavailable } from '../errors.js';
 import { codeOfStatus } from '../wire-errors.js';
+import { unixRequest, unixUpgrade } from './unix-http.js';
 
 // The Docker Engine API over a UNIX socket. Works against berthd and against a real
 // dockerd: every path is sent with the negotiated version prefix.
@@ -31,10 +32,26 @@ export class EngineClient {
 
   /** A JSON request; resolves to the parsed body (undefined for 204/empty). */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, opts);
-    const text = await readAll(res);
+    let text: Buffer;
+    let type: string;
+    const { headers, body } = requestBody(opts);
+    if (body !== undefined && !Buffer.isBuffer(body)) {
+      // A streamed body (an archive, an image tarball) goes through node:http.
+      const res = await this.send(method, path, opts);
+      text = await readAll(res);
+      type = res.headers['content-type'] ?? '';
+    } else {
+      let res;
+      try {
+        res = await unixRequest(this.socketPath, { method, path: this.url(path, opts.query), headers, body, signal: opts.signal });
+      } catch (err) {
+        throw connectionError(this.socketPath, err as Error);
+      }
+      if (res.statusCode >= 400) throw toError(res.statusCode, res.body);
+      text = res.body;
+      type = res.headers['content-type'] ?? '';
+    }
     if (text.length === 0) return undefined as T;
-    const type = res.headers['content-type'] ?? '';
     if (type.includes('json')) return JSON.parse(text.toString('utf8')) as T;
     return text.toString('utf8') as T;
   }
@@ -45,22 +62,22 @@ export class EngineClient {
   }
 
   /** Upgrade the connection (attach, exec start with a stdin) and hand back the raw socket. */
-  hijack(method: string, path: string, opts: RequestOptions = {}): Promise<{ socket: Duplex; head: Buffer }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({
-        ...UNIX_SOCKET_REQUEST,
-        socketPath: this.socketPath,
+  async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<{ socket: Duplex; head: Buffer }> {
+    let res;
+    try {
+      res = await unixUpgrade(this.socketPath, {
         method,
         path: this.url(path, opts.query),
         headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', ...opts.headers },
+        body: opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body)),
+        signal: opts.signal,
       });
-      req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));
-      req.on('response', (res) => {
-        void readAll(res).then((body) => reject(toError(res.statusCode ?? 500, body)));
-      });
-      req.on('error', (err) => reject(connectionError(this.socketPath, err)));
-      req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
-    });
+    } catch (err) {
+      throw connectionError(this.socketPath, err as Error);
+    }
+    // Anything but a 101 is an error, as with docker (a 200 would be an engine without upgrades).
+    if (!('socket' in res)) throw toError(res.statusCode, res.body);
+    return { socket: res.socket, head: res.head };
   }
 
   async ping(): Promise<boolean> {
@@ -83,17 +100,11 @@ export class EngineClient {
     return `/v${this.version}${path}${q ? `?${q}` : ''}`;
   }
 
-  private send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+  /** Through node:http, loaded on first use: for answers read as streams and streamed bodies. */
+  private async send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+    const { default: http } = await import('node:http');
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { ...opts.headers };
-      let payload: Buffer | Readable | undefined;
-      if (opts.rawBody !== undefined) {
-        payload = opts.rawBody;
-        headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
-      } else if (opts.body !== undefined) {
-        payload = Buffer.from(JSON.stringify(opts.body));
-        headers['Content-Type'] = 'application/json';
-      }
+      const { headers, body: payload } = requestBody(opts);
       const req = http.request({ ...UNIX_SOCKET_REQUEST, socketPath: this.socketPath, method, path: this.url(path, opts.query), headers, signal: opts.signal });
       req.on('response', (res) => {
         const status = res.statusCode ?? 500;
@@ -108,6 +119,20 @@ export class EngineClient {
       else payload.pipe(req);
     });
   }
+}
+
+/** The headers and body of a request with a Buffer or JSON body (the caller's rawBody stream as is). */
+function requestBody(opts: RequestOptions): { headers: Record<string, string>; body: Buffer | Readable | undefined } {
+  const headers: Record<string, string> = { ...opts.headers };
+  let body: Buffer | Readable | undefined;
+  if (opts.rawBody !== undefined) {
+    body = opts.rawBody;
+    headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
+  } else if (opts.body !== undefined) {
+    body = Buffer.from(JSON.stringify(opts.body));
+    headers['Content-Type'] = 'application/json';
+  }
+  return { headers, body };
 }
 
 function connectionError(socketPath: string, err: Error): BerthError {

@@ -1,6 +1,5 @@
-import http from 'node:http';
 import { unavailable } from '../errors.js';
-import { UNIX_SOCKET_REQUEST } from './engine-client.js';
+import { unixRequest } from './unix-http.js';
 
 // API version negotiation, as Docker's own clients do it: ask the engine's unversioned
 // /_ping, read its Api-Version header, and speak the lower of its version and ours.
@@ -21,26 +20,22 @@ export interface PingAnswer {
 }
 
 /**
- * GET /_ping without a version prefix; undefined when nothing accepts the connection.
- * Through the default (keep-alive) agent, as EngineClient's requests go, so the command's
- * first request reuses the connection and the ping costs one round trip.
+ * GET /_ping without a version prefix; undefined when nothing accepts the connection (or
+ * answers within `timeoutMs`). The connection is kept, as EngineClient's requests keep
+ * theirs (unix-http.ts), so the command's first request reuses it and the ping costs one
+ * round trip.
  */
-export function pingEngine(socketPath: string, timeoutMs = 5000): Promise<PingAnswer | undefined> {
-  return new Promise((resolve) => {
-    const req = http.request({ ...UNIX_SOCKET_REQUEST, socketPath, method: 'GET', path: '/_ping', timeout: timeoutMs });
-    req.on('response', (res) => {
-      res.resume();
-      const answer: PingAnswer = {};
-      const version = res.headers['api-version'];
-      if (typeof version === 'string' && version !== '') answer.apiVersion = version;
-      const server = res.headers.server;
-      if (typeof server === 'string' && server !== '') answer.server = server;
-      resolve(answer);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(undefined));
-    req.end();
-  });
+export async function pingEngine(socketPath: string, timeoutMs = 5000): Promise<PingAnswer | undefined> {
+  let headers: Record<string, string>;
+  try {
+    ({ headers } = await unixRequest(socketPath, { method: 'GET', path: '/_ping', timeoutMs }));
+  } catch {
+    return undefined;
+  }
+  const answer: PingAnswer = {};
+  if (headers['api-version'] !== undefined && headers['api-version'] !== '') answer.apiVersion = headers['api-version'];
+  if (headers.server !== undefined && headers.server !== '') answer.server = headers.server;
+  return answer;
 }
 
 /** The version to speak with an engine that announced `engineVersion` (undefined: none said). */
