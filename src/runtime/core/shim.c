@@ -213,17 +213,22 @@ static void report(int fd, const char *msg) {
  * then length bytes. Shim → client: 1 stdout, 2 stderr (a tty's output is all 1), from the
  * moment the client connected; the shim closes the connection once the container exited
  * and its output is drained. Client → shim: 0 stdin bytes, 3 close the container's stdin
- * (StdinOnce; not for a tty), 4 resize the tty (rows, cols: uint16 BE each). A client that
+ * (StdinOnce; not for a tty), 4 resize the tty (rows, cols: uint16 BE each), 5 start the container:
+ * the shim runs `<runtime> start ID` (attach clients connected before this frame are accepted
+ * first, so they miss no output) and answers with frame 6 [status byte][the runtime's output];
+ * such a control client gets no output frames. This saves berthd a process of its own for the
+ * start. A client that
  * does not take its output holds the container's output back (as Docker's attach does) while
  * the container runs; once it has exited, such a client is dropped after 3 s. */
 
-enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4 };
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4, F_START = 5, F_STARTED = 6 };
 
 typedef struct {
   int fd;
   unsigned char hdr[8], ctl[4];
   unsigned hlen, clen;
   uint32_t left; /* payload bytes of the current frame still to come */
+  int control;   /* asked for the start: no output frames */
 } client_t;
 
 static client_t clients[MAX_CLIENTS];
@@ -260,11 +265,16 @@ static void stdin_put(const char *data, size_t n) {
   if (in_len == 0 && in_close_after) close_stdin();
 }
 
+static int client_send(int fd, int stream, const char *data, size_t n);
+static void runtime_start(client_t *c);
+
 static void client_control(client_t *c, int tty_fd) {
   if (c->hdr[0] == F_CLOSE_STDIN) {
     if (in_is_pty) return;
     if (in_len > 0) in_close_after = 1;
     else close_stdin();
+  } else if (c->hdr[0] == F_START) {
+    runtime_start(c);
   } else if (c->hdr[0] == F_RESIZE && c->clen == 4 && tty_fd >= 0) {
     struct winsize ws = {.ws_row = (unsigned short)(c->ctl[0] << 8 | c->ctl[1]),
                          .ws_col = (unsigned short)(c->ctl[2] << 8 | c->ctl[3])};
@@ -346,7 +356,8 @@ static void drop_client(int k) {
 
 static void broadcast(int stream, const char *data, size_t n) {
   for (int k = 0; k < nclients;) {
-    if (client_send(clients[k].fd, stream, data, n) < 0) drop_client(k);
+    if (clients[k].control) k++;
+    else if (client_send(clients[k].fd, stream, data, n) < 0) drop_client(k);
     else k++;
   }
 }
@@ -372,6 +383,80 @@ static void hang_up_clients(void) {
     }
   }
   while (nclients > 0) drop_client(nclients - 1);
+}
+
+/* the listening attach.sock, and what `<runtime> start` needs (set by run_shim) */
+static int attach_l = -1;
+static const char *rt_path, *ctr_id;
+static const char *const *rt_extra;
+static int rt_nextra;
+
+static void accept_clients(void) {
+  int c;
+  while (attach_l >= 0 && (c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+    if (nclients >= MAX_CLIENTS) {
+      close(c);
+      continue;
+    }
+    struct timeval tv = {.tv_sec = 1};
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    clients[nclients++] = (client_t){.fd = c};
+  }
+}
+
+/* Frame 5: `<runtime> start ID`, answered by frame 6 [status][output]. The attach clients that
+   connected before the request are in the listen queue: taken first, they see all the output. */
+static void runtime_start(client_t *c) {
+  c->control = 1;
+  accept_clients();
+  char out[4096];
+  size_t len = 1;
+  int status = 1, p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) {
+    len += (size_t)snprintf(out + 1, sizeof out - 1, "berth-shim: pipe: %s", strerror(errno));
+  } else {
+    const char *argv[MAX_RT_ARGS + 4];
+    int ac = 0;
+    argv[ac++] = rt_path;
+    for (int i = 0; i < rt_nextra; i++) argv[ac++] = rt_extra[i];
+    argv[ac++] = "start";
+    argv[ac++] = ctr_id;
+    argv[ac] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, NULL);
+      signal(SIGPIPE, SIG_DFL);
+      signal(SIGHUP, SIG_DFL);
+      int devnull = open("/dev/null", O_RDWR);
+      if (dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0) _exit(127);
+      execv(rt_path, (char *const *)argv);
+      dprintf(2, "berth-shim: exec `%s`: %s\n", rt_path, strerror(errno));
+      _exit(127);
+    }
+    close(p[1]);
+    if (pid < 0) {
+      len += (size_t)snprintf(out + 1, sizeof out - 1, "berth-shim: fork: %s", strerror(errno));
+    } else {
+      /* read to EOF before waiting: a long message must not block the runtime on a full pipe */
+      for (;;) {
+        char junk[512];
+        int full = len >= sizeof out;
+        ssize_t r = full ? read(p[0], junk, sizeof junk) : read(p[0], out + len, sizeof out - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (!full) len += (size_t)r;
+      }
+      int st = 0;
+      while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    close(p[0]);
+  }
+  out[0] = (char)(status > 255 ? 255 : status);
+  (void)client_send(c->fd, F_STARTED, out, len);
 }
 
 /* ---------------------------------------------------------------- the shim */
@@ -522,7 +607,11 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     report(status_fd, errbuf);
     goto kill_cleanup;
   }
-  int attach_l = listen_unix(attach_path);
+  rt_path = o->runtime;
+  ctr_id = o->id;
+  rt_extra = o->rt_args;
+  rt_nextra = o->nrt;
+  attach_l = listen_unix(attach_path);
   if (attach_l < 0) {
     snprintf(errbuf, sizeof errbuf, "Eberth-shim: listen `%s`: %s", attach_path, strerror(errno));
     fclose(logf);
@@ -569,18 +658,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     if (r == 0 && exited) break;
     /* accept before copying output, so a client that connected before the output was written
        receives it */
-    if (i_l >= 0 && (pf[i_l].revents & POLLIN)) {
-      int c;
-      while ((c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-        if (nclients >= MAX_CLIENTS) {
-          close(c);
-          continue;
-        }
-        struct timeval tv = {.tv_sec = 1};
-        setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        clients[nclients++] = (client_t){.fd = c};
-      }
-    }
+    if (i_l >= 0 && (pf[i_l].revents & POLLIN)) accept_clients();
     for (int which = 0; which < 2; which++) {
       int idx = which ? i_err : i_out;
       if (idx < 0 || !(pf[idx].revents & (POLLIN | POLLHUP | POLLERR))) continue;

@@ -10,7 +10,8 @@ import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, Runt
 import { execCollect, execStream, type ExecStream } from './exec.js';
 import { runVerb, type ProcessRunner } from './run-runtime.js';
 import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
-import { startShim } from './shim.js';
+import { runtimeError } from './runtime-errors.js';
+import { startShim, startThroughShim } from './shim.js';
 
 const STATUSES = new Set<OciState['status']>(['creating', 'created', 'running', 'stopped', 'paused']);
 
@@ -37,10 +38,20 @@ export class OciRuntimeDriver implements RuntimeDriver {
     // critical path of every depends_on: service_healthy link) then reads its config.json
     // without asking the runtime for the container's state first.
     this.bundles.set(opts.id, opts.bundle);
+    this.shimStates.set(opts.id, opts.stateDir);
     return startShim(this.shimPath, this.invocation, opts, this.shimRunner);
   }
 
   async start(id: string): Promise<void> {
+    // The shim of a container created here runs the verb: one round trip on its socket
+    // instead of a process started for berthd (~1-2 ms of each start).
+    const stateDir = this.shimStates.get(id);
+    this.shimStates.delete(id);
+    const viaShim = stateDir === undefined ? undefined : await startThroughShim(stateDir);
+    if (viaShim) {
+      if (viaShim.code !== 0) throw runtimeError(this.name, 'start', id, viaShim.output, viaShim.code);
+      return;
+    }
     await runVerb(this.invocation, 'start', id, ['start', id], 'internal', this.runner);
   }
 
@@ -111,6 +122,8 @@ export class OciRuntimeDriver implements RuntimeDriver {
   private readonly defaultsCache = new Map<string, { file: string; mtimeMs: number; value: ContainerDefaults }>();
   /** Bundles of the containers created through this driver (others: the runtime's state). */
   private readonly bundles = new Map<string, string>();
+  /** Shim state dirs of the containers created here and not started yet. */
+  private readonly shimStates = new Map<string, string>();
 
   private async containerDefaults(id: string): Promise<ContainerDefaults> {
     const cached = this.defaultsCache.get(id);
@@ -140,6 +153,7 @@ export class OciRuntimeDriver implements RuntimeDriver {
   async delete(id: string, force = false): Promise<void> {
     this.defaultsCache.delete(id);
     this.bundles.delete(id);
+    this.shimStates.delete(id);
     try {
       await runVerb(this.invocation, 'delete', id, force ? ['delete', '--force', id] : ['delete', id], 'internal', this.runner);
     } catch (err) {

@@ -4,6 +4,7 @@
 // are also in the state dir as init.pid and shim.pid.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { internal, unavailable } from '../../errors.js';
@@ -81,4 +82,41 @@ function reportedPids(stdout: string): { shimPid: number; initPid: number } | un
 async function pidsFromStateDir(stateDir: string): Promise<{ shimPid: number; initPid: number }> {
   const [shimPid, initPid] = await Promise.all([readPid(path.join(stateDir, 'shim.pid')), readPid(path.join(stateDir, 'init.pid'))]);
   return { shimPid, initPid };
+}
+
+const START = 5;
+const STARTED = 6;
+
+/**
+ * `<runtime> start` run by the container's shim (frame 5 on its attach.sock, answered by
+ * frame 6: [status byte][the runtime's output]): no process of berthd's own for the start.
+ * Attaches connected before this call are taken by the shim first. undefined when the shim
+ * cannot be asked (gone, or it hung up without answering): the caller runs the verb itself.
+ */
+export function startThroughShim(stateDir: string): Promise<{ code: number; output: string } | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect(path.join(stateDir, 'attach.sock'));
+    let buf: Buffer = Buffer.alloc(0);
+    let answer: { code: number; output: string } | undefined;
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => resolve(answer));
+    sock.on('connect', () => {
+      const frame = Buffer.alloc(8);
+      frame[0] = START;
+      sock.write(frame);
+    });
+    sock.on('data', (chunk: Buffer) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      while (buf.length >= 8) {
+        const size = buf.readUInt32BE(4);
+        if (buf.length < 8 + size) return;
+        if (buf[0] === STARTED && size >= 1) {
+          answer = { code: buf[8] ?? 1, output: buf.subarray(9, 8 + size).toString('utf8') };
+          sock.destroy();
+          return;
+        }
+        buf = buf.subarray(8 + size);
+      }
+    });
+  });
 }

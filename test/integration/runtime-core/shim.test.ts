@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeBinary } from '../../../src/config/paths.js';
 import { ShimConnection } from '../../../src/engine/containers/shim-attach.js';
+import { startThroughShim } from '../../../src/runtime/drivers/shim.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { CORE, SHIM, work, created, bundle, rt, until, cgroupDirs, alive, runtimes, useRuntimeCore } from './harness.js';
 
@@ -158,6 +159,31 @@ describe('berth-shim', () => {
     await a.conn.closed; // the shim closes the connection once the output is drained
     expect(a.err()).toBe('err hello\ncat-done\n');
     expect(logLines(l).map((x) => `${x.stream}:${x.log}`)).toEqual(['stdout:ready\n', 'stdout:out hello\n', 'stderr:err hello\n', 'stdout:out2\n', 'stdout:via cat\n', 'stderr:cat-done\n']);
+    await until('shim exit', () => !alive(l.out.shimPid));
+    expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('starts the container on request (frame 5): an attach made before misses nothing; a failed start says why', async () => {
+    for (const which of runtimes) {
+      const b = bundle(['/bin/sh', '-c', 'echo first; echo second >&2; exit 4']);
+      const l = launch(which, b);
+      const a = await attachClient(l);
+      expect(await startThroughShim(l.stateDir)).toEqual({ code: 0, output: '' });
+      expect((await exitRecord(l)).exitCode).toBe(4);
+      await a.conn.closed;
+      expect(a.out()).toBe('first\n');
+      expect(a.err()).toBe('second\n');
+      await until('shim exit', () => !alive(l.out.shimPid));
+      expect(rt(which, ['delete', l.id]).status).toBe(0);
+    }
+    const l = launch('core', bundle(['/bin/sleep', '30']));
+    expect((await startThroughShim(l.stateDir))?.code).toBe(0);
+    // started already: the runtime's refusal comes back as the answer
+    const again = await startThroughShim(l.stateDir);
+    expect(again?.code).not.toBe(0);
+    expect(again?.output).toMatch(/cannot start a container that is running/);
+    expect(rt('core', ['kill', l.id, 'KILL']).status).toBe(0);
+    await exitRecord(l);
     await until('shim exit', () => !alive(l.out.shimPid));
     expect(rt('core', ['delete', l.id]).status).toBe(0);
   });
