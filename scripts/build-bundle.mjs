@@ -15,8 +15,9 @@
 // Needs dist/compose/schema-validator.js (scripts/build-schema.mjs): its side bundle takes
 // the place of src/compose/precompiled-validator.ts.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,17 +138,79 @@ async function bundle(entry, outDir, sides = {}) {
   writeFileSync(path.join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
 }
 
+/** Removes the caches of an earlier build: each training run starts from none. */
+function clearCaches(outDir) {
+  for (const f of readdirSync(outDir)) if (f.endsWith('.cache')) rmSync(path.join(outDir, f));
+}
+
+/** The environment of a training run: BERTH_WRITE_CODE_CACHE makes bundle-entry.cjs write the caches. */
+function trainingEnv(outDir, extra = {}) {
+  const env = { ...process.env, BERTH_WRITE_CODE_CACHE: outDir, COMPOSE_FILE: '', ...extra };
+  // NODE_OPTIONS would change V8's flags, and V8 rejects a cache made under other flags.
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 /** Runs the program once with BERTH_WRITE_CODE_CACHE so that bundle-entry.cjs writes the caches. */
 function train(outDir, args, cwd) {
   const cacheFile = path.join(outDir, 'bundle.cache');
-  for (const f of readdirSync(outDir)) if (f.endsWith('.cache')) rmSync(path.join(outDir, f));
-  const env = { ...process.env, BERTH_WRITE_CODE_CACHE: outDir, COMPOSE_FILE: '' };
-  // NODE_OPTIONS would change V8's flags, and V8 rejects a cache made under other flags.
-  delete env.NODE_OPTIONS;
-  const res = spawnSync(process.execPath, [path.join(outDir, 'main.js'), ...args], { cwd, env, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [path.join(outDir, 'main.js'), ...args], { cwd, env: trainingEnv(outDir), encoding: 'utf8' });
   if (res.status !== 0 || !existsSync(cacheFile)) {
     console.error(`build-bundle: training run ${args.join(' ')} failed (status ${res.status}): ${res.stderr}`);
     process.exit(1);
+  }
+}
+
+/**
+ * berth's second cache, bundle.engine.cache (bundle-entry.cjs reads it for the engine
+ * commands): `container run --rm` against a stand-in engine on a temporary socket, which
+ * answers the requests of that command as berthd does (ping, create, attach with one frame
+ * of output, wait, start).
+ */
+async function trainEngine(outDir) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'berth-build-engine-'));
+  const socket = path.join(dir, 'engine.sock');
+  const id = 'b'.repeat(64);
+  const json = (res, status, body) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': '1.41' });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const url = req.url ?? '';
+    if (url === '/_ping') return json(res, 200, 'OK');
+    if (url.startsWith('/v1.41/containers/create')) return json(res, 201, { Id: id, Warnings: [] });
+    if (url.startsWith(`/v1.41/containers/${id}/wait`)) {
+      // A long poll, as berthd's: the headers now, the body when the container is gone.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('');
+      setTimeout(() => res.end(JSON.stringify({ StatusCode: 0, Error: null })), 20);
+      return;
+    }
+    if (url.startsWith(`/v1.41/containers/${id}/start`)) return json(res, 204);
+    return json(res, 404, { message: `build-bundle stand-in engine: no route ${req.method} ${url}` });
+  });
+  server.on('upgrade', (_req, sock) => {
+    const frame = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('ok\n')]);
+    sock.end(Buffer.concat([Buffer.from('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n'), frame]));
+  });
+  await new Promise((resolve) => server.listen(socket, resolve));
+  try {
+    const args = ['-H', `unix://${socket}`, 'container', 'run', '--rm', 'bb', '/bin/true'];
+    const child = spawn(process.execPath, [path.join(outDir, 'main.js'), ...args], { cwd: dir, env: trainingEnv(outDir, { BERTH_CODE_CACHE_FLAVOR: 'engine' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
+    clearTimeout(timer);
+    if (status !== 0 || !existsSync(path.join(outDir, 'bundle.engine.cache'))) {
+      console.error(`build-bundle: training run ${args.join(' ')} failed (status ${status}): ${stderr}`);
+      process.exit(1);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -182,9 +245,12 @@ volumes:
   data: {}
 `,
   );
+  clearCaches(path.join(dist, 'cli'));
   train(path.join(dist, 'cli'), ['config'], project);
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
+await trainEngine(path.join(dist, 'cli'));
 // berthd: --help stops before the engine loads; the cache holds the top level of all of it.
+clearCaches(path.join(dist, 'daemon'));
 train(path.join(dist, 'daemon'), ['--help'], root);

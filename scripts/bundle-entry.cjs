@@ -7,20 +7,39 @@
 // V8 then neither parses nor compiles what the cache holds, at every start. A cache from
 // another Node or V8 (or other V8 flags) is rejected by V8 and the script compiles as usual.
 // CommonJS, not an ES module: Node's ES module loader alone costs ~7 ms at start.
-const { readdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
-/** `<name>.cjs` next to this file, compiled with its code cache `<name>.cache` when there is one. */
+// berth's program bundle has two caches, each written by its own training run (see
+// build-bundle.mjs): bundle.cache from `config` (commander, the compose pipeline) and
+// bundle.engine.cache from `container run` against a stand-in engine (the engine client). A
+// cache holds what its run compiled, and V8's cost to read one grows with its size: a
+// command that names an engine group (or none: `-v`, `--help`) reads the smaller engine
+// cache. Either cache is valid for the script; the other only means more compiling later.
+const training = process.env.BERTH_WRITE_CODE_CACHE === __dirname;
+const ENGINE_WORDS = new Set(['container', 'image', 'images', 'import', 'load', 'save', 'rmi', 'tag', 'network', 'volume']);
+const args = process.argv.slice(2);
+const engineCommand = args.some((a) => ENGINE_WORDS.has(a)) || !args.some((a) => !a.startsWith('-'));
+
+/** The code cache of `<name>.cjs`, if any. A training run starts from none: what it writes is then what it compiled. */
+function readCache(name) {
+  if (training) return undefined;
+  for (const f of name === 'bundle' && engineCommand ? ['bundle.engine.cache', 'bundle.cache'] : [`${name}.cache`]) {
+    try {
+      return readFileSync(path.join(__dirname, f));
+    } catch {
+      // Not built (yet): the next, or V8 compiles from source.
+    }
+  }
+  return undefined;
+}
+
+/** `<name>.cjs` next to this file, compiled with its code cache when there is one. */
 function compile(name) {
   const file = path.join(__dirname, `${name}.cjs`);
-  let cachedData;
-  try {
-    cachedData = readFileSync(path.join(__dirname, `${name}.cache`));
-  } catch {
-    // No cache (not built yet): V8 compiles from source.
-  }
+  const cachedData = readCache(name);
   // The wrapper stays on the first line so that line numbers in stack traces are the bundle's.
   // latin1: build-bundle.mjs writes ASCII only, so no UTF-8 decoding is needed.
   const source = `(function (exports, require, module, __filename, __dirname, __berthSide) {${readFileSync(file, 'latin1')}\n})`;
@@ -53,19 +72,22 @@ function side(name) {
 
 const scripts = new Map();
 const loaded = new Map();
-// The training run (scripts/build-bundle.mjs; BERTH_WRITE_CODE_CACHE names this directory)
-// writes the caches at exit: they then hold what V8 compiled while the program ran, lazily
-// compiled functions too, not just the top level. Scripts the run did not load get their
-// top level cached.
-if (process.env.BERTH_WRITE_CODE_CACHE === __dirname) {
+// The training runs (scripts/build-bundle.mjs; BERTH_WRITE_CODE_CACHE names this directory,
+// where they start without caches) write the caches at exit: they then hold what V8 compiled
+// while the program ran, lazily compiled functions too, not just the top level. Scripts the
+// run did not load get their top level cached, unless an earlier training run cached more.
+if (training) {
   process.once('exit', () => {
+    // BERTH_CODE_CACHE_FLAVOR=engine: the run that writes bundle.engine.cache.
+    const engineCache = process.env.BERTH_CODE_CACHE_FLAVOR === 'engine' ? path.join(__dirname, 'bundle.engine.cache') : undefined;
     for (const f of readdirSync(__dirname)) {
       const name = f.endsWith('.cjs') ? f.slice(0, -'.cjs'.length) : undefined;
       if (name === undefined) continue;
+      const file = name === 'bundle' && engineCache !== undefined ? engineCache : path.join(__dirname, `${name}.cache`);
+      if (!scripts.has(name) && existsSync(file)) continue;
       const script = scripts.get(name) ?? compile(name).script;
-      const cacheFile = path.join(__dirname, `${name}.cache`);
-      writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
-      renameSync(`${cacheFile}.tmp`, cacheFile);
+      writeFileSync(`${file}.tmp`, script.createCachedData());
+      renameSync(`${file}.tmp`, file);
     }
   });
 }
