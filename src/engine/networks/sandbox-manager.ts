@@ -9,10 +9,10 @@ import { hostIpBatch, ipBatch } from './exec.js';
 import { allocateAddress } from './ipam.js';
 import { macFromIpv4 } from './mac.js';
 import type { NetworkContext } from './network-context.js';
-import { createNetns, inNetns, removeNetns } from './netns.js';
+import { configurePooled, createNetns, inNetns, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
 import { mtuOf } from './network-options.js';
-import { hostLines, hostVethName, namespaceLines, nextIfname, pooledLines, type LinkPlan } from './sandbox-links.js';
+import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
 import type { PoolEntry } from './sandbox-pool.js';
 import type { EndpointState, NetworkState, SandboxState } from './state.js';
 
@@ -59,7 +59,7 @@ export class SandboxManager {
       }
       const links = this.linkPlans(reserved, true);
       if (pooled && links[0]) {
-        await inNetns(pooled.file, ['ip', '-batch', '-'], pooledLines(links[0]).join('\n') + '\n');
+        await configurePooled(pooled.file, links[0]);
       } else {
         await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
         await hostIpBatch(hostLines(links));

@@ -29,6 +29,7 @@ describe('namespaces made ahead of time', () => {
     const link = (await runIn(second.netnsPath, ['ip', '-o', 'link', 'show', 'eth0'])).stdout;
     expect(link).toContain(ep?.MacAddress ?? '?');
     expect(link).toContain('mtu 1400');
+    expect((await runIn(second.netnsPath, ['ip', '-o', '-4', 'addr', 'show', 'eth0'])).stdout).toContain(`inet ${ep?.IPAddress}/${ep?.IPPrefixLen} `);
     expect((await runIn(second.netnsPath, ['ip', 'route'])).stdout).toContain(`default via ${ep?.Gateway} dev eth0`);
     expect((await busybox(second.netnsPath, 'ping', '-c', '1', '-W', '2', first.endpoints.pooled?.IPAddress ?? '')).code).toBe(0);
     expect((await busybox(first.netnsPath, 'nslookup', 'second', ep?.Gateway ?? '')).stdout).toContain(ep?.IPAddress ?? '?');
