@@ -4,7 +4,7 @@ import type { ImagesClient } from '../client/images.js';
 import { globalsOf } from './command-adapter.js';
 
 // The engine connection for a command's action, loaded on first use: registering the
-// commands must not pay for the client (node:http, the wire helpers) at every start.
+// commands must not pay for the client (node:net, the wire helpers) at every start.
 
 export async function engineFor(cmd: Command): Promise<EngineClient> {
   const { connectEngine } = await import('../client/connect.js');

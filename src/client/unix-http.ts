@@ -46,14 +46,22 @@ export function unixUpgrade(socketPath: string, req: UnixRequest): Promise<UnixU
 // Idle keep-alive connections by socket path, as Node's agent keeps them: the ping's
 // connection carries the command's first request. Unreferenced, so they never keep the
 // process alive.
-const idle = new Map<string, Socket[]>();
+const idle = new Map<string, Idle[]>();
+
+/** An idle connection and the listener that ends it if the engine closes it meanwhile. */
+interface Idle {
+  socket: Socket;
+  drop: () => void;
+}
 
 function takeIdle(socketPath: string): Socket | undefined {
   const list = idle.get(socketPath);
   while (list !== undefined && list.length > 0) {
-    const socket = list.pop();
-    if (socket === undefined) break;
-    socket.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
+    const entry = list.pop();
+    if (entry === undefined) break;
+    const { socket, drop } = entry;
+    // Only our listeners: net's own (its 'end' handler ends our side) stay.
+    socket.removeListener('data', drop).removeListener('end', drop).removeListener('close', drop).removeListener('error', drop);
     if (!socket.destroyed && socket.readable && socket.writable) {
       socket.ref();
       return socket;
@@ -66,15 +74,16 @@ function takeIdle(socketPath: string): Socket | undefined {
 function keepIdle(socketPath: string, socket: Socket): void {
   let list = idle.get(socketPath);
   if (list === undefined) idle.set(socketPath, (list = []));
+  const entries = list;
   const drop = (): void => {
-    const at = list.indexOf(socket);
-    if (at >= 0) list.splice(at, 1);
+    const at = entries.findIndex((e) => e.socket === socket);
+    if (at >= 0) entries.splice(at, 1);
     socket.destroy();
   };
   // The engine closing an idle connection (or sending what nobody asked for) ends it.
   socket.on('data', drop).on('end', drop).on('close', drop).on('error', drop);
   socket.unref();
-  list.push(socket);
+  entries.push({ socket, drop });
 }
 
 function exchange(socketPath: string, req: UnixRequest, upgrade: boolean): Promise<UnixUpgrade | UnixResponse> {

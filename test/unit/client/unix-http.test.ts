@@ -169,14 +169,21 @@ describe('unixRequest / unixUpgrade against servers', () => {
     await expect(client.request('POST', '/never', { signal: abort2.signal })).rejects.toMatchObject({ code: 'canceled' });
   });
 
-  test('an upgrade hands over the socket with the bytes that came with the 101', async () => {
-    const up = await unixUpgrade(path.join(dir, 'h.sock'), { method: 'POST', path: '/attach', headers: { Connection: 'Upgrade', Upgrade: 'tcp' } });
+  test('an upgrade hands over the socket (a kept one) with the bytes that came with the 101; the engine\'s end closes it', async () => {
+    const sock = path.join(dir, 'h.sock');
+    await unixRequest(sock, { method: 'GET', path: '/_ping' });
+    const before = connections;
+    const up = await unixUpgrade(sock, { method: 'POST', path: '/attach', headers: { Connection: 'Upgrade', Upgrade: 'tcp' } });
     if (!('socket' in up)) throw new Error(`no upgrade: ${up.statusCode}`);
+    expect(connections).toBe(before);
     const chunks: Buffer[] = [up.head];
     up.socket.on('data', (c: Buffer) => chunks.push(c));
+    const closed = new Promise((r) => up.socket.on('close', r));
     up.socket.write('hi');
     await new Promise((r) => up.socket.on('end', r));
     expect(Buffer.concat(chunks).toString()).toBe('firstecho:hi');
+    // net's own end handler ends our side too: nothing half-open keeps the process alive.
+    await closed;
   });
 
   test('a refused upgrade is the engine\'s error', async () => {
