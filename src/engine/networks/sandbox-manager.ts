@@ -58,13 +58,17 @@ export class SandboxManager {
         reserved[0][1].hostVeth = pooled.hostVeth;
       }
       const links = this.linkPlans(reserved, true);
-      if (pooled && links[0]) {
-        await configurePooled(pooled.file, links[0]);
-      } else {
-        await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
-        await hostIpBatch(hostLines(links));
-      }
-      await this.persist(sandbox, reserved.map(([n]) => n));
+      const firstLink = links[0];
+      const kernel = pooled && firstLink
+        ? configurePooled(pooled.file, firstLink)
+        : (async () => {
+            await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
+            await hostIpBatch(hostLines(links));
+          })();
+      // The state files are written while the tools run (a failure of either is undone below,
+      // once both are over).
+      const results = await Promise.allSettled([kernel, this.persist(sandbox, reserved.map(([n]) => n))]);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
     } catch (err) {
       await this.undo(sandbox, reserved);
       throw err;
