@@ -2,6 +2,7 @@
 // CLI against berthd, for comparison with Docker's own ~450 ms), then 30 containers started
 // at once: wall time, berthd's RSS and the RSS of each shim. A private berthd on a temp root.
 import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,30 @@ function rssKiB(pid) {
   }
 }
 
+/** The few Engine API calls the bench makes itself, over node:http (no build output needed). */
+function engineRequests(socket) {
+  const request = (method, url, { query, body, rawBody } = {}) =>
+    new Promise((resolve, reject) => {
+      const qs = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}` : '';
+      const req = http.request({ socketPath: socket, method, path: `${url}${qs}`, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${method} ${url}: ${res.statusCode} ${text}`));
+          resolve(text && res.headers['content-type']?.includes('json') ? JSON.parse(text) : text);
+        });
+      });
+      req.on('error', reject);
+      if (rawBody) rawBody.pipe(req);
+      else req.end(body ? JSON.stringify(body) : undefined);
+    });
+  return {
+    request,
+    ping: () => request('GET', '/_ping').then(() => true, () => false),
+  };
+}
+
 function timeCommand(cmd, args, env) {
   const times = [];
   for (let i = 0; i < RUNS + 2; i++) {
@@ -40,7 +65,6 @@ function timeCommand(cmd, args, env) {
 }
 
 export async function run() {
-  const { EngineClient } = await import(path.join(repo, 'dist', 'client', 'engine-client.js'));
   const { busyboxTarball } = await import(path.join(repo, 'test', 'support', 'busybox-rootfs.ts')).catch(() => ({ busyboxTarball: () => '/tmp/berth-test-cache/busybox-rootfs.tar' }));
   const tarball = busyboxTarball();
   if (!existsSync(tarball)) throw new Error(`${tarball} missing: run the integration tests once (they build it)`);
@@ -48,7 +72,7 @@ export async function run() {
   const socket = path.join(dir, 'd.sock');
   const env = { ...process.env, BERTH_ROOT: path.join(dir, 'root'), BERTH_RUN: path.join(dir, 'run') };
   const daemon = spawn(path.join(repo, 'bin', 'berthd'), ['--host', `unix://${socket}`], { env, stdio: 'ignore' });
-  const client = new EngineClient(socket);
+  const client = engineRequests(socket);
   const rows = [];
   try {
     const deadline = Date.now() + 10_000;
