@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { nativeBinary } from '../config/paths.js';
 
-// Host tools (mount, umount, ip, unshare) run through one long-lived /bin/sh that forks
-// them. Why: node's spawn blocks the event loop ~3 ms per child (it forks berthd itself
-// and waits for the exec), which for 30 containers started and removed at once is ~1 s
-// of a busy daemon; a request here costs berthd a pipe write, the fork is sh's (small).
+// Host tools (mount, umount, ip, unshare) run through one long-lived server that forks
+// them: berth-spawn (src/runtime/core/spawn.c: one vfork per tool), else a /bin/sh loop
+// (two forks of a shell per tool). Why: node's spawn blocks the event loop ~3 ms per child
+// (it forks berthd itself and waits for the exec), which for 30 containers started and
+// removed at once is ~1 s of a busy daemon; a request here costs berthd a pipe write.
 // Output goes through files in a private temp dir. Any problem with the server (not
-// started, died, an argument sh cannot carry) falls back to a direct spawn.
+// started, died, an argument it cannot carry) falls back to a direct spawn.
 
 export interface ToolResult {
   code: number | null;
@@ -37,6 +39,18 @@ while IFS= read -r id; do
 done
 wait
 rm -rf "$D"`;
+
+/** berth-spawn when built (next to berth-core), else undefined: the sh loop serves. */
+function nativeServer(): string | undefined {
+  if (process.env.BERTH_SPAWN_SERVER === 'sh') return undefined;
+  const file = path.join(path.dirname(nativeBinary('berth-core')), 'berth-spawn');
+  try {
+    accessSync(file, constants.X_OK);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
 
 /** tmpfs when there is one: the request files never need to reach a disk. */
 function scratchRoot(): string {
@@ -83,6 +97,8 @@ const IDLE_MS = 1000;
 
 class SpawnServer {
   private child: ChildProcess | undefined;
+  /** The server is berth-spawn: requests are NUL-separated fields, not shell text. */
+  private native = false;
   private dir = '';
   private next = 0;
   private readonly pending = new Map<number, (status: number | null | undefined) => void>();
@@ -100,7 +116,12 @@ class SpawnServer {
       this.dir = dir;
       // The C locale: the tools (mount, ip, nsenter...) then skip loading the locale's files
       // (~30 syscalls per exec); their messages are the same English ones.
-      const child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'berth-spawn', dir], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
+      const native = nativeServer();
+      const env = { ...process.env, LC_ALL: 'C' };
+      const child = native
+        ? spawn(native, [dir], { stdio: ['pipe', 'pipe', 'ignore'], env })
+        : spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'berth-spawn', dir], { stdio: ['pipe', 'pipe', 'ignore'], env });
+      this.native = native !== undefined;
       child.unref();
       const gone = (): void => {
         rmSync(dir, { recursive: true, force: true });
@@ -169,9 +190,13 @@ class SpawnServer {
       stdin = `${base}.i`;
       writeFileSync(stdin, opts.input);
     }
-    const exec = `exec ${[toolPath(cmd), ...args].map(quote).join(' ')} <${quote(stdin)}`;
-    const text = opts.cwd !== undefined ? `cd ${quote(opts.cwd)} || exit 127; ${exec}` : exec;
-    writeFileSync(`${base}.c`, `${text}\n`);
+    if (this.native) {
+      // cwd ("" for ours), stdin file, argv: each NUL-terminated
+      writeFileSync(`${base}.c`, [opts.cwd ?? '', stdin, toolPath(cmd), ...args].map((w) => `${w}\0`).join(''));
+    } else {
+      const exec = `exec ${[toolPath(cmd), ...args].map(quote).join(' ')} <${quote(stdin)}`;
+      writeFileSync(`${base}.c`, `${opts.cwd !== undefined ? `cd ${quote(opts.cwd)} || exit 127; ${exec}` : exec}\n`);
+    }
     const status = await new Promise<number | null | undefined>((resolve) => {
       this.pending.set(id, resolve);
       this.stdout?.ref();

@@ -31,6 +31,15 @@ describe('runTool', () => {
     results.forEach((r, i) => expect(r).toEqual({ code: i % 7, stdout: `${i}\n`, stderr: '' }));
   });
 
+  it('gives the tool default signal dispositions and an empty mask (containers inherit them through berth-shim)', async () => {
+    const status = (await runTool('cat', ['/proc/self/status'])).stdout;
+    // The sh server's background jobs have SIGINT and SIGQUIT ignored (berth-shim resets
+    // those); nothing else may be, glibc's internal 32 and 33 least (the shim cannot reset them).
+    const ignored = BigInt(`0x${/^SigIgn:\s+([0-9a-f]+)$/m.exec(status)?.[1] ?? 'ff'}`);
+    expect(ignored & ~0x6n).toBe(0n);
+    expect(status).toMatch(/^SigBlk:\s+0+$/m);
+  });
+
   it('reports a missing tool as status 127 or ENOENT, and a newline argument still works', async () => {
     const missing = await runTool('/nonexistent/tool', []).then((r) => r.code, (e: NodeJS.ErrnoException) => e.code);
     expect([127, 'ENOENT']).toContain(missing);
