@@ -70,17 +70,20 @@ static int start(const char *dir, const char *id) {
   char *buf = malloc((size_t)st.st_size + 1);
   ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
   close(fd);
-  if (got != st.st_size) {
+  if (got < 0 || got != st.st_size) {
     free(buf);
     reply(id, 126);
     return -1;
   }
-  buf[got] = 0;
-  /* fields: cwd, stdin, argv... each NUL-terminated */
-  char *fields[4096];
+  buf[(size_t)got] = 0;
+  /* fields: cwd, stdin, argv... each NUL-terminated (as many as the file holds) */
+  size_t count = 0;
+  for (ssize_t k = 0; k < got; k++) count += buf[k] == 0;
+  char **fields = calloc(count + 2, sizeof *fields);
   int nf = 0;
-  for (char *p = buf; p < buf + got && nf < 4095; p += strlen(p) + 1) fields[nf++] = p;
+  for (char *p = buf; fields && p < buf + got; p += strlen(p) + 1) fields[nf++] = p;
   if (nf < 3) {
+    free(fields);
     free(buf);
     reply(id, 126);
     return -1;
@@ -135,10 +138,12 @@ static int start(const char *dir, const char *id) {
     snprintf(msg, sizeof msg, "berth-spawn: %s: %s\n", argv[0], missing ? "not found" : strerror(rc));
     write_file(out, "");
     write_file(err, msg);
+    free(fields);
     free(buf);
     reply(id, rc == ENOENT ? 127 : 126);
     return -1;
   }
+  free(fields);
   free(buf);
   if (njobs < MAX_JOBS) {
     jobs[njobs].pid = pid;

@@ -44,5 +44,8 @@ describe('runTool', () => {
     const missing = await runTool('/nonexistent/tool', []).then((r) => r.code, (e: NodeJS.ErrnoException) => e.code);
     expect([127, 'ENOENT']).toContain(missing);
     expect((await runTool('printf', ['%s', 'a\nb'])).stdout).toBe('a\nb');
+    // many arguments (a coalesced umount of many targets): all of them arrive
+    const many = Array.from({ length: 5000 }, (_, i) => String(i));
+    expect((await runTool('printf', ['%s,', ...many])).stdout).toBe(`${many.join(',')},`);
   });
 });
