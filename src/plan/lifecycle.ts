@@ -4,6 +4,7 @@ import { imageOf } from './container-config.js';
 import { anonymousVolumeNames } from './reconcile.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { PlanBuilder, type Plan } from './plan.js';
+import { compareNames } from './compare-names.js';
 
 // Pure planners for the lifecycle commands (stop, kill, pause, unpause, rm, down):
 // which containers, in which order. Stopping goes dependents first, like Compose.
@@ -21,7 +22,7 @@ export function selectContainers(observed: Observed, sel: Selection): ObservedCo
   return observed.containers
     .filter((c) => (sel.oneoff ? true : !c.oneoff))
     .filter((c) => !sel.services?.length || sel.services.includes(c.service))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+    .sort((a, b) => compareNames(a.service, b.service) || a.number - b.number);
 }
 
 /**
@@ -115,20 +116,20 @@ export function planDown(project: Project | undefined, observed: Observed, opts:
   }
   const stops = addStops(b, project, containers, opts.timeout);
   const removed = containers
-    .sort((a, b2) => a.service.localeCompare(b2.service) || a.number - b2.number)
+    .sort((a, b2) => compareNames(a.service, b2.service) || a.number - b2.number)
     .map((c) => b.add({ kind: 'RemoveContainer', service: c.service, container: c.name, volumes: opts.volumes, force: true }, [stops.get(c.name)]));
   // Orphans left running keep their networks: removing them would fail. A stopped
   // container holds no endpoint (the engine releases it at the stop, as dockerd does), so a
   // network goes once every container on it has stopped, alongside the removals.
   const networksInUse = !opts.removeOrphans && orphans.length > 0;
   if (!networksInUse) {
-    for (const n of [...observed.networks].sort((x, y) => x.name.localeCompare(y.name))) b.add({ kind: 'RemoveNetwork', network: n.name }, [...stops.values()]);
+    for (const n of [...observed.networks].sort((x, y) => compareNames(x.name, y.name))) b.add({ kind: 'RemoveNetwork', network: n.name }, [...stops.values()]);
   }
   if (opts.volumes) {
     // Anonymous volumes a recreated container took over by name survive remove-with-volumes.
     const anonymous = new Set(containers.flatMap((c) => anonymousVolumeNames(c)));
     for (const v of [...anonymous].sort()) b.add({ kind: 'RemoveVolume', volume: v }, removed, 'anonymous');
-    for (const v of [...observed.volumes].sort((x, y) => x.name.localeCompare(y.name))) {
+    for (const v of [...observed.volumes].sort((x, y) => compareNames(x.name, y.name))) {
       const external = project && Object.values(project.volumes ?? {}).some((pv) => pv.external && pv.name === v.name);
       if (!external) b.add({ kind: 'RemoveVolume', volume: v.name }, removed);
     }

@@ -1,3 +1,4 @@
+import { compareNames } from '../../plan/compare-names.js';
 import type { Command } from 'commander';
 import { composeContext, observeProject } from './context.js';
 import { followLogs } from './log-follow.js';
@@ -13,7 +14,7 @@ export async function runLogs(services: string[], flags: LogsFlags, cmd: Command
   const containers = observed.containers
     .filter((c) => !services.length || services.includes(c.service))
     .filter((c) => flags.index === undefined || c.number === Number(flags.index))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+    .sort((a, b) => compareNames(a.service, b.service) || a.number - b.number);
   const printer = new LogPrinter({ color: useColor(ctx.globals.ansi, flags.color === false), prefix: flags.logPrefix !== false });
   const interrupts = new Interrupts();
   try {

@@ -1,3 +1,4 @@
+import { compareNames } from '../../plan/compare-names.js';
 import type { Command } from 'commander';
 import { connectEngine } from '../../client/connect.js';
 import { EngineApi } from '../../client/api/engine-api.js';
@@ -25,10 +26,10 @@ export async function runLs(flags: LsFlags, cmd: Command): Promise<number> {
   const rows = [...projects.entries()]
     .filter(([, p]) => flags.all || p.states.has('running'))
     .filter(([name]) => !nameFilter || name.includes(nameFilter))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([name, p]) => ({
       Name: name,
-      Status: [...p.states.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}(${n})`).join(', '),
+      Status: [...p.states.entries()].sort(([a], [b]) => compareNames(a, b)).map(([s, n]) => `${s}(${n})`).join(', '),
       ConfigFiles: [...p.files].join(','),
     }));
   if (flags.quiet) for (const r of rows) process.stdout.write(`${r.Name}\n`);

@@ -1,3 +1,4 @@
+import { compareNames } from '../../plan/compare-names.js';
 import type { Command } from 'commander';
 import type { ContainerSummary } from '../../client/api/wire.js';
 import { BerthError } from '../../errors.js';
@@ -20,7 +21,7 @@ export async function runPs(services: string[], flags: PsFlags, cmd: Command): P
   if (!flags.all && statuses.length === 0) rows = rows.filter((c) => c.State === 'running' || c.State === 'paused' || c.State === 'restarting');
   if (statuses.length) rows = rows.filter((c) => statuses.includes(c.State));
   if (services.length) rows = rows.filter((c) => services.includes(c.Labels[Labels.service] ?? ''));
-  rows.sort((a, b) => name(a).localeCompare(name(b)));
+  rows.sort((a, b) => compareNames(name(a), name(b)));
   if (flags.services) {
     for (const s of [...new Set(rows.map((c) => c.Labels[Labels.service] ?? ''))]) process.stdout.write(`${s}\n`);
     return 0;

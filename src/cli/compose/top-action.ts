@@ -1,3 +1,4 @@
+import { compareNames } from '../../plan/compare-names.js';
 import type { Command } from 'commander';
 import { renderTable } from '../table.js';
 import { composeContext, observeProject } from './context.js';
@@ -8,7 +9,7 @@ export async function runTop(services: string[], _flags: object, cmd: Command): 
   const ctx = await composeContext(cmd, { projectOptional: true });
   const observed = await observeProject(ctx);
   const running = observed.containers.filter((c) => c.state === 'running' && (!services.length || services.includes(c.service)));
-  running.sort((a, b) => a.name.localeCompare(b.name));
+  running.sort((a, b) => compareNames(a.name, b.name));
   for (const c of running) {
     const top = await ctx.api.containers.top(c.id);
     process.stdout.write(`${c.name}\n${renderTable(top.Titles, top.Processes)}\n`);
