@@ -1,14 +1,20 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { connectEngine } from '../../client/connect.js';
+import { connectEngine, engineSocket } from '../../client/connect.js';
 import { EngineApi } from '../../client/api/engine-api.js';
+import type { ContainerSummary } from '../../client/api/wire.js';
+import { EngineClient } from '../../client/engine-client.js';
+import { MIN_API_VERSION, negotiateVersion, pingEngine, type PingAnswer } from '../../client/negotiate.js';
 import { ApiPlanEngine } from '../../client/api/plan-engine.js';
 import { resolveContext } from '../../compose/context.js';
 import { serviceConfigHash } from '../../compose/hash.js';
 import type { Project } from '../../compose/model.js';
 import { loadProject } from '../../compose/pipeline.js';
+import { normalizeProjectName } from '../../compose/project-name.js';
+import type { NetworkRecord, VolumeRecord } from '../../engine/types.js';
 import { BerthError, isBerthError } from '../../errors.js';
 import { execute } from '../../plan/execute.js';
+import { projectFilter } from '../../plan/labels.js';
 import { observe } from '../../plan/observe.js';
 import type { Observed } from '../../plan/observed.js';
 import type { Plan } from '../../plan/plan.js';
@@ -43,6 +49,15 @@ export interface ComposeContext {
   /** A fresh renderer per plan (a tty renderer ends with its plan). */
   progress: () => Promise<ProgressSink>;
   parallel: number;
+  /** The project's lists asked for while the files were read (see startEarly), for the first observeProject. */
+  prefetched?: Prefetched | undefined;
+}
+
+interface Prefetched {
+  project: string;
+  containers: Promise<ContainerSummary[]>;
+  networks: Promise<NetworkRecord[]>;
+  volumes: Promise<VolumeRecord[]>;
 }
 
 export interface ContextOptions {
@@ -50,6 +65,48 @@ export interface ContextOptions {
   services?: string[];
   /** Without a compose file, carry on with the project name alone (ps, down, logs, ...). */
   projectOptional?: boolean;
+  /** The command observes the project (up, down): its lists are asked for while the files are read. */
+  observe?: boolean;
+}
+
+interface Early {
+  client: EngineClient;
+  ping: Promise<PingAnswer | undefined>;
+  prefetched?: Prefetched;
+}
+
+/**
+ * The engine's ping, and for a command that observes the project its three lists, sent
+ * before the compose files are read (that is CPU work of ~15 ms here, during which the
+ * engine answers them, instead of three round trips after it). Speculative: the lists are
+ * asked at the API version berthd speaks and for the project name the flags, environment
+ * or directory suggest; composeContext uses them only when the ping and the loaded project
+ * confirm both. Nothing is started here: without an engine answering, connectEngine later
+ * does what it always did (berthd's auto-start included), after the files loaded or failed.
+ */
+function startEarly(globals: GlobalOptions, nameHint: string | undefined, observeProject: boolean): Early | undefined {
+  let socket: string;
+  try {
+    socket = engineSocket(globals);
+  } catch {
+    // A bad --host: connectEngine reports it in its usual place.
+    return undefined;
+  }
+  const client = new EngineClient(socket, MIN_API_VERSION);
+  const ping = pingEngine(socket);
+  if (!observeProject || nameHint === undefined || nameHint === '') return { client, ping };
+  const api = new EngineApi(client);
+  const filters = { label: [projectFilter(nameHint)] };
+  const prefetched: Prefetched = {
+    project: nameHint,
+    containers: api.containers.list({ all: true, filters }),
+    networks: api.networks.list(filters),
+    volumes: api.volumes.list(filters),
+  };
+  // Unused (another name or version after all) or failing (no engine yet): not an error here;
+  // when used, observeProject awaits the promise itself and sees its failure.
+  for (const p of [prefetched.containers, prefetched.networks, prefetched.volumes]) p.catch(() => undefined);
+  return { client, ping, prefetched };
 }
 
 export async function composeContext(cmd: Command, opts: ContextOptions = {}): Promise<ComposeContext> {
@@ -69,11 +126,16 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   let definedServices: string[] = [];
   let allServices: (() => Promise<string[]>) | undefined;
   let projectEnv: NodeJS.ProcessEnv = process.env;
+  let early: Early | undefined;
   try {
     const where = resolveContext(loadOptions);
     projectEnv = where.env;
     workingDir = where.projectDirectory;
     configFiles = where.files;
+    early = startEarly(globals, globals.projectName ?? where.env.COMPOSE_PROJECT_NAME ?? normalizeProjectName(path.basename(where.projectDirectory)), opts.observe === true);
+    // One turn of the event loop: the connections complete and the requests are written
+    // before loadProject's synchronous work holds the thread.
+    await new Promise((resolve) => setImmediate(resolve));
     project = await loadProject(loadOptions);
     definedServices = Object.keys(project.services);
     const active = definedServices;
@@ -94,9 +156,22 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
     if (!opts.projectOptional || !name || !isNoConfig(err)) throw err;
   }
   const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
-  const client = await connectEngine(globals);
+  const client = (early && (await confirmed(early))) ?? (await connectEngine(globals));
+  const prefetched = client === early?.client && early.prefetched?.project === projectName ? early.prefetched : undefined;
   const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
-  return { globals, api: new EngineApi(client), projectName, project, projectEnv, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel };
+  return { globals, api: new EngineApi(client), projectName, project, projectEnv, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel, prefetched };
+}
+
+/** The early client, when the engine answered the ping and speaks the version it guessed. */
+async function confirmed(early: Early): Promise<EngineClient | undefined> {
+  const answer = await early.ping;
+  if (!answer) return undefined;
+  try {
+    return negotiateVersion(answer.apiVersion, early.client.socketPath) === early.client.version ? early.client : undefined;
+  } catch {
+    // Too old an engine: connectEngine says so.
+    return undefined;
+  }
 }
 
 /** The project, or a clear error when the command needs the compose file. */
@@ -107,11 +182,14 @@ export function requireProject(ctx: ComposeContext): Project {
 
 export async function observeProject(ctx: ComposeContext): Promise<Observed> {
   const { api, project } = ctx;
+  // The lists asked for early serve the first observation only: later ones must be fresh.
+  const pre = ctx.prefetched?.project === ctx.projectName ? ctx.prefetched : undefined;
+  ctx.prefetched = undefined;
   const observed = await observe(
     {
-      listContainers: (filters) => api.containers.list({ all: true, filters }),
-      listNetworks: (filters) => api.networks.list(filters),
-      listVolumes: (filters) => api.volumes.list(filters),
+      listContainers: (filters) => pre?.containers ?? api.containers.list({ all: true, filters }),
+      listNetworks: (filters) => pre?.networks ?? api.networks.list(filters),
+      listVolumes: (filters) => pre?.volumes ?? api.volumes.list(filters),
       inspectNetwork: (name) => api.networks.inspect(name),
       inspectVolume: (name) => api.volumes.inspect(name),
     },

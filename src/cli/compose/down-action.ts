@@ -8,7 +8,7 @@ import type { DownFlags } from './down.js';
 // The implementation of `berth down`, loaded by its action on first use (flags in down.ts).
 
 export async function runDown(flags: DownFlags, cmd: Command): Promise<number> {
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  const ctx = await composeContext(cmd, { projectOptional: true, observe: true });
   const observed = await observeProject(ctx);
   const timeout = seconds(flags.timeout);
   const plan = planDown(ctx.project, observed, {

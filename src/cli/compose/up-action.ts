@@ -20,7 +20,7 @@ export async function up(cmd: Command, services: string[], flags: UpFlags): Prom
   const timeout = seconds(flags.timeout);
   const waitTimeout = seconds(flags.waitTimeout, '--wait-timeout');
 
-  const ctx = await composeContext(cmd, { services });
+  const ctx = await composeContext(cmd, { services, observe: true });
   const project = requireProject(ctx);
   if (flags.exitCodeFrom !== undefined && !project.services[flags.exitCodeFrom]) throw new BerthError('not_found', `no such service: ${flags.exitCodeFrom}`);
   const observed = await observeProject(ctx);
