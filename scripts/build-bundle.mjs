@@ -181,6 +181,126 @@ function trainingEnv(outDir) {
   return env;
 }
 
+/**
+ * berth's Compose commands as the benchmark and users run them most, `up -d --wait` then
+ * `down`, against a stand-in engine on a temporary socket that keeps the containers and
+ * networks they make (the answers berthd gives, reduced to the fields berth reads; every
+ * container starts running and healthy). Both runs add to the config run's caches
+ * (BERTH_CODE_CACHE_ADD): the project pipeline, planner, client and progress code they
+ * compile is then in bundle.cache, not compiled at each start.
+ */
+async function trainCompose(outDir) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'berth-build-compose-'));
+  const socket = path.join(dir, 'engine.sock');
+  writeFileSync(
+    path.join(dir, 'compose.yaml'),
+    `services:
+  db:
+    image: bb:latest
+    command: ["sleep", "3600"]
+    healthcheck: {test: ["CMD", "true"], interval: 1s}
+    stop_signal: SIGKILL
+  web:
+    image: bb:latest
+    command: ["sleep", "3600"]
+    depends_on: {db: {condition: service_healthy}}
+`,
+  );
+  const containers = new Map();
+  const networks = new Map();
+  let serial = 0;
+  const newId = () => (++serial).toString(16).padStart(64, '0');
+  const json = (res, status, body) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': '1.41' });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const byName = (ref) => [...containers.values()].find((c) => c.Id === ref || c.Name === ref);
+  const inspect = (c) => ({
+    Id: c.Id,
+    Name: `/${c.Name}`,
+    Image: 'sha256:' + 'c'.repeat(64),
+    State: { Status: 'running', Running: true, Paused: false, Restarting: false, ExitCode: 0, Health: c.Config.Healthcheck ? { Status: 'healthy', FailingStreak: 0, Log: [] } : undefined },
+    Config: c.Config,
+    HostConfig: c.HostConfig ?? {},
+    Mounts: [],
+    NetworkSettings: { Networks: {} },
+  });
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://engine');
+      const p = url.pathname.replace(/^\/v1\.\d+/, '');
+      const m = /^\/containers\/([^/]+)(?:\/(\w+))?$/.exec(p);
+      if (p === '/_ping') return json(res, 200, 'OK');
+      if (p === '/containers/json') {
+        return json(res, 200, [...containers.values()].map((c) => ({ Id: c.Id, Names: [`/${c.Name}`], Image: c.Config.Image, State: 'running', Status: 'Up 1 second', Created: 0, Labels: c.Config.Labels, Mounts: [], Ports: [] })));
+      }
+      if (p === '/containers/create') {
+        const c = { Id: newId(), Name: url.searchParams.get('name') ?? '', ...JSON.parse(body || '{}') };
+        c.Config = { Image: c.Image, Labels: c.Labels ?? {}, Healthcheck: c.Healthcheck };
+        containers.set(c.Id, c);
+        return json(res, 201, { Id: c.Id, Warnings: [] });
+      }
+      if (m) {
+        const c = byName(decodeURIComponent(m[1]));
+        if (!c) return json(res, 404, { message: `No such container: ${m[1]}` });
+        if (req.method === 'DELETE') containers.delete(c.Id);
+        if (m[2] === 'json') return json(res, 200, inspect(c));
+        return json(res, 204);
+      }
+      if (p === '/networks' && req.method === 'GET') return json(res, 200, [...networks.values()]);
+      if (p === '/networks/create') {
+        const n = JSON.parse(body || '{}');
+        const rec = { Id: newId(), Name: n.Name, Driver: 'bridge', Scope: 'local', Labels: n.Labels ?? {}, IPAM: { Config: [] }, Containers: {}, Options: {} };
+        networks.set(rec.Name, rec);
+        return json(res, 201, { Id: rec.Id, Warning: '' });
+      }
+      if (p.startsWith('/networks/')) {
+        const name = decodeURIComponent(p.slice('/networks/'.length));
+        const n = networks.get(name) ?? [...networks.values()].find((x) => x.Id === name);
+        if (!n) return json(res, 404, { message: `network ${name} not found` });
+        if (req.method === 'DELETE') networks.delete(n.Name);
+        return req.method === 'DELETE' ? json(res, 204) : json(res, 200, n);
+      }
+      if (p === '/volumes') return json(res, 200, { Volumes: [], Warnings: [] });
+      if (p.startsWith('/images/')) return json(res, 200, { Id: 'sha256:' + 'c'.repeat(64), RepoTags: ['bb:latest'], Config: {}, Os: 'linux', Architecture: 'amd64' });
+      if (p === '/events') {
+        // A long poll, as berthd's: the headers now, nothing more until the client goes.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('');
+        return;
+      }
+      return json(res, 404, { message: `build-bundle stand-in engine: no route ${req.method} ${req.url}` });
+    });
+  });
+  await new Promise((resolve) => server.listen(socket, resolve));
+  try {
+    for (const command of [['up', '-d', '--wait'], ['down']]) {
+      const args = ['-H', `unix://${socket}`, '-p', 'train', ...command];
+      const env = { ...trainingEnv(outDir), BERTH_CODE_CACHE_ADD: '1' };
+      const child = spawn(process.execPath, [path.join(outDir, 'main.js'), ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
+      clearTimeout(timer);
+      if (status !== 0) {
+        console.error(`build-bundle: training run ${args.join(' ')} failed (status ${status}): ${stderr}`);
+        process.exit(1);
+      }
+    }
+    if (containers.size > 0 || networks.size > 0) {
+      console.error('build-bundle: the compose training run left containers or networks on its stand-in engine');
+      process.exit(1);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs the program once with BERTH_WRITE_CODE_CACHE so that bundle-entry.cjs writes the caches. */
 function train(outDir, args, cwd) {
   const cacheFile = path.join(outDir, 'bundle.cache');
@@ -281,6 +401,7 @@ volumes:
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
+await trainCompose(path.join(dist, 'cli'));
 await trainEngine(path.join(dist, 'cli'));
 // berthd: --help stops before the engine loads; the cache holds the top level of all of it.
 clearCaches(path.join(dist, 'daemon'));

@@ -24,9 +24,13 @@ const ENGINE_WORDS = new Set(['container', 'image', 'images', 'import', 'load', 
 const args = process.argv.slice(2);
 const engineCommand = args.some((a) => ENGINE_WORDS.has(a)) || !args.some((a) => !a.startsWith('-'));
 
-/** The code cache of `<name>.cjs`, if any. A training run starts from none: what it writes is then what it compiled. */
+// A training run that adds to the caches of the runs before it (BERTH_CODE_CACHE_ADD=1) reads
+// them: what it writes is then their functions and the ones it compiled besides.
+const adding = training && process.env.BERTH_CODE_CACHE_ADD === '1';
+
+/** The code cache of `<name>.cjs`, if any. A training run starts from none (unless adding): what it writes is then what it compiled. */
 function readCache(name) {
-  if (training) return undefined;
+  if (training && !adding) return undefined;
   try {
     return readFileSync(path.join(__dirname, `${name}.cache`));
   } catch {
