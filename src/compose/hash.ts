@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { ServiceConfig } from './model.js';
+import { sha256Hex } from './sha256.js';
 
 // The config hash the orchestrator stamps as `com.docker.compose.config-hash`: sha256
 // over canonical JSON (sorted keys) of the normalized service. Like compose's
@@ -25,5 +25,5 @@ export function serviceConfigHash(service: ServiceConfig): string {
     const { replicas: _replicas, ...deploy } = service.deploy;
     hashed.deploy = deploy;
   }
-  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+  return sha256Hex(canonicalJson(hashed));
 }
