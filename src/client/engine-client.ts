@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError, unavailable } from '../errors.js';
 import { codeOfStatus } from '../wire-errors.js';
-import { unixRequest, unixUpgrade } from './unix-http.js';
+import { unixRequest, unixStream, unixUpgrade } from './unix-http.js';
 
 // The Docker Engine API over a UNIX socket. Works against berthd and against a real
 // dockerd: every path is sent with the negotiated version prefix.
@@ -59,6 +59,23 @@ export class EngineClient {
   /** A request whose response body is consumed as a stream (logs, events, save, attach). */
   async stream(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
     return this.send(method, path, opts);
+  }
+
+  /**
+   * A request without a streamed body whose answer is read as it arrives, over node:net
+   * (not node:http, whose load is ~2 ms): the events stream of `up --wait`, `events`.
+   */
+  async streamChunks(method: string, path: string, opts: RequestOptions = {}): Promise<AsyncIterable<Buffer>> {
+    const { headers, body } = requestBody(opts);
+    if (body !== undefined && !Buffer.isBuffer(body)) throw new TypeError('streamChunks: a streamed request body goes through stream()');
+    let res;
+    try {
+      res = await unixStream(this.socketPath, { method, path: this.url(path, opts.query), headers, body, signal: opts.signal });
+    } catch (err) {
+      throw connectionError(this.socketPath, err as Error);
+    }
+    if (!('chunks' in res)) throw toError(res.statusCode, res.body);
+    return res.chunks;
   }
 
   /** Upgrade the connection (attach, exec start with a stdin) and hand back the raw socket. */

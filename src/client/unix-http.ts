@@ -3,9 +3,10 @@ import { connect, type Socket } from 'node:net';
 // A small HTTP/1.1 client for the engine's UNIX socket: one request, its whole answer
 // (Content-Length, chunked or until EOF), or a connection upgrade (attach, exec start).
 // Why not node:http: loading it (_http_agent, _http_client, _http_outgoing, …) and its
-// per-request machinery were ~6 ms of a ~60 ms `berth container run`. Requests whose body
-// is a stream, and answers read as streams (logs, events, image save/load), still go
-// through node:http (engine-client.ts); they are not on a short command's path.
+// per-request machinery were ~6 ms of a ~60 ms `berth container run`. An answer read as it
+// arrives (unixStream: the events stream, which `up --wait` opens) comes here too; requests
+// whose body is a stream, and the other streamed answers (logs, image save/load), still go
+// through node:http (engine-client.ts).
 
 export interface UnixRequest {
   method: string;
@@ -41,6 +42,101 @@ export function unixRequest(socketPath: string, req: UnixRequest): Promise<UnixR
 /** Send an upgrade request (Connection: Upgrade is the caller's header): a 101 hands over the socket; any other answer is read whole. */
 export function unixUpgrade(socketPath: string, req: UnixRequest): Promise<UnixUpgrade | UnixResponse> {
   return exchange(socketPath, req, true);
+}
+
+/** The answer of unixStream when it is not an error: its body as it arrives (chunked, by length or until EOF). */
+export interface UnixStream {
+  statusCode: number;
+  headers: Record<string, string>;
+  chunks: AsyncIterable<Buffer>;
+}
+
+/**
+ * Send a request on a connection of its own and resolve at the answer's head; its body is
+ * then read as it comes (UnixStream.chunks, ending with the answer or the connection). An
+ * answer of 400 or more is read whole (UnixResponse). Aborting the signal closes the
+ * connection: the iteration throws an AbortError.
+ */
+export function unixStream(socketPath: string, req: UnixRequest): Promise<UnixStream | UnixResponse> {
+  return new Promise((resolve, reject) => {
+    const { signal } = req;
+    if (signal?.aborted) return reject(abortError(signal));
+    const socket = connect(socketPath);
+    const parser = new ResponseParser();
+    const queue: Buffer[] = [];
+    let headed = false;
+    let ended = false;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    const notify = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const stop = (err?: Error): void => {
+      if (ended) return;
+      ended = true;
+      failure = err;
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if (!headed) reject(err ?? hangUp('socket hang up'));
+      notify();
+    };
+    async function* iterate(): AsyncGenerator<Buffer> {
+      try {
+        for (;;) {
+          const next = queue.shift();
+          if (next !== undefined) {
+            yield next;
+            continue;
+          }
+          if (ended) {
+            if (failure) throw failure;
+            return;
+          }
+          await new Promise<void>((r) => (wake = r));
+        }
+      } finally {
+        // The consumer stopped early (break, return): the connection goes.
+        stop();
+      }
+    }
+    const onData = (chunk: Buffer): void => {
+      let complete: boolean;
+      try {
+        complete = parser.feed(chunk);
+      } catch (err) {
+        stop(err as Error);
+        return;
+      }
+      if (!parser.headed()) return;
+      const head = parser.head();
+      if (head.statusCode >= 400) {
+        if (!complete) return;
+        headed = true;
+        stop();
+        resolve(parser.result());
+        return;
+      }
+      if (!headed) {
+        headed = true;
+        resolve({ ...head, chunks: iterate() });
+      }
+      queue.push(...parser.drain());
+      if (complete) stop();
+      else notify();
+    };
+    const onEnd = (): void => {
+      if (parser.endOfInput()) {
+        queue.push(...parser.drain());
+        stop();
+      } else stop(hangUp(parser.started() ? 'aborted' : 'socket hang up'));
+    };
+    const onAbort = (): void => stop(abortError(signal));
+    socket.on('data', onData).on('end', onEnd).on('close', () => stop(hangUp('socket hang up'))).on('error', (err: Error) => stop(err));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.write(encodeRequest(req));
+  });
 }
 
 // Idle keep-alive connections by socket path, as Node's agent keeps them: the ping's
@@ -274,6 +370,21 @@ export class ResponseParser {
           return true;
       }
     }
+  }
+
+  /** The head has been read (status and headers are known). */
+  headed(): boolean {
+    return this.phase !== 'head';
+  }
+
+  /** Status and headers, once headed(). */
+  head(): { statusCode: number; headers: Record<string, string> } {
+    return { statusCode: this.statusCode, headers: this.headers };
+  }
+
+  /** The body's bytes read so far and not yet taken (a streamed answer's, see unixStream). */
+  drain(): Buffer[] {
+    return this.chunks.splice(0);
   }
 
   /** The input ended; true when that completes the answer (a body read until EOF). */

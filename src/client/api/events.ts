@@ -21,7 +21,7 @@ export class EventsApi {
 
   /** Open the stream and resolve once the engine has answered (so no event is missed after). */
   async open(opts: { filters?: Record<string, string[]>; since?: string; until?: string; signal: AbortSignal }): Promise<AsyncIterable<EngineEvent>> {
-    const res = await this.client.stream('GET', '/events', {
+    const res = await this.client.streamChunks('GET', '/events', {
       query: { filters: filtersParam(opts.filters), since: opts.since, until: opts.until },
       signal: opts.signal,
     });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EngineClient } from '../../../src/client/engine-client.js';
-import { ResponseParser, unixRequest, unixUpgrade } from '../../../src/client/unix-http.js';
+import { ResponseParser, unixRequest, unixStream, unixUpgrade } from '../../../src/client/unix-http.js';
 
 function parse(...parts: string[]): ReturnType<ResponseParser['result']> & { done: boolean; rest: string } {
   const p = new ResponseParser(true);
@@ -91,6 +91,18 @@ describe('unixRequest / unixUpgrade against servers', () => {
         if (req.url?.endsWith('/fail') === true) {
           res.writeHead(404, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ message: 'No such container: x' }));
+          return;
+        }
+        if (req.url === '/stream') {
+          // Two lines now, one later, then the end (chunked, as berthd's /events).
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.write('{"a":1}\n{"a":2}\n');
+          setTimeout(() => res.end('{"a":3}\n'), 30);
+          return;
+        }
+        if (req.url === '/stream-open') {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.write('{"a":1}\n');
           return;
         }
         if (req.url === '/never') return; // a long poll, canceled by the client
@@ -189,6 +201,39 @@ describe('unixRequest / unixUpgrade against servers', () => {
   test('a refused upgrade is the engine\'s error', async () => {
     const client = new EngineClient(path.join(dir, 'h.sock'));
     await expect(client.hijack('POST', '/refuse')).rejects.toMatchObject({ code: 'conflict', message: 'is not running' });
+  });
+
+  test('a streamed answer comes as it arrives, to its end; an error answer is read whole', async () => {
+    const sock = path.join(dir, 'h.sock');
+    const res = await unixStream(sock, { method: 'GET', path: '/stream' });
+    if (!('chunks' in res)) throw new Error(`not streamed: ${res.statusCode}`);
+    expect(res.statusCode).toBe(200);
+    const seen: string[] = [];
+    for await (const c of res.chunks) seen.push(c.toString());
+    expect(seen.join('')).toBe('{"a":1}\n{"a":2}\n{"a":3}\n');
+    expect(seen.length).toBeGreaterThan(1);
+    const failed = await unixStream(sock, { method: 'GET', path: '/x/fail' });
+    expect('chunks' in failed).toBe(false);
+    expect(failed.statusCode).toBe(404);
+    await expect(new EngineClient(sock).streamChunks('GET', '/fail')).rejects.toMatchObject({ code: 'not_found', message: 'No such container: x' });
+  });
+
+  test('aborting a streamed answer ends its iteration with an AbortError; breaking out closes it', async () => {
+    const sock = path.join(dir, 'h.sock');
+    const ac = new AbortController();
+    const res = await unixStream(sock, { method: 'GET', path: '/stream-open', signal: ac.signal });
+    if (!('chunks' in res)) throw new Error(`not streamed: ${res.statusCode}`);
+    const it = res.chunks[Symbol.asyncIterator]();
+    expect((await it.next()).value?.toString()).toBe('{"a":1}\n');
+    const next = it.next();
+    ac.abort();
+    await expect(next).rejects.toMatchObject({ name: 'AbortError' });
+    const again = await unixStream(sock, { method: 'GET', path: '/stream-open' });
+    if (!('chunks' in again)) throw new Error('not streamed');
+    for await (const c of again.chunks) {
+      expect(c.toString()).toBe('{"a":1}\n');
+      break;
+    }
   });
 
   test('a kept connection the engine dropped is retried once on a new one', async () => {
