@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 // period: 5–18 ms here, on every container start and every exec (health probes included).
 // The kernel's "favordynmods" mode (Linux ≥ 6.0) removes that wait at a small cost to
 // fork and exit. v1 has no remount for it, so berthd mounts a named hierarchy of its own
-// with the option and unmounts it again: from Linux 6.18 the mode then stays on until
+// with the option, which goes again at once: from Linux 6.18 the mode then stays on until
 // reboot (the kernel says so in dmesg: "per threadgroup rwsem mechanism can't be
-// disabled"); on older kernels it ends with the unmount, and the kernel command line
+// disabled"); on older kernels it ends with the hierarchy, and the kernel command line
 // option cgroup_favordynmods=true is the way there. Like dockerd turning on ip_forward,
 // this changes a host setting: --cgroup-favordynmods=false leaves the host as it is.
 // On a cgroup v2-only host there is nothing to do: containers are born in their cgroup
@@ -39,21 +39,21 @@ export interface FavorResult {
   error?: string;
 }
 
-/** Mount and unmount a favordynmods hierarchy at `dir` (a fresh path under berthd's run dir). */
+/**
+ * Mount a favordynmods hierarchy at `dir` (a fresh path under berthd's run dir) in a
+ * mount namespace of its own: nobody else ever sees it (berth-core adopts the v1
+ * hierarchies it finds mounted, and must not find this one), and it goes when that
+ * namespace does, as soon as `mount` exits.
+ */
 export async function enableFavorDynmods(mountinfo: string, dir: string): Promise<FavorResult> {
   const decision = favorDecision(mountinfo);
   if (decision !== 'enable') return { decision };
-  const run = promisify(execFile);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
-    await run('mount', ['-t', 'cgroup', '-o', 'none,name=berth-favordynmods,favordynmods', 'cgroup', dir]);
+    await promisify(execFile)('unshare', ['--mount', '--propagation', 'private', 'mount', '-t', 'cgroup', '-o', 'none,name=berth-favordynmods,favordynmods', 'cgroup', dir]);
   } catch (err) {
-    await rmdir(dir).catch(() => undefined);
     const stderr = (err as { stderr?: string }).stderr?.trim();
     return { decision, error: stderr || (err instanceof Error ? err.message : String(err)) };
-  }
-  try {
-    await run('umount', [dir]);
   } finally {
     await rmdir(dir).catch(() => undefined);
   }
