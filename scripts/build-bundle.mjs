@@ -1,6 +1,7 @@
 // Builds berth (dist/cli/) and berthd (dist/daemon/) with esbuild: each program is one
 // CommonJS bundle, bundle.cjs, run by main.js (scripts/bundle-entry.cjs) with a V8 code
-// cache, bundle.cache, that a training run writes here (berth has a second, smaller program
+// cache, bundle.cache, that training runs write here (berth's: config, then up -d --wait and
+// down against a stand-in engine, adding to it; berth has a second, smaller program
 // for its engine commands, engine.cjs: see engineOnly). berth's large libraries that only
 // some commands need (the precompiled schema validator, yaml, listr2) are side bundles
 // next to it, each with its own cache, loaded on first use: V8's cost to read a cache
@@ -369,8 +370,8 @@ await bundle('src/cli/main.ts', path.join(dist, 'cli'), { sides: SIDE, engine: t
 await bundle('src/daemon/main.ts', path.join(dist, 'daemon'));
 
 // berth: `config` on a small project runs commander, the compose pipeline, the schema
-// validator and yaml's writer, the code of the commands a user runs most; the other
-// commands' top level is in the cache too.
+// validator and yaml's writer; then trainCompose adds up -d --wait and down (planner,
+// client, progress). The other commands' top level is in the cache too.
 const project = mkdtempSync(path.join(tmpdir(), 'berth-build-'));
 try {
   writeFileSync(
