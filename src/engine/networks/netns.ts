@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Coalescer } from './coalescer.js';
-import { run, runRaw } from './exec.js';
+import { ipBatch, run, runRaw } from './exec.js';
 import { toolPath } from '../spawn-server.js';
 import { nativeBinary } from '../../config/paths.js';
 import { pooledLines, type LinkPlan } from './sandbox-links.js';
@@ -80,4 +80,73 @@ export async function removeNetns(file: string): Promise<void> {
     await run('umount', ['--lazy', file]).catch(() => undefined);
   }
   await rm(file, { force: true });
+}
+
+// A namespace ends once its last bind mount is gone and no process is left in it; the
+// kernel then destroys its devices, the veth pairs with their host ends included, in one
+// batch for all the namespaces ending at that moment (cleanup_net: a grace period or two
+// for all of them). Measured here: 30 sandboxes' host veths gone ~15 ms after one `umount`
+// of their 30 files, against ~100–140 ms for 30 concurrent `ip link del` (31 processes) and
+// ~630 ms for one `ip -batch` of 30 deletions (one grace period per device, in series).
+// A namespace still held (a process of another container that joined it) keeps its
+// devices: the host ends still there after VETH_WAIT_MS are deleted explicitly.
+export const VETH_WAIT_MS = 1000;
+const POLL_MS = 5;
+
+/** Unmount and delete a sandbox's namespace file; its host veths are gone when this resolves. */
+export async function releaseNetns(file: string, hostVeths: string[], waitMs = VETH_WAIT_MS): Promise<void> {
+  await removeNetns(file);
+  const left = await whenGone(hostVeths, waitMs);
+  if (left.length > 0) await deleteLinks(left);
+}
+
+/** Delete links (missing ones are fine). */
+export async function deleteLinks(names: string[]): Promise<void> {
+  await ipBatch(names.map((n) => `link del ${n}`), { force: true }).catch(() => undefined);
+}
+
+// One timer polls /sys/class/net for every link waited for (a stat each, a few µs).
+const waiting = new Map<string, { until: number; done: (gone: boolean) => void }[]>();
+let poller: NodeJS.Timeout | undefined;
+
+function linkPresent(name: string): boolean {
+  return existsSync(`/sys/class/net/${name}`);
+}
+
+/** Resolves with the links still present after `ms`. */
+export async function whenGone(names: string[], ms: number): Promise<string[]> {
+  const results = await Promise.all(
+    names.map(
+      (name) =>
+        new Promise<boolean>((done) => {
+          if (!linkPresent(name)) return done(true);
+          const list = waiting.get(name) ?? [];
+          list.push({ until: performance.now() + ms, done });
+          waiting.set(name, list);
+          poller ??= setInterval(poll, POLL_MS);
+        }),
+    ),
+  );
+  return names.filter((_, i) => !results[i]);
+}
+
+function poll(): void {
+  const now = performance.now();
+  for (const [name, list] of waiting) {
+    if (!linkPresent(name)) {
+      waiting.delete(name);
+      for (const w of list) w.done(true);
+      continue;
+    }
+    const late = list.filter((w) => w.until <= now);
+    if (late.length === 0) continue;
+    const rest = list.filter((w) => w.until > now);
+    if (rest.length > 0) waiting.set(name, rest);
+    else waiting.delete(name);
+    for (const w of late) w.done(false);
+  }
+  if (waiting.size === 0) {
+    clearInterval(poller);
+    poller = undefined;
+  }
 }

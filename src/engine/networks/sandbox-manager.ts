@@ -5,11 +5,11 @@ import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
 import { dnsNamesOf, endpointSettings } from './endpoint-settings.js';
-import { hostIpBatch, ipBatch } from './exec.js';
+import { hostIpBatch } from './exec.js';
 import { allocateAddress } from './ipam.js';
 import { macFromIpv4 } from './mac.js';
 import type { NetworkContext } from './network-context.js';
-import { configurePooled, createNetns, inNetns, removeNetns } from './netns.js';
+import { configurePooled, createNetns, deleteLinks, inNetns, releaseNetns, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
 import { mtuOf } from './network-options.js';
 import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
@@ -274,8 +274,8 @@ export class SandboxManager {
     const proxies = this.ctx.proxies.get(sandbox.containerId) ?? [];
     this.ctx.proxies.delete(sandbox.containerId);
     await Promise.all(proxies.map((p) => p.close()));
-    // Independent kernel work, each waiting on its own (the veth on an RCU grace period).
-    const kernel = (): Promise<unknown> => Promise.all([deleteLinks(reserved.map(([, e]) => e.hostVeth)), removeNetns(sandbox.netnsPath)]);
+    // The namespace's end takes its veths with it (netns.ts): no deletion per link.
+    const kernel = (): Promise<unknown> => releaseNetns(sandbox.netnsPath, reserved.map(([, e]) => e.hostVeth));
     if (deferKernel) this.releaseLater(sandbox.containerId, reserved, kernel);
     else await kernel();
     this.ctx.sandboxes.delete(sandbox.containerId);
@@ -312,13 +312,6 @@ export class SandboxManager {
     }
     await Promise.all(reserved.map(([n]) => this.ctx.saveNetwork(n)));
   }
-}
-
-// Deleting links is not batched across sandboxes: the kernel waits for a grace period
-// per unregistered device, which one process pays serially (30 veths ≈ 1 s) while
-// separate processes overlap their waits (≈ 0.2 s). Missing links are fine.
-async function deleteLinks(names: string[]): Promise<void> {
-  await ipBatch(names.map((n) => `link del ${n}`), { force: true }).catch(() => undefined);
 }
 
 // The ID names the netns file: it must stay a plain file name inside <runDir>/netns.

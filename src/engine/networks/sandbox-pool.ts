@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { hostIpBatch, ipBatch } from './exec.js';
-import { createNetns, removeNetns } from './netns.js';
+import { hostIpBatch } from './exec.js';
+import { createNetns, releaseNetns } from './netns.js';
 import { mtuOf } from './network-options.js';
 import { hostVethName } from './sandbox-links.js';
 import type { NetworkState } from './state.js';
@@ -120,5 +120,5 @@ async function make(netnsDir: string, n: NetworkState): Promise<PoolEntry> {
 }
 
 async function discard(e: PoolEntry): Promise<void> {
-  await Promise.all([ipBatch([`link del ${e.hostVeth}`], { force: true }).catch(() => undefined), removeNetns(e.file).catch(() => undefined)]);
+  await releaseNetns(e.file, [e.hostVeth]).catch(() => undefined);
 }
