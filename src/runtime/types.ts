@@ -144,7 +144,8 @@ export interface RuntimeDriver {
   create(opts: CreateOptions): Promise<{ shimPid: number; initPid: number }>;
   start(id: string): Promise<void>;
   state(id: string): Promise<OciState>;
-  kill(id: string, signal: string | number, all?: boolean): Promise<void>;
+  /** With `stateDir` (the shim's) the shim delivers a numbered signal; the runtime's verb otherwise. */
+  kill(id: string, signal: string | number, all?: boolean, stateDir?: string): Promise<void>;
   delete(id: string, force?: boolean): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;

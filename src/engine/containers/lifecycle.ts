@@ -281,7 +281,7 @@ export class Lifecycle {
     const num = signalNumber(signal);
     this.deps.events.emit('container', 'kill', c.Id, containerAttributes(c, { signal: String(num) }));
     try {
-      await this.deps.runtime.driver.kill(c.Id, num, true);
+      await this.deps.runtime.driver.kill(c.Id, num, true, this.deps.registry.paths(c.Id).stateDir);
     } catch (err) {
       // Exited a moment ago (its exit is being processed): nothing left to signal. The
       // init's pid is never signalled directly: it may already belong to someone else.

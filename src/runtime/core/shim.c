@@ -217,11 +217,15 @@ static void report(int fd, const char *msg) {
  * the shim runs `<runtime> start ID` (attach clients connected before this frame are accepted
  * first, so they miss no output) and answers with frame 6 [status byte][the runtime's output];
  * such a control client gets no output frames. This saves berthd a process of its own for the
- * start. A client that
+ * start. 7 signal the container ([signal, all] bytes: all = every process of its cgroup, as
+ * `<runtime> kill --all`), answered by frame 8 [status]: 0 sent, 1 not running (its init has
+ * exited: the shim, its parent, has not reaped it yet or has, so the pid is never another
+ * process's), 2 failed; a control client too. This saves berthd a `<runtime> kill` per stop.
+ * A client that
  * does not take its output holds the container's output back (as Docker's attach does) while
  * the container runs; once it has exited, such a client is dropped after 3 s. */
 
-enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4, F_START = 5, F_STARTED = 6 };
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_CLOSE_STDIN = 3, F_RESIZE = 4, F_START = 5, F_STARTED = 6, F_KILL = 7, F_KILLED = 8 };
 
 typedef struct {
   int fd;
@@ -267,6 +271,7 @@ static void stdin_put(const char *data, size_t n) {
 
 static int client_send(int fd, int stream, const char *data, size_t n);
 static void runtime_start(client_t *c);
+static void container_kill(client_t *c);
 
 static void client_control(client_t *c, int tty_fd) {
   if (c->hdr[0] == F_CLOSE_STDIN) {
@@ -275,6 +280,8 @@ static void client_control(client_t *c, int tty_fd) {
     else close_stdin();
   } else if (c->hdr[0] == F_START) {
     runtime_start(c);
+  } else if (c->hdr[0] == F_KILL && c->clen == 2) {
+    container_kill(c);
   } else if (c->hdr[0] == F_RESIZE && c->clen == 4 && tty_fd >= 0) {
     struct winsize ws = {.ws_row = (unsigned short)(c->ctl[0] << 8 | c->ctl[1]),
                          .ws_col = (unsigned short)(c->ctl[2] << 8 | c->ctl[3])};
@@ -307,6 +314,14 @@ static void client_input(client_t *c, const unsigned char *p, size_t n, int tty_
       c->hlen = 0;
     }
   }
+}
+
+/* ctrls (a /proc/PID/cgroup field: "cpu,cpuacct") names controller ctl */
+static int has_ctrl(const char *ctrls, const char *ctl) {
+  size_t n = strlen(ctl);
+  for (const char *p = ctrls; p && *p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+    if (strncmp(p, ctl, n) == 0 && (p[n] == 0 || p[n] == ',')) return 1;
+  return 0;
 }
 
 /* the container's init, and whether it has been reaped */
@@ -459,6 +474,23 @@ static void runtime_start(client_t *c) {
   (void)client_send(c->fd, F_STARTED, out, len);
 }
 
+/* the container's cgroup (from /proc/INIT/cgroup, in the hierarchy whose cgroup.procs
+   cg_signal_all reads), "" when unknown */
+static cg_layout_t ctr_layout;
+static char ctr_cgpath[PATH_MAX];
+
+/* Frame 7: the signal, to the init or (all) every process of the container's cgroup. */
+static void container_kill(client_t *c) {
+  c->control = 1;
+  int sig = c->ctl[0], all = c->ctl[1];
+  char status = 0;
+  berr_t e;
+  if (init_gone()) status = 1;
+  else if (all && ctr_cgpath[0] && cg_signal_all(&ctr_layout, ctr_cgpath, sig, &e) == 0) status = 0;
+  else if (kill(init_pid, sig) < 0) status = errno == ESRCH ? 1 : 2;
+  (void)client_send(c->fd, F_KILLED, &status, 1);
+}
+
 /* ---------------------------------------------------------------- the shim */
 
 static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
@@ -579,18 +611,21 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     char cgf[64], *cgtext;
     snprintf(cgf, sizeof cgf, "/proc/%d/cgroup", (int)init);
     if (cg_detect(&l, &e) == 0 && read_file(cgf, &cgtext, NULL, &e) == 0) {
+      ctr_layout = l;
+      /* the hierarchy cg_signal_all lists: pids, else memory (v1), else the unified one */
+      const char *procs_ctl = cg_v1_find(&l, "pids") >= 0 ? "pids" : cg_v1_find(&l, "memory") >= 0 ? "memory" : NULL;
       char *line, *save;
       for (line = strtok_r(cgtext, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c2) continue;
         *c2 = 0;
         const char *ctrls = c1 + 1, *cgp = c2 + 1;
+        if (procs_ctl ? has_ctrl(ctrls, procs_ctl) : ctrls[0] == 0)
+          snprintf(ctr_cgpath, sizeof ctr_cgpath, "%s", cgp);
+        if (oomfile[0]) continue;
         int mem_v1 = strstr(ctrls, "memory") != NULL && cg_v1_find(&l, "memory") >= 0;
-        if (mem_v1) {
-          snprintf(oomfile, sizeof oomfile, "%s%s/memory.oom_control", l.v1[cg_v1_find(&l, "memory")].mnt, cgp);
-          break;
-        }
-        if (ctrls[0] == 0 && l.nv1 == 0 && l.unified[0])
+        if (mem_v1) snprintf(oomfile, sizeof oomfile, "%s%s/memory.oom_control", l.v1[cg_v1_find(&l, "memory")].mnt, cgp);
+        else if (ctrls[0] == 0 && l.nv1 == 0 && l.unified[0])
           snprintf(oomfile, sizeof oomfile, "%s%s/memory.events", l.unified, cgp);
       }
       free(cgtext);

@@ -11,7 +11,7 @@ import { execCollect, execStream, type ExecStream } from './exec.js';
 import { runVerb, type ProcessRunner } from './run-runtime.js';
 import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
 import { runtimeError } from './runtime-errors.js';
-import { startShim, startThroughShim } from './shim.js';
+import { killThroughShim, startShim, startThroughShim } from './shim.js';
 
 const STATUSES = new Set<OciState['status']>(['creating', 'created', 'running', 'stopped', 'paused']);
 
@@ -72,7 +72,14 @@ export class OciRuntimeDriver implements RuntimeDriver {
     return state;
   }
 
-  async kill(id: string, signal: string | number, all = false): Promise<void> {
+  async kill(id: string, signal: string | number, all = false, stateDir?: string): Promise<void> {
+    // The container's shim signals it: one round trip on its socket instead of a runtime
+    // process (~1-2 ms of CPU each, most of it berth-core reading the mountinfo).
+    if (stateDir !== undefined && typeof signal === 'number' && Number.isInteger(signal) && signal > 0 && signal < 65) {
+      const status = await killThroughShim(stateDir, signal, all);
+      if (status === 0) return;
+      if (status === 1) throw conflict(`${this.name} kill ${id}: container not running`);
+    }
     const args = ['kill'];
     if (all) args.push('--all');
     args.push(id, typeof signal === 'number' ? String(signal) : signal.replace(/^SIG/i, '').toUpperCase());

@@ -120,3 +120,49 @@ export function startThroughShim(stateDir: string): Promise<{ code: number; outp
     });
   });
 }
+
+const KILL = 7;
+const KILLED = 8;
+/** A shim older than frame 7 ignores it: give up on an answer after this long. */
+const KILL_ANSWER_MS = 1000;
+
+/**
+ * Signal a container through its shim (frame 7 [signal, all], answered by frame 8 [status]:
+ * 0 sent, 1 not running, 2 failed): the shim is the init's parent, so the pid it signals
+ * is the init's until it reaps it, and no process is started for it. undefined when the
+ * shim cannot be asked (gone, or no answer): the caller runs the runtime's verb.
+ */
+export function killThroughShim(stateDir: string, signal: number, all: boolean): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect(path.join(stateDir, 'attach.sock'));
+    let buf: Buffer = Buffer.alloc(0);
+    let answer: number | undefined;
+    const timer = setTimeout(() => sock.destroy(), KILL_ANSWER_MS);
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    sock.on('connect', () => {
+      const frame = Buffer.alloc(10);
+      frame[0] = KILL;
+      frame.writeUInt32BE(2, 4);
+      frame[8] = signal;
+      frame[9] = all ? 1 : 0;
+      sock.write(frame);
+    });
+    sock.on('data', (chunk: Buffer) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      while (buf.length >= 8) {
+        const size = buf.readUInt32BE(4);
+        if (buf.length < 8 + size) return;
+        if (buf[0] === KILLED && size >= 1) {
+          answer = buf[8] ?? 2;
+          sock.destroy();
+          return;
+        }
+        buf = buf.subarray(8 + size); // output sent before the shim read the request
+      }
+    });
+  });
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeBinary } from '../../../src/config/paths.js';
 import { ShimConnection } from '../../../src/engine/containers/shim-attach.js';
-import { startThroughShim } from '../../../src/runtime/drivers/shim.js';
+import { killThroughShim, startThroughShim } from '../../../src/runtime/drivers/shim.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { CORE, SHIM, work, created, bundle, rt, until, cgroupDirs, alive, runtimes, useRuntimeCore } from './harness.js';
 
@@ -186,6 +186,28 @@ describe('berth-shim', () => {
     await exitRecord(l);
     await until('shim exit', () => !alive(l.out.shimPid));
     expect(rt('core', ['delete', l.id]).status).toBe(0);
+  });
+
+  it('signals the container on request (frame 7): the init alone, or every process of its cgroup; not once it exited', async () => {
+    for (const which of runtimes) {
+      // A child that ignores nothing and outlives a SIGTERM to the init only if it is not signalled itself.
+      const b = bundle(['/bin/sh', '-c', 'trap "echo init-term; exit 7" TERM; (trap "echo child-usr1; exit 0" USR1; while :; do sleep 0.05; done) & while :; do sleep 0.05; done']);
+      const l = launch(which, b);
+      const a = await attachClient(l);
+      expect((await startThroughShim(l.stateDir))?.code).toBe(0);
+      await new Promise((r) => setTimeout(r, 200));
+      // SIGUSR1 to all: the child ends (the init, with no handler for it, is spared by its namespace)
+      expect(await killThroughShim(l.stateDir, 10, true)).toBe(0);
+      await until('the child', () => a.out().includes('child-usr1'));
+      expect(await killThroughShim(l.stateDir, 15, false)).toBe(0); // SIGTERM to the init alone
+      expect((await exitRecord(l)).exitCode).toBe(7);
+      await a.conn.closed;
+      expect(a.out()).toBe('child-usr1\ninit-term\n');
+      await until('shim exit', () => !alive(l.out.shimPid));
+      // gone: nobody to answer, the caller falls back to the runtime
+      expect(await killThroughShim(l.stateDir, 15, false)).toBeUndefined();
+      expect(rt(which, ['delete', l.id]).status).toBe(0);
+    }
   });
 
   it('a client that stops reading holds the output back (the container waits), and is not dropped', async () => {
