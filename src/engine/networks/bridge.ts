@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import type { Background } from '../background.js';
 import { ipBatch, run } from './exec.js';
 import { macFromIpv4 } from './mac.js';
+import { whenGone } from './netns.js';
 
 // One Linux bridge per network, named like Docker's (br-<first 12 of the ID>), with the
 // gateway address on it. Ensuring is idempotent so restore() can call it after a reboot.
@@ -30,4 +32,16 @@ export async function deleteLink(name: string): Promise<void> {
   } catch (err) {
     if (linkExists(name)) throw err; // gone meanwhile is fine
   }
+}
+
+/**
+ * Delete a link and resolve once it has left /sys/class/net: the kernel unlists it at once
+ * (~1.5 ms here for a bridge), while `ip` waits ~50–65 ms more for the device's last
+ * references before it exits. That wait goes on as `background` work (close() drains it).
+ */
+export async function deleteLinkUnlisted(name: string, background: Background): Promise<void> {
+  if (!linkExists(name)) return;
+  const del = deleteLink(name);
+  background.run(`link:${name}`, () => del.catch(() => undefined));
+  await Promise.race([del, whenGone([name], 10_000).then((left) => (left.length > 0 ? del : undefined))]);
 }

@@ -3,7 +3,7 @@ import { Background } from '../background.js';
 import { SandboxPool } from './sandbox-pool.js';
 import path from 'node:path';
 import { conflict, notFound, unavailable } from '../../errors.js';
-import { deleteLink, ensureBridge, linkExists } from './bridge.js';
+import { deleteLink, deleteLinkUnlisted, ensureBridge, linkExists } from './bridge.js';
 import { formatCidr, formatIpv4, overlaps, parseCidr } from './cidr.js';
 import { hostUpstreams, type Upstream } from './dns-forward.js';
 import { DnsRecords } from './dns-records.js';
@@ -45,6 +45,8 @@ export class NetworkContext {
   readonly netnsDir: string;
   /** Namespaces and veths of released sandboxes, going in the background (keyed by container). */
   readonly background = new Background();
+  /** `ip link del` of bridges already unlisted, still waiting for their last references (bridge.ts). */
+  readonly linkDeletes = new Background();
   /** Their addresses, per network: not handed out again until the veth is gone. */
   readonly held = new Map<string, Map<string, string>>();
   /** Namespaces and veths made ahead of time (sandbox-pool.ts). */
@@ -188,7 +190,8 @@ export class NetworkContext {
     // Everything at once, each awaited: veths of released sandboxes and the pool (deleting
     // the bridge would not end their namespaces), the bridge, and the firewall without the
     // network (its rules name the bridge, they do not need it). Each deletion waits for the
-    // kernel on its own (~10-70 ms here): one after the other was ~150 ms per network.
+    // kernel on its own (~10-70 ms here): one after the other was ~150 ms per network. The
+    // bridge counts as gone once the kernel has unlisted it (bridge.ts).
     const responder = this.responders.get(n.id);
     this.responders.delete(n.id);
     const wasLive = this.live.delete(n.id);
@@ -196,7 +199,7 @@ export class NetworkContext {
       this.background.drain(),
       this.pool.drain(n.id),
       responder?.stop(),
-      n.bridge ? deleteLink(n.bridge) : undefined,
+      n.bridge ? deleteLinkUnlisted(n.bridge, this.linkDeletes) : undefined,
       wasLive ? this.firewall.apply() : undefined,
     ]);
   }

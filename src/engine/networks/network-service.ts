@@ -175,6 +175,8 @@ export class BridgeNetworkService implements NetworkService {
     await Promise.all([this.ctx.background.drain(), this.ctx.pool.close()]);
     await this.ctx.releaseIdlePredefined().catch(() => undefined);
     await this.ctx.stopListeners();
+    // Bridges removed meanwhile (or just now) are unlisted: their `ip` may still be waiting.
+    await this.ctx.linkDeletes.drain();
   }
 
   private ready(): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BridgeNetworkService } from '../../../src/engine/networks/network-service.js';
 import { VETH_WAIT_MS } from '../../../src/engine/networks/netns.js';
@@ -44,6 +44,40 @@ describe('releasing sandboxes', () => {
       expect(linkExists(veth)).toBe(false);
     } finally {
       await holder.stop();
+    }
+  });
+});
+
+/** Running `ip link del NAME` processes (the spawn server runs ip by its path). */
+function ipDeleting(name: string): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.endsWith('/ip') && argv.slice(1, 4).join(' ') === `link del ${name}`) n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
+
+describe('removing a network', () => {
+  it('answers once its bridge is unlisted; the ip that deleted it is waited for at close', async () => {
+    const d2 = testDirs();
+    const svc2 = new BridgeNetworkService({ root: d2.root, runDir: d2.runDir, dnsUpstreams: [] });
+    try {
+      const id = (await svc2.create({ Name: 'unlisted' })).Id;
+      const bridge = `br-${id.slice(0, 12)}`;
+      await svc2.remove('unlisted');
+      expect(linkExists(bridge)).toBe(false);
+      // ip waits ~50 ms for the bridge's last references after unlisting it: still there now.
+      expect(ipDeleting(bridge)).toBe(1);
+      await svc2.close();
+      expect(ipDeleting(bridge)).toBe(0);
+    } finally {
+      await svc2.close();
+      d2.cleanup();
     }
   });
 });
