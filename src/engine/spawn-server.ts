@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
@@ -205,7 +205,8 @@ class SpawnServer {
       this.stdout?.ref();
       child.stdin?.write(`${id}\n`);
     });
-    const files = [`${base}.o`, `${base}.e`, `${base}.i`, `${base}.c`];
+    // berth-spawn deletes the request and stdin files itself (once read or open).
+    const files = this.native && status !== undefined ? [`${base}.o`, `${base}.e`] : [`${base}.o`, `${base}.e`, `${base}.i`, `${base}.c`];
     const read = (f: string): string => {
       try {
         return readFileSync(f, 'utf8');
@@ -214,9 +215,18 @@ class SpawnServer {
       }
     };
     const [stdout, stderr] = status === undefined ? ['', ''] : [read(`${base}.o`), read(`${base}.e`)];
-    for (const f of files) rmSync(f, { force: true });
+    for (const f of files) unlinkQuiet(f);
     if (status === undefined) return undefined;
     return { code: status, stdout, stderr };
+  }
+}
+
+/** unlink(2) alone: rmSync's force first lstats each file (node 20 does it in JS). */
+function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // not there
   }
 }
 

@@ -4,7 +4,8 @@
  *   berth-spawn DIR
  *
  * Requests come on stdin, one id per line; the request itself is DIR/<id>.c: NUL-terminated
- * fields, the working directory ("" to keep ours), the stdin file, then argv. The tool runs with
+ * fields, the working directory ("" to keep ours), the stdin file, then argv; the request file
+ * (and a stdin file DIR/<id>.i) is deleted once read (once the tool has it open). The tool runs with
  * stdout in DIR/<id>.o and stderr in DIR/<id>.e, default signal dispositions and an empty mask;
  * when it ends, "<id> <status>\n" goes to stdout (status: exit code, 128+N for signal N; 127
  * with "<file>: not found" on stderr when it cannot be executed for lack of the file, as sh
@@ -81,6 +82,13 @@ static int builtin_umount(char **targets) {
   return failed == 0 ? 0 : done == 0 ? 32 : 64;
 }
 
+/* The request's own stdin file (<dir>/<id>.i), once the tool has it open (or never will). */
+static void unlink_stdin(const char *dir, const char *id, const char *file) {
+  char own[4096];
+  snprintf(own, sizeof own, "%s/%s.i", dir, id);
+  if (strcmp(file, own) == 0) unlink(own);
+}
+
 /* Start the request <id>: 0, or -1 when it was answered at once (could not start). */
 static int start(const char *dir, const char *id) {
   char path[4096], out[4096], err[4096];
@@ -97,6 +105,7 @@ static int start(const char *dir, const char *id) {
   char *buf = malloc((size_t)st.st_size + 1);
   ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
   close(fd);
+  unlink(path); /* read whole: berthd need not delete it (one system call less on its event loop) */
   if (got < 0 || got != st.st_size) {
     free(buf);
     reply(id, 126);
@@ -129,6 +138,7 @@ static int start(const char *dir, const char *id) {
       if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(126);
       _exit(builtin_umount(argv + 1));
     }
+    unlink_stdin(dir, id, fields[1]);
     free(fields);
     free(buf);
     if (pid < 0) {
@@ -193,6 +203,7 @@ static int start(const char *dir, const char *id) {
     reply(id, rc == ENOENT ? 127 : 126);
     return -1;
   }
+  unlink_stdin(dir, id, fields[1]);
   free(fields);
   free(buf);
   if (njobs < MAX_JOBS) {

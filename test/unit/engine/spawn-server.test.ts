@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +47,24 @@ describe('runTool', () => {
     // many arguments (a coalesced umount of many targets): all of them arrive
     const many = Array.from({ length: 5000 }, (_, i) => String(i));
     expect((await runTool('printf', ['%s,', ...many])).stdout).toBe(`${many.join(',')},`);
+  });
+
+  it('leaves no request files behind (berth-spawn deletes the request and stdin files, berthd the outputs)', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => runTool('cat', [], { input: `in ${i}` })));
+    // The server's scratch dir: the argument of our berth-spawn child (absent under the sh loop: nothing to check).
+    const scratch = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .map((p) => {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+          const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid && argv[0]?.endsWith('/berth-spawn') ? argv[1] : undefined;
+        } catch {
+          return undefined;
+        }
+      })
+      .find((d) => d !== undefined);
+    if (scratch === undefined || !existsSync(scratch)) return;
+    expect(readdirSync(scratch)).toEqual([]);
   });
 });
