@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Background } from '../background.js';
 import { Trash } from './trash.js';
@@ -153,7 +153,7 @@ export class Containers {
       // The record goes with its directory in one rename; the rootfs unmount and the
       // delete follow in the background (the answer does not wait for the kernel).
       // Sync calls: a handful of files and one rename, not thread-pool round trips.
-      rmSync(paths.stateDir, { recursive: true, force: true });
+      removeStateDir(paths.stateDir);
       const trashed = await span(c.Id, 'remove.files', this.trash.take(paths.dir, c.Id));
       if (trashed) this.background.run(c.Id, () => this.trash.empty(trashed), (err) => console.error(`berthd: removing ${c.Id}: ${String(err)}`));
     } catch (err) {
@@ -204,5 +204,27 @@ export class Containers {
   /** Background clean-up finished (berthd stopping). */
   async drain(): Promise<void> {
     await Promise.all([this.background.drain(), this.lifecycle.background.drain()]);
+  }
+}
+
+/**
+ * The shim's state dir: a few plain files (shim.pid, init.pid, exit.json). Unlinked one by
+ * one: rmSync's recursive walk (in JS on node 20) lstats each entry first, ~0.5 ms a
+ * container on berthd's event loop with 30 removed at once. Anything else: rmSync.
+ */
+function removeStateDir(dir: string): void {
+  const gone = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      try {
+        if (e.isDirectory()) rmSync(path.join(dir, e.name), { recursive: true, force: true });
+        else unlinkSync(path.join(dir, e.name));
+      } catch (err) {
+        if (!gone(err)) throw err;
+      }
+    }
+    rmdirSync(dir);
+  } catch (err) {
+    if (!gone(err)) rmSync(dir, { recursive: true, force: true });
   }
 }

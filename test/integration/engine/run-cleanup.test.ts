@@ -34,6 +34,7 @@ describe('run --rm against berthd', () => {
       const all = await d.client.request<{ Id: string }[]>('GET', '/containers/json', { query: { all: 1 } });
       expect(all.map((c) => c.Id)).not.toContain(Id);
       expect(existsSync(path.join(d.root, 'containers', Id))).toBe(false);
+      expect(existsSync(path.join(d.run, 'c', Id))).toBe(false); // the shim's state dir
       await pollUntil(() => !ours().some((l) => l.includes(Id)) || undefined, `the mounts of ${Id} to go`, 5000);
     }
     await pollUntil(() => netnsFiles().length === 0 || undefined, 'released namespaces to go', 5000);
