@@ -238,6 +238,28 @@ describe('berth-core lifecycle', () => {
     expect(cgroupDirs(b.id)).toEqual([]);
   });
 
+  it('records the cgroup hierarchies in its state and uses them (no mountinfo read); an older state still works', async () => {
+    const stateRoot = path.join(work, 'core-state');
+    for (const older of [false, true]) {
+      const b = bundle(['/bin/sh', '-c', 'while :; do sleep 0.05; done']);
+      const id = startDetached('core', b);
+      const file = path.join(stateRoot, id, 'state.json');
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { cgroupMounts?: { unified: string; v1: { controllers: string; mount: string }[] } };
+      const mounts = saved.cgroupMounts;
+      expect(mounts).toBeDefined();
+      const v1 = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => / - cgroup /.test(l)).map((l) => l.split(' ')[4]);
+      for (const h of mounts?.v1 ?? []) expect(v1).toContain(h.mount);
+      if (older) {
+        delete saved.cgroupMounts;
+        writeFileSync(file, JSON.stringify(saved));
+      }
+      expect(rt('core', ['kill', '--all', id, '9']).status).toBe(0);
+      await until('stopped', () => state('core', id).status === 'stopped');
+      expect(rt('core', ['delete', id]).status).toBe(0);
+      expect(cgroupDirs(b.id)).toEqual([]);
+    }
+  });
+
   it('pauses and resumes with the freezer', async () => {
     const b = bundle(['/bin/sh', '-c', 'while :; do echo tick > /dev/null; done']);
     const id = startDetached('core', b);
