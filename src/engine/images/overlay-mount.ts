@@ -59,15 +59,21 @@ export async function mountOverlay(layout: OverlayLayout, containerDir: string):
 
 // Unmounts asked for while one `umount` runs go together in the next (`umount A B C`):
 // 30 containers removed at once cost a few processes instead of 30. umount goes on past
-// a path it cannot unmount; each caller then checks its own path and retries alone.
+// a path it cannot unmount; one mountinfo read per batch then says which are still
+// mounted, and only those are retried alone.
+const leftMounted = new Map<string, boolean>();
 const unmounts = new LoadBatcher<string>(async (targets) => {
-  await runTool('umount', targets);
+  await runTool('umount', targets).catch(() => undefined);
+  const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => undefined);
+  for (const t of targets) leftMounted.set(t, info === undefined || mountedAt(t, info));
 });
 
 export async function unmountOverlay(containerDir: string): Promise<void> {
-  const rootfs = path.join(containerDir, 'rootfs');
-  if (!(await isMountPoint(rootfs))) return;
+  const rootfs = path.resolve(containerDir, 'rootfs');
   await unmounts.submit(rootfs);
+  const left = leftMounted.get(rootfs) ?? true;
+  leftMounted.delete(rootfs);
+  if (!left) return;
   while (await isMountPoint(rootfs)) {
     try {
       await run('umount', [rootfs]);
