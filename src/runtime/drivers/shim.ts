@@ -86,32 +86,41 @@ async function pidsFromStateDir(stateDir: string): Promise<{ shimPid: number; in
 
 const START = 5;
 const STARTED = 6;
+const KILL = 7;
+const KILLED = 8;
+/** A shim older than frame 7 ignores it: give up on an answer after this long. */
+const KILL_ANSWER_MS = 1000;
 
 /**
- * `<runtime> start` run by the container's shim (frame 5 on its attach.sock, answered by
- * frame 6: [status byte][the runtime's output]): no process of berthd's own for the start.
- * Attaches connected before this call are taken by the shim first. undefined when the shim
- * cannot be asked (gone, or it hung up without answering): the caller runs the verb itself.
+ * One request frame to the container's shim on its attach.sock, and the payload of the
+ * first answer frame of type `answer` (frames before it, output sent before the shim read
+ * the request, are skipped). undefined when the shim cannot be asked: gone, or it hung up
+ * (or let `timeoutMs` pass) without answering.
  */
-export function startThroughShim(stateDir: string): Promise<{ code: number; output: string } | undefined> {
+function askShim(stateDir: string, type: number, payload: Buffer, answer: number, timeoutMs?: number): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const sock = net.connect(path.join(stateDir, 'attach.sock'));
     let buf: Buffer = Buffer.alloc(0);
-    let answer: { code: number; output: string } | undefined;
+    let result: Buffer | undefined;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => sock.destroy(), timeoutMs);
     sock.on('error', () => sock.destroy());
-    sock.on('close', () => resolve(answer));
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(result);
+    });
     sock.on('connect', () => {
-      const frame = Buffer.alloc(8);
-      frame[0] = START;
-      sock.write(frame);
+      const head = Buffer.alloc(8);
+      head[0] = type;
+      head.writeUInt32BE(payload.length, 4);
+      sock.write(Buffer.concat([head, payload]));
     });
     sock.on('data', (chunk: Buffer) => {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
       while (buf.length >= 8) {
         const size = buf.readUInt32BE(4);
         if (buf.length < 8 + size) return;
-        if (buf[0] === STARTED && size >= 1) {
-          answer = { code: buf[8] ?? 1, output: buf.subarray(9, 8 + size).toString('utf8') };
+        if (buf[0] === answer && size >= 1) {
+          result = Buffer.from(buf.subarray(8, 8 + size));
           sock.destroy();
           return;
         }
@@ -121,10 +130,16 @@ export function startThroughShim(stateDir: string): Promise<{ code: number; outp
   });
 }
 
-const KILL = 7;
-const KILLED = 8;
-/** A shim older than frame 7 ignores it: give up on an answer after this long. */
-const KILL_ANSWER_MS = 1000;
+/**
+ * `<runtime> start` run by the container's shim (frame 5 on its attach.sock, answered by
+ * frame 6: [status byte][the runtime's output]): no process of berthd's own for the start.
+ * Attaches connected before this call are taken by the shim first. undefined when the shim
+ * cannot be asked (gone, or it hung up without answering): the caller runs the verb itself.
+ */
+export async function startThroughShim(stateDir: string): Promise<{ code: number; output: string } | undefined> {
+  const a = await askShim(stateDir, START, Buffer.alloc(0), STARTED);
+  return a && { code: a[0] ?? 1, output: a.subarray(1).toString('utf8') };
+}
 
 /**
  * Signal a container through its shim (frame 7 [signal, all], answered by frame 8 [status]:
@@ -132,37 +147,7 @@ const KILL_ANSWER_MS = 1000;
  * is the init's until it reaps it, and no process is started for it. undefined when the
  * shim cannot be asked (gone, or no answer): the caller runs the runtime's verb.
  */
-export function killThroughShim(stateDir: string, signal: number, all: boolean): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const sock = net.connect(path.join(stateDir, 'attach.sock'));
-    let buf: Buffer = Buffer.alloc(0);
-    let answer: number | undefined;
-    const timer = setTimeout(() => sock.destroy(), KILL_ANSWER_MS);
-    sock.on('error', () => sock.destroy());
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve(answer);
-    });
-    sock.on('connect', () => {
-      const frame = Buffer.alloc(10);
-      frame[0] = KILL;
-      frame.writeUInt32BE(2, 4);
-      frame[8] = signal;
-      frame[9] = all ? 1 : 0;
-      sock.write(frame);
-    });
-    sock.on('data', (chunk: Buffer) => {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      while (buf.length >= 8) {
-        const size = buf.readUInt32BE(4);
-        if (buf.length < 8 + size) return;
-        if (buf[0] === KILLED && size >= 1) {
-          answer = buf[8] ?? 2;
-          sock.destroy();
-          return;
-        }
-        buf = buf.subarray(8 + size); // output sent before the shim read the request
-      }
-    });
-  });
+export async function killThroughShim(stateDir: string, signal: number, all: boolean): Promise<number | undefined> {
+  const a = await askShim(stateDir, KILL, Buffer.from([signal, all ? 1 : 0]), KILLED, KILL_ANSWER_MS);
+  return a && (a[0] ?? 2);
 }
