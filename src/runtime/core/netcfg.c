@@ -65,11 +65,17 @@ static int talk(req_t *r) {
   }
 }
 
-static void link_req(req_t *r, int index, unsigned flags, unsigned change) {
+/* A fresh request of `type` whose fixed header (`body` bytes) follows; returns that header. */
+static void *msg_req(req_t *r, unsigned short type, unsigned short flags, size_t body) {
   memset(r, 0, sizeof *r);
-  r->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-  r->h.nlmsg_type = RTM_NEWLINK;
-  struct ifinfomsg *i = NLMSG_DATA(&r->h);
+  r->h.nlmsg_len = NLMSG_LENGTH(body);
+  r->h.nlmsg_type = type;
+  r->h.nlmsg_flags = flags;
+  return NLMSG_DATA(&r->h);
+}
+
+static void link_req(req_t *r, int index, unsigned flags, unsigned change) {
+  struct ifinfomsg *i = msg_req(r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
   i->ifi_family = AF_UNSPEC;
   i->ifi_index = index;
   i->ifi_flags = flags;
@@ -112,11 +118,7 @@ int main(int argc, char **argv) {
   attr(&r, IFLA_ADDRESS, mac, sizeof mac);
   if ((err = talk(&r)) != 0) return fail("set address of", ifname, err);
 
-  memset(&r, 0, sizeof r);
-  r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-  r.h.nlmsg_type = RTM_NEWADDR;
-  r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-  struct ifaddrmsg *a = NLMSG_DATA(&r.h);
+  struct ifaddrmsg *a = msg_req(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
   a->ifa_family = AF_INET;
   a->ifa_prefixlen = (unsigned char)prefix;
   a->ifa_index = (unsigned)index;
@@ -128,11 +130,7 @@ int main(int argc, char **argv) {
   if ((err = talk(&r)) != 0) return fail("set up", ifname, err);
 
   if (gws) {
-    memset(&r, 0, sizeof r);
-    r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-    r.h.nlmsg_type = RTM_NEWROUTE;
-    r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-    struct rtmsg *rt = NLMSG_DATA(&r.h);
+    struct rtmsg *rt = msg_req(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct rtmsg));
     rt->rtm_family = AF_INET;
     rt->rtm_table = RT_TABLE_MAIN;
     rt->rtm_protocol = RTPROT_BOOT;
