@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
 
-// berth-spawn unmounts by itself (umount2) for `umount` of absolute paths: umount(8)'s
-// status and messages, no util-linux process.
+// berth-spawn unmounts by itself (umount2) for `umount` of absolute paths, and mounts an
+// overlay by itself (mount(2)): umount(8)'s and mount(8)'s status and messages, no
+// util-linux process.
 
 useLeakCheck();
 
@@ -16,11 +17,14 @@ const runs = path.join(base, 'umount-runs');
 mkdirSync(bin);
 writeFileSync(path.join(bin, 'umount'), `#!/bin/sh\necho run >> ${runs}\nexec /bin/umount "$@"\n`);
 chmodSync(path.join(bin, 'umount'), 0o755);
+const mountRuns = path.join(base, 'mount-runs');
+writeFileSync(path.join(bin, 'mount'), `#!/bin/sh\necho run >> ${mountRuns}\nexec /bin/mount "$@"\n`);
+chmodSync(path.join(bin, 'mount'), 0o755);
 process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
 const { runTool } = await import('../../../src/engine/spawn-server.js');
 const native = existsSync(path.resolve('dist/native/berth-spawn')) && process.env.BERTH_SPAWN_SERVER === undefined;
 const mounted = (dir: string): boolean => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === dir);
-const dirs = ['a', 'b', 'c', 'd'].map((n) => path.join(base, n));
+const dirs = ['a', 'b', 'c', 'd', 'merged'].map((n) => path.join(base, n));
 
 afterAll(() => {
   for (const d of dirs) if (mounted(d)) execFileSync('umount', ['-l', d]);
@@ -29,7 +33,7 @@ afterAll(() => {
 
 describe.skipIf(!native)('umount through berth-spawn', () => {
   it('unmounts each target itself, with umount(8)\'s status and messages', async () => {
-    for (const d of dirs) {
+    for (const d of dirs.slice(0, 4)) {
       mkdirSync(d);
       if (d !== dirs[2]) execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', d]);
     }
@@ -58,5 +62,29 @@ describe.skipIf(!native)('umount through berth-spawn', () => {
     expect(existsSync(runs)).toBe(false);
     await runTool('umount', ['not-absolute']);
     expect(readFileSync(runs, 'utf8')).toBe('run\n');
+  });
+});
+
+describe.skipIf(!native)('overlay mount through berth-spawn', () => {
+  it('mounts itself in the request\'s working directory (relative lower dirs), with mount(8)\'s status and message', async () => {
+    const merged = path.join(base, 'merged');
+    rmSync(mountRuns, { force: true }); // the first test's tmpfs mounts went through the wrapper
+    for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(path.join(base, d), { recursive: true });
+    writeFileSync(path.join(base, 'lower', 'f'), 'from the lower layer\n');
+    const options = `lowerdir=lower,upperdir=${path.join(base, 'upper')},workdir=${path.join(base, 'work')}`;
+    expect(await runTool('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd: base })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(path.join(merged, 'f'), 'utf8')).toBe('from the lower layer\n');
+    writeFileSync(path.join(merged, 'g'), 'written\n');
+    expect(readFileSync(path.join(base, 'upper', 'g'), 'utf8')).toBe('written\n');
+    expect((await runTool('umount', [merged])).code).toBe(0);
+    // a lower dir that is not there: mount(8)'s status, the kernel's reason
+    const bad = await runTool('mount', ['-t', 'overlay', 'overlay', '-o', options.replace('lowerdir=lower', 'lowerdir=missing'), merged], { cwd: base });
+    expect(bad.code).toBe(32);
+    expect(bad.stderr).toBe(`mount: ${merged}: No such file or directory\n`);
+    expect(mounted(merged)).toBe(false);
+    // none of that ran mount(8); another mount still does
+    expect(existsSync(mountRuns)).toBe(false);
+    await runTool('mount', ['--version']);
+    expect(readFileSync(mountRuns, 'utf8')).toBe('run\n');
   });
 });
