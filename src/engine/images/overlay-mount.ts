@@ -40,8 +40,24 @@ export function overlayOptions(layout: OverlayLayout, upper: string, work: strin
   return short;
 }
 
-export async function mountOverlay(layout: OverlayLayout, containerDir: string): Promise<string> {
+/**
+ * Mounts in flight, by rootfs: a second caller for the same container (the premount begun
+ * at create, and an archive PUT right after it, as Compose's secrets copy does) waits for
+ * the first instead of mounting a second overlay on the same upper and work dirs, which
+ * the kernel warns is undefined and, racing the first, refused with EINVAL.
+ */
+const mounting = new Map<string, Promise<string>>();
+
+export function mountOverlay(layout: OverlayLayout, containerDir: string): Promise<string> {
   const rootfs = path.join(containerDir, 'rootfs');
+  const inFlight = mounting.get(rootfs);
+  if (inFlight) return inFlight;
+  const p = mountOnce(layout, containerDir, rootfs).finally(() => mounting.delete(rootfs));
+  mounting.set(rootfs, p);
+  return p;
+}
+
+async function mountOnce(layout: OverlayLayout, containerDir: string, rootfs: string): Promise<string> {
   const upper = path.join(containerDir, 'upper');
   const work = path.join(containerDir, 'work');
   // Small sync calls: the thread pool is busy with other containers' work at such times.

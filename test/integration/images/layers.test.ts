@@ -217,6 +217,20 @@ describe('unmounting rootfs', () => {
   });
 });
 
+describe('mounting rootfs', () => {
+  it('two mounts of one container at once make one overlay (the second waits for the first)', async () => {
+    await load([await tarOf([{ name: 'f', content: 'f' }])], 'twice:1');
+    const dir = path.join(root, 'c-twice');
+    containers.push(dir);
+    const [a, b] = await Promise.all([store.mountRootfs('twice:1', dir), store.mountRootfs('twice:1', dir)]);
+    expect(a).toBe(b);
+    const target = path.join(dir, 'rootfs');
+    expect(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4] === target)).toHaveLength(1);
+    expect(readFileSync(path.join(target, 'f'), 'utf8')).toBe('f');
+    await store.unmountRootfs(dir);
+  });
+});
+
 describe('extended attributes', () => {
   it('restores xattrs as GNU tar --xattrs writes them: binary file capabilities after the chown, text ones, on dirs too; never overlay ones', async () => {
     const src = path.join(root, 'xattr-src');
