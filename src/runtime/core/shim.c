@@ -486,7 +486,9 @@ static void container_kill(client_t *c) {
   char status = 0;
   berr_t e;
   if (init_gone()) status = 1;
-  else if (all && ctr_cgpath[0] && cg_signal_all(&ctr_layout, ctr_cgpath, sig, &e) == 0) status = 0;
+  /* all: the cgroup's processes or a failure (2: the driver then asks the runtime's kill
+     --all), never the init alone answered as if every process had been signalled */
+  else if (all) status = ctr_cgpath[0] && cg_signal_all(&ctr_layout, ctr_cgpath, sig, &e) == 0 ? 0 : 2;
   else if (kill(init_pid, sig) < 0) status = errno == ESRCH ? 1 : 2;
   (void)client_send(c->fd, F_KILLED, &status, 1);
 }
