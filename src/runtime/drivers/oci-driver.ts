@@ -39,7 +39,12 @@ export class OciRuntimeDriver implements RuntimeDriver {
     // without asking the runtime for the container's state first.
     this.bundles.set(opts.id, opts.bundle);
     this.shimStates.set(opts.id, opts.stateDir);
-    return startShim(this.shimPath, this.invocation, opts, this.shimRunner);
+    return startShim(this.shimPath, this.invocation, opts, this.shimRunner).catch((err: unknown) => {
+      // Not created: nothing of it is to be found here later.
+      this.bundles.delete(opts.id);
+      this.shimStates.delete(opts.id);
+      throw err;
+    });
   }
 
   async start(id: string): Promise<void> {
