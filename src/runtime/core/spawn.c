@@ -66,6 +66,14 @@ static int write_file(const char *path, const char *text) {
   return w < 0 ? -1 : 0;
 }
 
+/* The kernel's struct sigaction, for the raw rt_sigaction calls (glibc's differs). */
+struct raw_sigaction {
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  unsigned long mask;
+};
+
 /* The child of an "@umount" request: stdout and stderr already on the request's files. */
 static int builtin_umount(char **targets) {
   int flags = 0, done = 0, failed = 0;
@@ -180,14 +188,10 @@ static int start(const char *dir, const char *id) {
   volatile int rc = 0;
   pid = vfork();
   if (pid == 0) {
-    struct {
-      void *handler;
-      unsigned long flags;
-      void *restorer;
-      unsigned long mask;
-    } dfl = {SIG_DFL, 0, NULL, 0};
-    for (int sig = 1; sig <= 64; sig++)
-      if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+    /* Only an ignored signal survives exec: the ones inherited ignored were reset once in
+       main, SIGPIPE (ignored by the server itself) is reset here. */
+    struct raw_sigaction dfl = {SIG_DFL, 0, NULL, 0};
+    syscall(SYS_rt_sigaction, SIGPIPE, &dfl, NULL, sizeof dfl.mask);
     unsigned long none = 0;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
     int in = (int)syscall(SYS_openat, AT_FDCWD, fields[1], O_RDONLY, 0);
@@ -269,6 +273,16 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *dir = argv[1];
+  /* Dispositions inherited as ignored (berthd's own, a shell's SIGINT/SIGQUIT) would reach
+     every tool and container: back to default once here, not in each child. Raw system
+     calls, which also reach glibc's internal signals; handlers are left alone (exec drops
+     them). */
+  for (int sig = 1; sig <= 64; sig++) {
+    struct raw_sigaction old, dfl = {SIG_DFL, 0, NULL, 0};
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof old.mask) == 0 && old.handler == SIG_IGN)
+      syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+  }
   signal(SIGPIPE, SIG_IGN);
   sigset_t chld;
   sigemptyset(&chld);
