@@ -4,7 +4,6 @@ import type { PlanEngine } from '../../plan/execute.js';
 import type { VolumeCreateBody } from './volumes.js';
 import type { EngineApi } from './engine-api.js';
 import { ContainerWatch } from './container-watch.js';
-import { filesTar } from './files-tar.js';
 import type { InlineFile } from '../../plan/container-mounts.js';
 import type { ContainerCreateBody, EndpointConfig } from './wire.js';
 import { versionAtLeast } from '../negotiate.js';
@@ -66,7 +65,11 @@ export class ApiPlanEngine implements PlanEngine {
   async createContainer(name: string, body: ContainerCreateBody, files: readonly InlineFile[] = []): Promise<void> {
     await this.createOnNetworks(name, body);
     // Inline secrets and configs, copied in as Compose does: after create, before any start.
-    if (files.length) await this.api.containers.putArchive(name, '/', await filesTar(files));
+    if (files.length) {
+      // tar-stream only for inline secrets and configs: not loaded by every Compose command.
+      const { filesTar } = await import('./files-tar.js');
+      await this.api.containers.putArchive(name, '/', await filesTar(files));
+    }
   }
 
   private async createOnNetworks(name: string, body: ContainerCreateBody): Promise<void> {
