@@ -10,7 +10,7 @@ import { resolveContext } from '../../compose/context.js';
 import { serviceConfigHash } from '../../compose/hash.js';
 import type { Project } from '../../compose/model.js';
 import { loadProject } from '../../compose/pipeline.js';
-import { normalizeProjectName } from '../../compose/project-name.js';
+import { resolveProjectName } from '../../compose/project-name.js';
 import type { NetworkRecord, VolumeRecord } from '../../engine/types.js';
 import { BerthError, isBerthError } from '../../errors.js';
 import { execute } from '../../plan/execute.js';
@@ -75,6 +75,15 @@ interface Early {
   prefetched?: Prefetched;
 }
 
+/** The project name before the files are read (their `name:` is not known yet): Compose's own precedence; undefined when it cannot be had. */
+function projectNameHint(flag: string | undefined, env: string | undefined, projectDirectory: string): string | undefined {
+  try {
+    return resolveProjectName({ flag, env, projectDirectory });
+  } catch {
+    return undefined; // the load says why, with its own error
+  }
+}
+
 /**
  * The engine's ping, and for a command that observes the project its three lists, sent
  * before the compose files are read (that is CPU work of ~15 ms here, during which the
@@ -132,7 +141,7 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
     projectEnv = where.env;
     workingDir = where.projectDirectory;
     configFiles = where.files;
-    early = startEarly(globals, globals.projectName ?? where.env.COMPOSE_PROJECT_NAME ?? normalizeProjectName(path.basename(where.projectDirectory)), opts.observe === true);
+    early = startEarly(globals, projectNameHint(globals.projectName, where.env.COMPOSE_PROJECT_NAME, where.projectDirectory), opts.observe === true);
     // One turn of the event loop: the connections complete and the requests are written
     // before loadProject's synchronous work holds the thread.
     await new Promise((resolve) => setImmediate(resolve));
