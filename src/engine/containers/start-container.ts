@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildSpec } from '../../runtime/spec.js';
-import { CONFIG_FILE } from '../../runtime/bundle.js';
-import { writeAtomicSmall } from '../atomic-write.js';
+import { writeBundleSync } from '../../runtime/bundle.js';
 import type { ContainerDefinition, MountDefinition, ResourceLimits } from '../../runtime/types.js';
 import type { ImageService, NetworkService, Sandbox } from '../types.js';
 import type { LocalVolumes } from '../volumes/local-volumes.js';
@@ -101,14 +99,13 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   };
   // A host whose bounding set lacks some capabilities cannot grant "all" of them (capset fails).
   const spec = buildSpec(def, { ...(deps.runtime.init ? { init: deps.runtime.init } : {}), availableCapabilities: deps.runtime.capabilities });
-  // Sync calls: a few KB and a small dir. With 30 containers starting at once the async
-  // ones (writeBundle) waited ~200 ms each for the thread pool.
+  // Sync calls (as writeBundleSync's): with 30 containers starting at once async ones
+  // waited ~200 ms each for the thread pool.
   await span(
     c.Id,
     'start.bundle',
     Promise.resolve().then(() => {
-      mkdirSync(paths.bundle, { recursive: true, mode: 0o711 });
-      writeAtomicSmall(path.join(paths.bundle, CONFIG_FILE), `${JSON.stringify(spec, null, 2)}\n`, 0o600);
+      writeBundleSync(paths.bundle, spec);
       // A fresh state dir each start: an old exit.json must not end this run at once.
       rmSync(paths.stateDir, { recursive: true, force: true });
       mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
