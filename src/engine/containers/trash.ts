@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { LoadBatcher } from '../load-batcher.js';
+import { Coalescer } from '../coalescer.js';
 import { runTool } from '../spawn-server.js';
 
 // A removed container's directory leaves the records in one rename (into <root>/trash),
@@ -18,13 +18,17 @@ export class Trash {
    * containers removed at once cost a few processes and mountinfo reads instead of 30. Only
    * a directory with nothing mounted below it is passed; each caller then checks its own.
    */
-  private readonly deleter = new LoadBatcher<string>(async (dirs) => {
-    const info = await readFile('/proc/self/mountinfo', 'utf8');
-    const clean = dirs.filter((d) => mountsBelow(info, d).length === 0);
-    // A process of its own (forked by the spawn server): thousands of unlink/rmdir calls that
-    // would otherwise queue on berthd's thread pool ahead of the next container's start.
-    if (clean.length > 0) await runTool('rm', ['-rf', '--one-file-system', '--', ...clean]);
-  });
+  private readonly deleter = new Coalescer<string>(
+    async (dirs) => {
+      const info = await readFile('/proc/self/mountinfo', 'utf8');
+      const clean = dirs.filter((d) => mountsBelow(info, d).length === 0);
+      // A process of its own (forked by the spawn server): thousands of unlink/rmdir calls that
+      // would otherwise queue on berthd's thread pool ahead of the next container's start.
+      if (clean.length > 0) await runTool('rm', ['-rf', '--one-file-system', '--', ...clean]);
+      return dirs.map((d) => (existsSync(d) ? new Error(`${d}: not deleted`) : undefined));
+    },
+    { gather: 'whileRunning' },
+  );
 
   constructor(
     readonly dir: string,
@@ -48,8 +52,11 @@ export class Trash {
   /** Unmount the rootfs below `dir`, then delete it (kept when something stays mounted). */
   async empty(dir: string): Promise<void> {
     await this.unmountRootfs(dir);
-    await this.deleter.submit(dir);
-    if (!existsSync(dir)) return;
+    const left = await this.deleter.submit(dir).then(
+      () => false,
+      () => true,
+    );
+    if (!left) return;
     // Left by the batch: something is mounted below it, or rm failed.
     const busy = mountsBelow(await readFile('/proc/self/mountinfo', 'utf8'), dir);
     if (busy.length > 0) throw new Error(`${dir}: still mounted: ${busy.join(', ')}`);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid, unavailable } from '../../errors.js';
-import { LoadBatcher } from '../load-batcher.js';
+import { Coalescer } from '../coalescer.js';
 import { runTool } from '../spawn-server.js';
 
 /** execFile's contract (rejects on a non-zero status, with stderr on the error), through the spawn server. */
@@ -77,18 +77,21 @@ async function mountOnce(layout: OverlayLayout, containerDir: string, rootfs: st
 // 30 containers removed at once cost a few processes instead of 30. umount goes on past
 // a path it cannot unmount; one mountinfo read per batch then says which are still
 // mounted, and only those are retried alone.
-const leftMounted = new Map<string, boolean>();
-const unmounts = new LoadBatcher<string>(async (targets) => {
-  await runTool('umount', targets).catch(() => undefined);
-  const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => undefined);
-  for (const t of targets) leftMounted.set(t, info === undefined || mountedAt(t, info));
-});
+const unmounts = new Coalescer<string>(
+  async (targets) => {
+    await runTool('umount', targets).catch(() => undefined);
+    const info = await readFile('/proc/self/mountinfo', 'utf8');
+    return targets.map((t) => (mountedAt(t, info) ? new Error(`${t}: still mounted`) : undefined));
+  },
+  { gather: 'whileRunning' },
+);
 
 export async function unmountOverlay(containerDir: string): Promise<void> {
   const rootfs = path.resolve(containerDir, 'rootfs');
-  await unmounts.submit(rootfs);
-  const left = leftMounted.get(rootfs) ?? true;
-  leftMounted.delete(rootfs);
+  const left = await unmounts.submit(rootfs).then(
+    () => false,
+    () => true,
+  );
   if (!left) return;
   while (await isMountPoint(rootfs)) {
     try {

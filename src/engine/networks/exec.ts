@@ -1,6 +1,6 @@
 import { BerthError, internal, unavailable } from '../../errors.js';
 import { runTool } from '../spawn-server.js';
-import { Coalescer } from './coalescer.js';
+import { Coalescer } from '../coalescer.js';
 
 // The one way this folder runs host tools (ip, nft, unshare, umount, iptables): argv
 // only (no shell), optional stdin for `ip -batch -` / `nft -f -`, and a typed error that

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Coalescer } from './coalescer.js';
+import { Coalescer } from '../coalescer.js';
 import { ipBatch, run, runRaw } from './exec.js';
 import { toolPath } from '../spawn-server.js';
 import { nativeBinary } from '../../config/paths.js';
