@@ -128,6 +128,13 @@ export function unixStream(socketPath: string, req: UnixRequest): Promise<UnixSt
     };
     const onEnd = (): void => {
       if (parser.endOfInput()) {
+        if (!headed && parser.headed() && parser.head().statusCode >= 400) {
+          // An error answer whose body ran to the end of the connection: whole now.
+          headed = true;
+          stop();
+          resolve(parser.result());
+          return;
+        }
         queue.push(...parser.drain());
         stop();
       } else stop(hangUp(parser.started() ? 'aborted' : 'socket hang up'));

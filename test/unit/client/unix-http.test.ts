@@ -218,6 +218,22 @@ describe('unixRequest / unixUpgrade against servers', () => {
     await expect(new EngineClient(sock).streamChunks('GET', '/fail')).rejects.toMatchObject({ code: 'not_found', message: 'No such container: x' });
   });
 
+  test('an error answer whose body runs to the end of the connection is read whole, not taken for a hang-up', async () => {
+    const sock = path.join(dir, 'eof.sock');
+    const raw = net.createServer((c) => {
+      c.once('data', () => c.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"boom"}'));
+    });
+    await new Promise<void>((r) => raw.listen(sock, r));
+    try {
+      const failed = await unixStream(sock, { method: 'GET', path: '/events' });
+      expect('chunks' in failed).toBe(false);
+      expect(failed.statusCode).toBe(500);
+      if (!('chunks' in failed)) expect(failed.body.toString()).toBe('{"message":"boom"}');
+    } finally {
+      await new Promise((r) => raw.close(r));
+    }
+  });
+
   test('aborting a streamed answer ends its iteration with an AbortError; breaking out closes it', async () => {
     const sock = path.join(dir, 'h.sock');
     const ac = new AbortController();
