@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict } from '../errors.js';
+import { mountsBelow } from './mountinfo.js';
 import type { OciSpec } from './oci-spec.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -37,15 +38,7 @@ export function writeBundle(bundleDir: string, spec: OciSpec): Promise<string> {
 export async function removeBundle(bundleDir: string): Promise<void> {
   const dir = path.resolve(bundleDir);
   const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-  const busy = mountinfo
-    .split('\n')
-    .map((line) => unescapeMountPath(line.split(' ')[4] ?? ''))
-    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
+  const busy = mountsBelow(mountinfo, dir);
   if (busy.length > 0) throw conflict(`bundle ${dir}: still mounted: ${busy.join(', ')}`);
   await rm(dir, { recursive: true, force: true });
-}
-
-/** mountinfo escapes space, tab, newline and backslash as octal. */
-function unescapeMountPath(p: string): string {
-  return p.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { mountsBelow } from '../../runtime/mountinfo.js';
 import { Coalescer } from '../coalescer.js';
 import { runTool } from '../spawn-server.js';
 
@@ -68,11 +69,4 @@ export class Trash {
     const entries = await readdir(this.dir).catch(() => [] as string[]);
     await Promise.all(entries.map((e) => this.empty(path.join(this.dir, e)).catch((err: unknown) => console.error(`berthd: trash: ${String(err)}`))));
   }
-}
-
-export function mountsBelow(mountinfo: string, dir: string): string[] {
-  return mountinfo
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
 }

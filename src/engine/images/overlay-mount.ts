@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { invalid, unavailable } from '../../errors.js';
+import { isMountedAt } from '../../runtime/mountinfo.js';
 import { Coalescer } from '../coalescer.js';
 import { runTool } from '../spawn-server.js';
 
@@ -81,7 +82,7 @@ const unmounts = new Coalescer<string>(
   async (targets) => {
     await runTool('umount', targets).catch(() => undefined);
     const info = await readFile('/proc/self/mountinfo', 'utf8');
-    return targets.map((t) => (mountedAt(t, info) ? new Error(`${t}: still mounted`) : undefined));
+    return targets.map((t) => (isMountedAt(info, t) ? new Error(`${t}: still mounted`) : undefined));
   },
   { gather: 'whileRunning' },
 );
@@ -107,22 +108,9 @@ export async function unmountOverlay(containerDir: string): Promise<void> {
 
 /** True when `dir` is a mount point in this mount namespace (per /proc/self/mountinfo). */
 export async function isMountPoint(dir: string): Promise<boolean> {
-  return mountedAt(path.resolve(dir), await readFile('/proc/self/mountinfo', 'utf8'));
+  return isMountedAt(await readFile('/proc/self/mountinfo', 'utf8'), path.resolve(dir));
 }
 
 export function isMountPointSync(dir: string): boolean {
-  return mountedAt(path.resolve(dir), readFileSync('/proc/self/mountinfo', 'utf8'));
-}
-
-function mountedAt(target: string, info: string): boolean {
-  for (const line of info.split('\n')) {
-    const mountPoint = line.split(' ')[4];
-    if (mountPoint !== undefined && unescapeMountPath(mountPoint) === target) return true;
-  }
-  return false;
-}
-
-/** mountinfo escapes space, tab, newline and backslash as octal. */
-function unescapeMountPath(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  return isMountedAt(readFileSync('/proc/self/mountinfo', 'utf8'), path.resolve(dir));
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isMountedAt } from '../../runtime/mountinfo.js';
 import { Coalescer } from '../coalescer.js';
 import { ipBatch, run, runRaw } from './exec.js';
 import { toolPath } from '../spawn-server.js';
@@ -61,7 +62,7 @@ export async function configurePooled(file: string, l: LinkPlan): Promise<void> 
 }
 
 export function isMounted(file: string, mountinfo: string): boolean {
-  return mountinfo.split('\n').some((line) => line.split(' ')[4] === file);
+  return isMountedAt(mountinfo, file);
 }
 
 // Sandboxes removed together share one `umount a b c ...`; umount names each target

@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
+import { isMountedAt } from '../../runtime/mountinfo.js';
 import { writeAtomic } from '../atomic-write.js';
 import type { EventBus } from '../events.js';
 import type { VolumeRecord, VolumeService } from '../types.js';
@@ -189,6 +190,5 @@ function validateOptions(opts: Record<string, string> | null): void {
 }
 
 async function isMountPoint(dir: string): Promise<boolean> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info.split('\n').some((line) => line.split(' ')[4] === dir);
+  return isMountedAt(await readFile('/proc/self/mountinfo', 'utf8'), dir);
 }
