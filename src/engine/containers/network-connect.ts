@@ -1,6 +1,8 @@
 import { conflict, invalid, isNotFound, notFound } from '../../errors.js';
 import type { EndpointRequest, NetworkRecord, NetworkService } from '../types.js';
+import { contains, parseCidr, parseIpv4 } from '../networks/cidr.js';
 import type { ContainerRecord, EndpointConfig } from './model.js';
+import { networkKind } from './network-attach.js';
 
 // `POST /networks/{id}/connect` and `/disconnect` as Docker does them: the container's
 // EndpointsConfig (what every start uses) always changes; a running (or paused)
@@ -73,7 +75,7 @@ export async function disconnectContainer(deps: NetworkConnectDeps, c: Container
   if (!net) return;
   if (net.Driver === 'host' && c.HostConfig.NetworkMode === 'host') throw invalid(HOST_NETWORK);
   const key = await endpointKey(deps.networks, c, net);
-  if (isRunning(c) && networkKindIsBridge(c)) {
+  if (isRunning(c) && networkKind(c).kind === 'bridge') {
     try {
       await deps.networks.disconnect(c.Id, net.Id);
     } catch (err) {
@@ -89,28 +91,10 @@ export async function disconnectContainer(deps: NetworkConnectDeps, c: Container
   await deps.save(c);
 }
 
-function networkKindIsBridge(c: ContainerRecord): boolean {
-  const mode = c.HostConfig.NetworkMode;
-  return mode !== 'host' && mode !== 'none' && !mode.startsWith('container:');
-}
-
 function checkAddress(net: NetworkRecord, ip: string): void {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw invalid(`invalid IPv4 address: ${ip}`);
+  const addr = parseIpv4(ip);
   const subnets = (net.IPAM.Config ?? []).map((cfg) => cfg.Subnet ?? '').filter((s) => s !== '');
   // Docker: a fixed address needs a network whose subnet the user chose.
   if (net.Name === 'bridge' || subnets.length === 0) throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
-  if (!subnets.some((s) => inSubnet(ip, s))) throw invalid(`no configured subnet contains IP address ${ip}`);
-}
-
-function toInt(ip: string): number {
-  return ip.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-function inSubnet(ip: string, cidr: string): boolean {
-  const [base, bits] = cidr.split('/');
-  if (!base || base.includes(':')) return false;
-  const n = Number(bits ?? 32);
-  const size = 2 ** (32 - n);
-  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
+  if (!subnets.some((s) => !s.includes(':') && contains(parseCidr(s, true), addr))) throw invalid(`no configured subnet contains IP address ${ip}`);
 }

@@ -137,6 +137,9 @@ describe.skipIf(!haveDocker)('connect and disconnect containers that are not run
     expect(toHost.stderr).toContain('container cannot be disconnected from host network or connected to host network');
     const badIp = await docker(['network', 'connect', '--ip', '10.99.0.5', 'cs-front', 'cs-err']);
     expect(badIp.code).not.toBe(0);
+    expect(badIp.stderr).toContain('no configured subnet contains IP address 10.99.0.5');
+    const onDefault = await docker(['network', 'connect', '--ip', '172.17.0.50', 'bridge', 'cs-err']);
+    expect(onDefault.stderr).toContain('user specified IP address is supported only when connecting to networks with user configured subnets');
     expect(Object.keys(await networksOf('cs-err'))).toEqual(['cs-back']);
 
     // Running: the same answers.
