@@ -444,7 +444,7 @@ static void runtime_start(client_t *c) {
       sigprocmask(SIG_SETMASK, &none, NULL);
       signal(SIGPIPE, SIG_DFL);
       signal(SIGHUP, SIG_DFL);
-      int devnull = open("/dev/null", O_RDWR);
+      int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
       if (dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0) _exit(127);
       execv(rt_path, (char *const *)argv);
       dprintf(2, "berth-shim: exec `%s`: %s\n", rt_path, strerror(errno));
@@ -551,7 +551,7 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     sigprocmask(SIG_UNBLOCK, &mask, NULL);
     signal(SIGPIPE, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
-    int devnull = open("/dev/null", O_RDWR);
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     int in = in_pipe[0] >= 0 ? in_pipe[0] : devnull;
     int out = out_pipe[1] >= 0 ? out_pipe[1] : devnull;
     int err = o->tty ? err_pipe[1] : err_pipe[1];
@@ -782,7 +782,7 @@ kill_cleanup : {
   /* created but we cannot serve it: remove the container again */
   pid_t d = fork();
   if (d == 0) {
-    int devnull = open("/dev/null", O_RDWR);
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     dup2(devnull, 1);
     dup2(devnull, 2);
     const char *dargv[MAX_RT_ARGS + 6];
