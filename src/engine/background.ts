@@ -23,10 +23,6 @@ export class Background {
     return this.running.get(key) ?? Promise.resolve();
   }
 
-  pending(key: string): boolean {
-    return this.running.has(key);
-  }
-
   /** Everything, including work started while waiting. */
   async drain(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running.values());
