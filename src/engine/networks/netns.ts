@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isMountedAt } from '../../runtime/mountinfo.js';
 import { Coalescer } from '../coalescer.js';
-import { ipBatch, run, runRaw } from './exec.js';
+import { hostIpBatch, ipBatch, run, runRaw } from './exec.js';
 import { toolPath } from '../spawn-server.js';
 import { nativeBinary } from '../../config/paths.js';
-import { pooledLines, type LinkPlan } from './sandbox-links.js';
+import { bareLines, hostLines, namespaceLines, netcfgLink, pooledLines, type BareVeth, type LinkPlan } from './sandbox-links.js';
 
 // A sandbox is a network namespace kept alive by a bind mount of its nsfs file on
 // <runDir>/netns/<containerId>. `unshare --net=<file> <cmd>` creates the namespace,
@@ -14,6 +14,12 @@ import { pooledLines, type LinkPlan } from './sandbox-links.js';
 // (lo, eth0, addresses, routes) is that command, so a sandbox costs few spawns.
 
 export async function createNetns(file: string, inside: string[], stdin: string): Promise<void> {
+  await prepareNetnsFile(file);
+  await run('unshare', [`--net=${file}`, ...absolute(inside)], stdin);
+}
+
+/** An empty file to bind a namespace on (a namespace a crash left there is unmounted first). */
+async function prepareNetnsFile(file: string): Promise<void> {
   // Sync calls: small, and not queued behind other containers' thread-pool work.
   mkdirSync(path.dirname(file), { recursive: true });
   let fresh = true;
@@ -26,7 +32,38 @@ export async function createNetns(file: string, inside: string[], stdin: string)
   // A file left by a crash may still hold an old namespace: unmount it rather than
   // stacking a second mount that a later removal would not see.
   if (!fresh && isMounted(file, readFileSync('/proc/self/mountinfo', 'utf8'))) await run('umount', [file]);
-  await run('unshare', [`--net=${file}`, ...absolute(inside)], stdin);
+}
+
+/**
+ * A new sandbox namespace bound on `file`: lo up, and a veth pair per link, each inside end
+ * an endpoint (`LinkPlan`) or bare and down (`BareVeth`, for the pool), each host end on its
+ * bridge and up. What is made before a failure stays: the caller releases the file and veths.
+ */
+export async function createSandboxNetns(file: string, links: LinkPlan[] | BareVeth[]): Promise<void> {
+  const bin = netcfgBinary();
+  if (bin) {
+    await prepareNetnsFile(file);
+    await run(bin, ['make', file, ...links.map(netcfgLink)]);
+    return;
+  }
+  const inside = areEndpoints(links) ? namespaceLines(links, process.pid, true) : ['link set lo up', ...links.flatMap((l) => bareLines(l, process.pid))];
+  await createNetns(file, ['ip', '-batch', '-'], inside.join('\n') + '\n');
+  await hostIpBatch(hostLines(links));
+}
+
+function areEndpoints(links: LinkPlan[] | BareVeth[]): links is LinkPlan[] {
+  return links.every((l) => 'mac' in l);
+}
+
+/** More endpoints in an existing sandbox (network connect), as createSandboxNetns makes them. */
+export async function addSandboxLinks(file: string, links: LinkPlan[]): Promise<void> {
+  const bin = netcfgBinary();
+  if (bin) {
+    await run(bin, ['join', file, ...links.map(netcfgLink)]);
+    return;
+  }
+  await inNetns(file, ['ip', '-batch', '-'], namespaceLines(links, process.pid, false).join('\n') + '\n');
+  await hostIpBatch(hostLines(links));
 }
 
 /** Run a command inside an existing sandbox's namespace. */
@@ -39,11 +76,14 @@ function absolute([cmd, ...args]: string[]): string[] {
   return cmd === undefined ? [] : [toolPath(cmd), ...args];
 }
 
-// berth-netcfg (src/runtime/core/netcfg.c) makes the same netlink requests as `ip` would
-// there, in one static process: nsenter + ip are two dynamically linked ones (~2 ms more
-// per start here, on its critical path). Without it (not built) nsenter + ip do it.
+// berth-netcfg (src/runtime/core/netcfg.c) makes the same netlink requests as `ip` would, in
+// one static process: unshare + ip + ip (a new sandbox) or nsenter + ip (a pooled one) are two
+// or three dynamically linked ones: ~10 ms of CPU more per sandbox here, and ~2 ms more on a
+// start's critical path. Without it (not built) the tools do it.
+// BERTH_NETCFG=0 uses the tools even so (to compare, and to test that way).
 let netcfg: string | null | undefined;
 function netcfgBinary(): string | null {
+  if (process.env.BERTH_NETCFG === '0') return null;
   if (netcfg === undefined) {
     const file = path.join(path.dirname(nativeBinary('berth-core')), 'berth-netcfg');
     netcfg = existsSync(file) ? file : null;

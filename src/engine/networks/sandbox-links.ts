@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-// The `ip -batch` lines that wire endpoints into a sandbox. The namespace side creates
+// How endpoints are wired into a sandbox: berth-netcfg's link arguments, or the `ip -batch`
+// lines that do the same where berth-netcfg is not built. The namespace side creates
 // the veth pair from inside the sandbox and pushes the peer out to berthd's own network
 // namespace (by PID), so the host side only has to be enslaved to the bridge.
 
@@ -14,6 +15,25 @@ export interface LinkPlan {
   defaultGateway?: string;
   /** com.docker.network.driver.mtu of the network, on both ends of the pair. */
   mtu?: number;
+}
+
+/** A veth pair not yet an endpoint (a pooled sandbox's eth0): down, no address inside. */
+export type BareVeth = Pick<LinkPlan, 'ifname' | 'hostVeth' | 'bridge' | 'mtu'>;
+
+/** berth-netcfg's LINK argument (netcfg.c): IFNAME,HOSTVETH,BRIDGE,MTU[,MAC,ADDRESS/PREFIX[,GATEWAY]]. */
+export function netcfgLink(l: BareVeth | LinkPlan): string {
+  const fields = [l.ifname, l.hostVeth, l.bridge, String(l.mtu ?? 0)];
+  if ('mac' in l) {
+    fields.push(l.mac, l.cidr);
+    if (l.defaultGateway) fields.push(l.defaultGateway);
+  }
+  return fields.join(',');
+}
+
+/** The namespace-side `ip -batch` lines of a bare veth: made, with its peer pushed out to `hostPid`'s namespace. */
+export function bareLines(v: BareVeth, hostPid: number): string[] {
+  const m = v.mtu ? ` mtu ${v.mtu}` : '';
+  return [`link add ${v.ifname}${m} type veth peer name ${v.hostVeth}${m} netns ${hostPid}`];
 }
 
 export function hostVethName(): string {
@@ -42,7 +62,7 @@ export function pooledLines(l: LinkPlan): string[] {
   return lines;
 }
 
-export function hostLines(links: LinkPlan[]): string[] {
+export function hostLines(links: BareVeth[]): string[] {
   return links.map((l) => `link set ${l.hostVeth} master ${l.bridge} up`);
 }
 

@@ -5,14 +5,13 @@ import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
 import { dnsNamesOf, endpointSettings } from './endpoint-settings.js';
-import { hostIpBatch } from './exec.js';
 import { allocateAddress } from './ipam.js';
 import { macFromIpv4 } from './mac.js';
 import type { NetworkContext } from './network-context.js';
-import { configurePooled, createNetns, deleteLinks, inNetns, releaseNetns, removeNetns } from './netns.js';
+import { addSandboxLinks, configurePooled, createSandboxNetns, deleteLinks, inNetns, releaseNetns, removeNetns } from './netns.js';
 import { openPortProxies } from './port-proxy.js';
 import { mtuOf } from './network-options.js';
-import { hostLines, hostVethName, namespaceLines, nextIfname, type LinkPlan } from './sandbox-links.js';
+import { hostVethName, nextIfname, type LinkPlan } from './sandbox-links.js';
 import type { PoolEntry } from './sandbox-pool.js';
 import type { EndpointState, NetworkState, SandboxState } from './state.js';
 
@@ -59,12 +58,7 @@ export class SandboxManager {
       }
       const links = this.linkPlans(reserved, true);
       const firstLink = links[0];
-      const kernel = pooled && firstLink
-        ? configurePooled(pooled.file, firstLink)
-        : (async () => {
-            await createNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, true).join('\n') + '\n');
-            await hostIpBatch(hostLines(links));
-          })();
+      const kernel = pooled && firstLink ? configurePooled(pooled.file, firstLink) : createSandboxNetns(sandbox.netnsPath, links);
       // The state files are written while the tools run (a failure of either is undone below,
       // once both are over).
       const results = await Promise.allSettled([kernel, this.persist(sandbox, reserved.map(([n]) => n))]);
@@ -90,8 +84,7 @@ export class SandboxManager {
     try {
       await this.ctx.ensureLive(n);
       const links = this.linkPlans(reserved, !hadDefault);
-      await inNetns(sandbox.netnsPath, ['ip', '-batch', '-'], namespaceLines(links, process.pid, false).join('\n') + '\n');
-      await hostIpBatch(hostLines(links));
+      await addSandboxLinks(sandbox.netnsPath, links);
       sandbox.networks.push(n.id);
       await this.persist(sandbox, [n]);
     } catch (err) {

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { hostIpBatch } from './exec.js';
-import { createNetns, releaseNetns } from './netns.js';
+import { createSandboxNetns, releaseNetns } from './netns.js';
 import { mtuOf } from './network-options.js';
 import { hostVethName } from './sandbox-links.js';
 import type { NetworkState } from './state.js';
 
 // A few network namespaces made ahead of time per bridge network, each with its veth
 // pair (eth0 inside, down and without an address; the host end on the bridge and up).
-// Making one costs a new namespace, a veth pair and two processes (~10–20 ms here);
-// taking one costs a single `ip -batch` inside it (MAC, address, up, default route).
+// Making one costs a new namespace, a veth pair and one berth-netcfg (~2 ms here; ~10–20 ms
+// as unshare + ip + ip); taking one costs another inside it (MAC, address, up, default route).
 // Refilled in the background a moment after takes (a burst is served first); removed
 // when the network goes and when berthd stops, so nothing outlives them.
 
@@ -108,10 +107,8 @@ async function make(netnsDir: string, n: NetworkState): Promise<PoolEntry> {
   const file = path.join(netnsDir, `pool-${randomBytes(6).toString('hex')}`);
   const hostVeth = hostVethName();
   const mtu = mtuOf(n);
-  const m = mtu ? ` mtu ${mtu}` : '';
-  await createNetns(file, ['ip', '-batch', '-'], `link set lo up\nlink add eth0${m} type veth peer name ${hostVeth}${m} netns ${process.pid}\n`);
   try {
-    await hostIpBatch([`link set ${hostVeth} master ${n.bridge ?? ''} up`]);
+    await createSandboxNetns(file, [{ ifname: 'eth0', hostVeth, bridge: n.bridge ?? '', mtu }]);
   } catch (err) {
     await discard({ file, hostVeth, mtu });
     throw err;

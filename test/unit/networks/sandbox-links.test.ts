@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dnsNamesOf } from '../../../src/engine/networks/endpoint-settings.js';
-import { hostLines, hostVethName, namespaceLines, nextIfname } from '../../../src/engine/networks/sandbox-links.js';
+import { bareLines, hostLines, hostVethName, namespaceLines, netcfgLink, nextIfname } from '../../../src/engine/networks/sandbox-links.js';
 
 describe('sandbox link plans', () => {
   const links = [
@@ -20,6 +20,16 @@ describe('sandbox link plans', () => {
       'route replace default via 172.18.0.1 dev eth0',
     ]);
     expect(hostLines(links)).toEqual(['link set veth0000001 master br-a up', 'link set veth0000002 master br-b up']);
+  });
+
+  it('give berth-netcfg one argument per link: endpoint fields only when it is one', () => {
+    expect(links.map(netcfgLink)).toEqual([
+      'eth0,veth0000001,br-a,0,02:42:ac:12:00:02,172.18.0.2/16,172.18.0.1',
+      'eth1,veth0000002,br-b,1400,02:42:ac:13:00:02,172.19.0.2/16',
+    ]);
+    const bare = { ifname: 'eth0', hostVeth: 'veth0000003', bridge: 'br-c', mtu: undefined };
+    expect(netcfgLink(bare)).toBe('eth0,veth0000003,br-c,0');
+    expect(bareLines({ ...bare, mtu: 9000 }, 7)).toEqual(['link add eth0 mtu 9000 type veth peer name veth0000003 mtu 9000 netns 7']);
   });
 
   it('name host veths like Docker and interfaces eth0, eth1, ... reusing gaps', () => {
