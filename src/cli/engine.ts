@@ -11,6 +11,12 @@ export async function engineFor(cmd: Command): Promise<EngineClient> {
   return connectEngine(globalsOf(cmd));
 }
 
+/** engineFor, with the command's first request made alongside the ping (connectEngineWith: a JSON request, safe to repeat). */
+export async function engineWith<T>(cmd: Command, first: (client: EngineClient) => Promise<T>): Promise<{ client: EngineClient; result: T }> {
+  const { connectEngineWith } = await import('../client/connect.js');
+  return connectEngineWith(globalsOf(cmd), first);
+}
+
 export async function imagesFor(cmd: Command): Promise<ImagesClient> {
   const [{ ImagesClient }, client] = await Promise.all([import('../client/images.js'), engineFor(cmd)]);
   return new ImagesClient(client);

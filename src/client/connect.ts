@@ -3,7 +3,7 @@ import path from 'node:path';
 import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
 import { invalid, unavailable } from '../errors.js';
 import { EngineClient } from './engine-client.js';
-import { negotiateVersion, pingEngine } from './negotiate.js';
+import { MIN_API_VERSION, negotiateVersion, pingEngine } from './negotiate.js';
 import { startupEnv } from '../config/node-env.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
@@ -42,6 +42,42 @@ export async function connectEngine(globals: ConnectGlobals, env: NodeJS.Process
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw unavailable(`berthd did not answer on unix://${socket} within ${START_DEADLINE_MS / 1000} s; see its log: ${logFile}`);
+}
+
+/**
+ * connectEngine, with the command's first request sent alongside the ping instead of after
+ * its answer (a round trip and the CPU work between them less, ~2 ms of every command here).
+ * The request is a guess at berthd's version (MIN_API_VERSION, which newer engines accept
+ * too); its result stands when it succeeded, or when it failed on an engine that speaks that
+ * version. Otherwise (no engine answered: berthd is started as usual; or an engine that
+ * refuses the version) it is made again on the connected client. `first` must be safe to
+ * repeat after a failure: a JSON request, not a streamed body.
+ */
+export async function connectEngineWith<T>(globals: ConnectGlobals, first: (client: EngineClient) => Promise<T>): Promise<{ client: EngineClient; result: T }> {
+  let socket: string;
+  try {
+    socket = engineSocket(globals);
+  } catch {
+    // A bad --host: connectEngine says so.
+    const client = await connectEngine(globals);
+    return { client, result: await first(client) };
+  }
+  const ping = pingEngine(socket);
+  const early = first(new EngineClient(socket, MIN_API_VERSION)).then(
+    (result) => ({ ok: true as const, result }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const [answer, settled] = await Promise.all([ping, early]);
+  let version: string | undefined;
+  try {
+    version = answer ? negotiateVersion(answer.apiVersion, socket) : undefined;
+  } catch {
+    // Too old an engine: connectEngine says so.
+  }
+  if (settled.ok) return { client: version ? new EngineClient(socket, version) : await connectEngine(globals), result: settled.result };
+  if (version === MIN_API_VERSION) throw settled.error;
+  const client = version ? new EngineClient(socket, version) : await connectEngine(globals);
+  return { client, result: await first(client) };
 }
 
 /** The socket came from DOCKER_HOST alone: Docker's engine is meant, not a berthd to start there. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError, isNotFound } from '../../errors.js';
-import { engineFor } from '../engine.js';
+import { engineWith } from '../engine.js';
 import { followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
 import { createBody, type RunFlags } from './run-flags.js';
 import type { RunOptions } from './run.js';
@@ -45,8 +45,7 @@ export async function runContainer(image: string, command: string[], opts: RunOp
   // As docker: a terminal's input that is not a terminal would never end the session (a
   // TTY container's stdin is not closed at EOF).
   if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
-  const client = await engineFor(cmd);
-  const id = await createContainer(client, image, command, opts);
+  const { client, result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts));
   if (opts.detach) {
     await client.request('POST', `/containers/${id}/start`);
     process.stdout.write(`${id}\n`);
@@ -81,8 +80,8 @@ export async function runContainer(image: string, command: string[], opts: RunOp
 }
 
 export async function createOnly(image: string, command: string[], opts: RunFlags, cmd: Command): Promise<void> {
-  const client = await engineFor(cmd);
-  process.stdout.write(`${await createContainer(client, image, command, opts)}\n`);
+  const { result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts));
+  process.stdout.write(`${id}\n`);
 }
 
 async function removeQuietly(client: EngineClient, id: string): Promise<void> {
