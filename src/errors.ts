@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'conflict'
+  | 'forbidden' // refused in this state (Docker's errdefs.Forbidden: 403)
   | 'unavailable' // engine not reachable, dependency missing on the host
   | 'canceled'
   | 'failed_precondition'
@@ -35,6 +36,7 @@ export const isInvalid = (err: unknown): boolean => hasCode(err, 'invalid');
 export const notFound = (message: string, cause?: unknown) => new BerthError('not_found', message, { cause });
 export const invalid = (message: string, cause?: unknown) => new BerthError('invalid', message, { cause });
 export const conflict = (message: string, cause?: unknown) => new BerthError('conflict', message, { cause });
+export const forbidden = (message: string, cause?: unknown) => new BerthError('forbidden', message, { cause });
 export const alreadyExists = (message: string, cause?: unknown) => new BerthError('already_exists', message, { cause });
 export const unavailable = (message: string, cause?: unknown) => new BerthError('unavailable', message, { cause });
 export const internal = (message: string, cause?: unknown) => new BerthError('internal', message, { cause });

@@ -8,6 +8,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   already_exists: 409,
   conflict: 409,
+  forbidden: 403,
   failed_precondition: 409,
   unavailable: 503,
   canceled: 499,
@@ -20,6 +21,7 @@ export function httpStatusOf(err: unknown): number {
 
 export function codeOfStatus(status: number): ErrorCode {
   if (status === 400) return 'invalid';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 503) return 'unavailable';

@@ -1,4 +1,4 @@
-import { conflict, invalid, isNotFound, notFound } from '../../errors.js';
+import { BerthError, conflict, forbidden, internal, invalid, isNotFound } from '../../errors.js';
 import type { EndpointRequest, NetworkRecord, NetworkService } from '../types.js';
 import { contains, parseCidr, parseIpv4 } from '../networks/cidr.js';
 import type { ContainerRecord, EndpointConfig } from './model.js';
@@ -49,9 +49,13 @@ export async function connectContainer(deps: NetworkConnectDeps, c: ContainerRec
   if (net.Driver === 'host') throw invalid(HOST_NETWORK);
   if (mode === 'host' || mode.startsWith('container:')) throw invalid(SHARED_NETWORK);
   if (mode === 'none' || net.Driver === 'null') throw invalid(NO_NETWORK);
-  if (await endpointKey(deps.networks, c, net)) throw conflict(`endpoint with name ${c.Name} already exists in network ${net.Name}`);
+  const connected = (await endpointKey(deps.networks, c, net)) !== undefined;
+  // As dockerd 20.10: connected already is 403 for a running container; for a stopped one the
+  // request is checked, then changes nothing (its endpoint keeps the aliases it had).
+  if (connected && isRunning(c)) throw forbidden(`endpoint with name ${c.Name} already exists in network ${net.Name}`);
   const aliases = [...new Set(req.aliases.map((a) => a.replace(/^\//, '')).filter((a) => a !== ''))];
   if (req.ipv4Address !== undefined) checkAddress(net, req.ipv4Address);
+  if (connected) return;
   const cfg: EndpointConfig = { Aliases: aliases.length > 0 ? aliases : null, IPAMConfig: req.ipv4Address ? { IPv4Address: req.ipv4Address } : null };
   if (isRunning(c)) {
     const endpoint: EndpointRequest = { networkId: net.Id, aliases: [...new Set([c.Name, c.Id.slice(0, 12), ...aliases])] };
@@ -80,15 +84,21 @@ export async function disconnectContainer(deps: NetworkConnectDeps, c: Container
       await deps.networks.disconnect(c.Id, net.Id);
     } catch (err) {
       // Only recorded (a start that has not reached the network yet): dropping the record is the disconnect.
-      if (!isNotFound(err) || !key) throw err;
+      if (!isNotFound(err)) throw err;
+      if (!key) throw notConnected(c, net);
     }
     delete c.Network.Networks[net.Name];
     if (key) delete c.Network.Networks[key];
   } else if (!key) {
-    throw notFound(`container ${c.Id} is not connected to network ${net.Name}`);
+    throw notConnected(c, net);
   }
   if (key) delete c.EndpointsConfig[key];
   await deps.save(c);
+}
+
+/** dockerd answers this one with a 500 (a plain error there), not a 404: the container and the network both exist. */
+function notConnected(c: ContainerRecord, net: NetworkRecord): BerthError {
+  return internal(`container ${c.Id} is not connected to network ${net.Name}`);
 }
 
 function checkAddress(net: NetworkRecord, ip: string): void {

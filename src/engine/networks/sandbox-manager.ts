@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { alreadyExists, conflict, invalid, notFound } from '../../errors.js';
+import { alreadyExists, forbidden, invalid, notFound } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, PortBinding, Sandbox } from '../types.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
 import { dnsNamesOf, endpointSettings } from './endpoint-settings.js';
@@ -78,7 +78,7 @@ export class SandboxManager {
     const [target] = this.resolveTargets([request]);
     if (!target) throw invalid('no network given');
     const n = target[0];
-    if (n.endpoints[containerId]) throw conflict(`endpoint with name ${sandbox.containerName} already exists in network ${n.name}`);
+    if (n.endpoints[containerId]) throw forbidden(`endpoint with name ${sandbox.containerName} already exists in network ${n.name}`);
     const hadDefault = sandbox.networks.some((id) => this.ctx.networks.get(id)?.internal === false);
     const reserved = this.reserve(sandbox, [target]);
     try {
