@@ -316,6 +316,20 @@ static void client_input(client_t *c, const unsigned char *p, size_t n, int tty_
   }
 }
 
+/* How many of a client's bytes may be read now. All of them while the container keeps up
+   with its stdin. While stdin is pending (the container is not reading it: before its start it
+   cannot), only what cannot be stdin: the rest of a frame's header or a control frame's
+   payload; a client in the middle of a stdin frame waits (0). So a control frame, a start
+   above all, is never held behind stdin nobody reads: on its own connection, as berthd sends
+   it, it is read at once (a start held behind the stdin of `docker run -i` was a deadlock),
+   and at most one read's worth of stdin (in_pend) is ever pending. */
+static size_t client_readable(const client_t *c) {
+  if (in_len == 0) return SIZE_MAX;
+  if (c->hlen < 8) return 8 - c->hlen;
+  if (c->hdr[0] == F_STDIN) return 0;
+  return c->left;
+}
+
 /* ctrls (a /proc/PID/cgroup field: "cpu,cpuacct") names controller ctl */
 static int has_ctrl(const char *ctrls, const char *ctl) {
   size_t n = strlen(ctl);
@@ -678,12 +692,15 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     if (err_fd >= 0) pf[i_err = n++] = (struct pollfd){.fd = err_fd, .events = POLLIN};
     if (!exited) pf[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
     if (attach_l >= 0) pf[i_l = n++] = (struct pollfd){.fd = attach_l, .events = POLLIN};
-    /* while the container has not taken the stdin already read, no client is read (their
-       bytes wait in the sockets): at most one read's worth is ever pending */
+    /* while the container has not taken the stdin already read, no more stdin is read (it waits
+       in the sockets; see client_readable) */
     if (in_len > 0 && in_fd >= 0) pf[i_in = n++] = (struct pollfd){.fd = in_fd, .events = POLLOUT};
-    int base = n;
-    for (int k = 0; k < nclients; k++)
-      pf[n++] = (struct pollfd){.fd = clients[k].fd, .events = in_len > 0 ? 0 : POLLIN};
+    int base = n, pfc[MAX_CLIENTS]; /* pf[base + i] is clients[pfc[i]] */
+    for (int k = 0; k < nclients; k++) {
+      if (client_readable(&clients[k]) == 0) continue; /* its hangup too waits: no spinning on POLLHUP */
+      pfc[n - base] = k;
+      pf[n++] = (struct pollfd){.fd = clients[k].fd, .events = POLLIN};
+    }
     if (exited && out_fd < 0 && err_fd < 0) break;
     /* after the init exited, wait for the pipes to drain; give up if nothing comes for 500 ms
        (a process outside the container's pid namespace may still hold them) */
@@ -734,12 +751,13 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     /* clients, from the last: a dropped one is replaced by the last of the list */
     for (int k = n - 1; k >= base; k--) {
       if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      int j = k - base;
+      int j = pfc[k - base];
       if (j >= nclients || clients[j].fd != pf[k].fd) continue;
-      ssize_t got = recv(clients[j].fd, buf, sizeof buf, MSG_DONTWAIT);
+      size_t want = client_readable(&clients[j]);
+      if (want == 0) continue;
+      ssize_t got = recv(clients[j].fd, buf, want < sizeof buf ? want : sizeof buf, MSG_DONTWAIT);
       if (got > 0) {
         client_input(&clients[j], (const unsigned char *)buf, (size_t)got, tty_fd);
-        if (in_len > 0) break; /* the container is not reading: the others wait */
         continue;
       }
       if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
