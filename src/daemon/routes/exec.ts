@@ -27,8 +27,8 @@ export function registerExecRoutes(router: Router, engine: Engine): void {
     const { inst, container } = execs.claim(ctx.params.id ?? '');
     const tty = bool(body, 'Tty', 'ExecStartConfig') ?? inst.config.Tty;
     if (detach) {
-      // Answered once the process runs (the runtime's detached exec returns then): its Pid is known.
-      await execs.run(inst, container, { stdout: () => undefined, stderr: () => undefined }, true).catch(() => undefined);
+      // Answered once the process runs (its Pid known), or with the runtime's error, as dockerd.
+      await execs.runDetached(inst, container);
       return new Reply(200);
     }
     const conn = hijack(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { conflict, invalid, notFound } from '../../errors.js';
-import type { ExecStream } from '../../runtime/drivers/exec.js';
+import type { DetachedExec, ExecStream } from '../../runtime/drivers/exec.js';
 import type { OciProcess } from '../../runtime/types.js';
 import type { Containers } from './containers.js';
 import { containerAttributes } from './container-service.js';
@@ -42,6 +42,17 @@ interface StreamingDriver {
 function canStream(d: object): d is StreamingDriver {
   return typeof (d as Partial<StreamingDriver>).execStream === 'function';
 }
+
+interface DetachingDriver {
+  execDetached(id: string, process: OciProcess): Promise<DetachedExec>;
+}
+
+function canDetach(d: object): d is DetachingDriver {
+  return typeof (d as Partial<DetachingDriver>).execDetached === 'function';
+}
+
+/** Docker's exit code of an exec whose process never started (the runtime refused it). */
+const CANNOT_START = 126;
 
 export class ExecService {
   private readonly execs = new Map<string, ExecInstance>();
@@ -126,12 +137,45 @@ export class ExecService {
     return { inst, container };
   }
 
+  /**
+   * Start a claimed exec detached: resolves once its process runs (Running, Pid), or fails with
+   * the runtime's error (ExitCode 126, as dockerd); the exit code is recorded when it ends.
+   */
+  async runDetached(inst: ExecInstance, c: ContainerRecord): Promise<void> {
+    const driver = this.containers.opts.runtime.driver;
+    if (!canDetach(driver)) {
+      // A driver without detached execs (test doubles): its collected exec, at once.
+      await this.run(inst, c, { stdout: () => undefined, stderr: () => undefined }, true);
+      return;
+    }
+    const proc = await this.process(inst, c);
+    this.emitStart(inst, c);
+    let started: DetachedExec;
+    try {
+      started = await driver.execDetached(c.Id, proc);
+    } catch (err) {
+      this.ended(inst, c, CANNOT_START);
+      throw err;
+    }
+    inst.Pid = started.pid;
+    inst.Running = true;
+    void started.done.then((code) => this.ended(inst, c, code ?? -1));
+  }
+
+  private emitStart(inst: ExecInstance, c: ContainerRecord): void {
+    this.containers.opts.events.emit('container', `exec_start: ${inst.config.Cmd.join(' ')}`, c.Id, containerAttributes(c, { execID: inst.ID }));
+  }
+
+  private ended(inst: ExecInstance, c: ContainerRecord, code: number): void {
+    inst.Running = false;
+    inst.ExitCode = code;
+    this.containers.opts.events.emit('container', 'exec_die', c.Id, containerAttributes(c, { execID: inst.ID, exitCode: String(code) }));
+  }
+
   /** Run a claimed exec; resolves with its exit code. */
   async run(inst: ExecInstance, c: ContainerRecord, io: ExecIo, detach: boolean): Promise<number> {
     const proc = await this.process(inst, c);
-    const events = this.containers.opts.events;
-    const cmdline = inst.config.Cmd.join(' ');
-    events.emit('container', `exec_start: ${cmdline}`, c.Id, containerAttributes(c, { execID: inst.ID }));
+    this.emitStart(inst, c);
     inst.Running = true;
     const driver = this.containers.opts.runtime.driver;
     let code: number;
@@ -155,6 +199,8 @@ export class ExecService {
         if (io.stdin && inst.config.AttachStdin && child.stdin) io.stdin.pipe(child.stdin);
         else child.stdin?.end();
         code = (await done) ?? -1;
+        // The runtime could not start it (its message went to the client's stderr).
+        if (inst.Pid === 0 && code !== 0) code = CANNOT_START;
       } else {
         const r = await driver.exec(c.Id, proc, detach ? { detach: true } : {});
         inst.Pid = r.pid ?? 0;
@@ -166,8 +212,7 @@ export class ExecService {
       inst.Running = false;
       delete inst.resizeTty;
     }
-    inst.ExitCode = code;
-    events.emit('container', 'exec_die', c.Id, containerAttributes(c, { execID: inst.ID, exitCode: String(code) }));
+    this.ended(inst, c, code);
     return code;
   }
 

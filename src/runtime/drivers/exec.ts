@@ -36,7 +36,7 @@ const scratchRoot = ((): string => {
  * the async ones queue behind the 4-thread pool that container starts and removals keep
  * busy, which cost a health probe ~7 ms under load.
  */
-function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: boolean, extra: string[] = []): PreparedExec {
+function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: boolean, extra: string[] = [], globals: (dir: string) => string[] = () => []): PreparedExec {
   const dir = mkdtempSync(path.join(scratchRoot, 'berth-exec-'));
   const processFile = path.join(dir, 'process.json');
   const pidFile = path.join(dir, 'exec.pid');
@@ -46,7 +46,7 @@ function prepare(inv: RuntimeInvocation, id: string, proc: OciProcess, detach: b
     removeDir(dir);
     throw err;
   }
-  const argv = [...inv.prefix, 'exec', '--process', processFile, '--pid-file', pidFile, ...extra];
+  const argv = [...inv.prefix, ...globals(dir), 'exec', '--process', processFile, '--pid-file', pidFile, ...extra];
   if (detach) argv.push('--detach');
   argv.push(id);
   return { dir, pidFile, argv };
@@ -166,6 +166,43 @@ function execPid(pidFile: string, closed: Promise<unknown>): Promise<number | un
     check();
     void closed.then(() => readExecPid(pidFile).then(finish));
   });
+}
+
+export interface DetachedExec {
+  /** the process's host pid */
+  pid: number;
+  /** its exit code, once it exited (null: unknown) */
+  done: Promise<number | null>;
+}
+
+/**
+ * A detached exec (`docker exec -d`), as Docker runs one: answered once the process runs, or
+ * with the runtime's error when it cannot start; its exit code known when it ends. The
+ * runtime runs without --detach, so that it waits for the process and exits with its code;
+ * everyone's stdio is /dev/null (the output goes nowhere, as Docker's, and nothing ties the
+ * process to berthd: it outlives a berthd restart). The runtime's own errors go to its --log
+ * file (runc, crun and berth-core all take --log and --log-format json).
+ */
+export async function execDetached(inv: RuntimeInvocation, id: string, proc: OciProcess): Promise<DetachedExec> {
+  const prep = prepare(inv, id, { ...proc, terminal: false }, false, [], (dir) => ['--log', path.join(dir, 'runtime.log'), '--log-format', 'json']);
+  const child = spawn(inv.file, prep.argv, { stdio: 'ignore' });
+  const closed = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', (c, sig) => resolve(c ?? (sig ? 128 + (os.constants.signals[sig] ?? 0) : null)));
+  });
+  const pid = await execPid(prep.pidFile, closed);
+  if (pid === undefined) {
+    const code = await closed;
+    let log = '';
+    try {
+      log = readFileSync(path.join(prep.dir, 'runtime.log'), 'utf8');
+    } catch {
+      // no log: the message says the status only
+    }
+    removeDir(prep.dir);
+    throw runtimeError(inv.name, 'exec', id, log, code, 'failed_precondition');
+  }
+  return { pid, done: closed.finally(() => removeDir(prep.dir)) };
 }
 
 export interface ExecStream {

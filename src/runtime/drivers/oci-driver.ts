@@ -7,7 +7,7 @@ import { conflict, internal, isNotFound } from '../../errors.js';
 import { CONFIG_FILE } from '../bundle.js';
 import type { OciSpec } from '../oci-spec.js';
 import type { CreateOptions, ExecOptions, ExecResult, OciProcess, OciState, RuntimeDriver } from '../types.js';
-import { execCollect, execStream, type ExecStream } from './exec.js';
+import { execCollect, execDetached, execStream, type DetachedExec, type ExecStream } from './exec.js';
 import { runVerb, type ProcessRunner } from './run-runtime.js';
 import type { RuntimeInvocation, RuntimeName } from './runtime-invocation.js';
 import { runtimeError } from './runtime-errors.js';
@@ -105,6 +105,11 @@ export class OciRuntimeDriver implements RuntimeDriver {
 
   async exec(id: string, process: OciProcess, opts?: ExecOptions): Promise<ExecResult> {
     return execCollect(this.invocation, id, await this.withContainerDefaults(id, process), opts);
+  }
+
+  /** exec -d: resolves once the process runs (its pid), with its exit code to come. */
+  async execDetached(id: string, process: OciProcess): Promise<DetachedExec> {
+    return execDetached(this.invocation, id, await this.withContainerDefaults(id, process));
   }
 
   /** exec with the caller owning stdin/stdout/stderr, optionally on a terminal. */

@@ -248,8 +248,20 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     // detached: the pid too
     const { Id: bg } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sleep', '7'] } });
     await d.client.request('POST', `/exec/${bg}/start`, { body: { Detach: true } });
-    const bgPid = (await d.client.request<{ Pid: number }>('GET', `/exec/${bg}/json`)).Pid;
-    expect(readFileSync(`/proc/${bgPid}/cmdline`, 'utf8')).toBe('sleep\x007\x00');
+    const bgInfo = await d.client.request<{ Pid: number; Running: boolean; ExitCode: number | null }>('GET', `/exec/${bg}/json`);
+    expect(bgInfo).toMatchObject({ Running: true, ExitCode: null }); // as dockerd: running until it ends
+    expect(readFileSync(`/proc/${bgInfo.Pid}/cmdline`, 'utf8')).toBe('sleep\x007\x00');
+    // ... and its exit code once it ended
+    const { Id: quick } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['sh', '-c', 'exit 3'] } });
+    await d.client.request('POST', `/exec/${quick}/start`, { body: { Detach: true } });
+    await pollUntil(async () => (await d.client.request<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${quick}/json`)).ExitCode === 3 || undefined, 'the detached exec to end with 3');
+    // A process that cannot start: the runtime's error (400) and ExitCode 126, detached or not.
+    const { Id: bad } = await d.client.request<{ Id: string }>('POST', `/containers/${id}/exec`, { body: { Cmd: ['nosuchcmd'] } });
+    await expect(d.client.request('POST', `/exec/${bad}/start`, { body: { Detach: true } })).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('nosuchcmd') });
+    expect(await d.client.request('GET', `/exec/${bad}/json`)).toMatchObject({ Running: false, Pid: 0, ExitCode: 126 });
+    const attached = await docker(['exec', id, 'nosuchcmd']);
+    expect(attached.code).toBe(126);
+    expect(attached.stderr).toContain('executable file not found');
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
     await e.ended;
   });

@@ -411,6 +411,25 @@ for (const runtime of RUNTIMES) {
           const res = execFileSync('sh', ['-c', `cat /proc/${created.initPid}/root/dev/shm/marker 2>/dev/null || true`], { encoding: 'utf8' });
           return res === 'detached\n';
         });
+        // exec -d as Docker's: answered once the process runs, its exit code when it ends; a
+        // process that cannot start is the runtime's error (from its --log file).
+        await h.driver.exec(def.id, { ...proc, args: ['mkfifo', '/dev/shm/go'] });
+        const bg = await h.driver.execDetached(def.id, { ...proc, args: ['sh', '-c', 'read x < /dev/shm/go; echo noise; exit 5'] });
+        // (runc writes the pid before its init's execve: the same process, shortly the shell)
+        await until('the detached exec to run', () => readFileSync(`/proc/${bg.pid}/cmdline`, 'utf8') === 'sh\0-c\0read x < /dev/shm/go; echo noise; exit 5\0');
+        const bgExit = { code: undefined as number | null | undefined };
+        void bg.done.then((c) => (bgExit.code = c));
+        await new Promise((r) => setTimeout(r, 50));
+        expect(bgExit.code).toBeUndefined(); // still running: it waits on the fifo
+        await h.driver.exec(def.id, { ...proc, args: ['sh', '-c', 'echo go > /dev/shm/go'] });
+        expect(await bg.done).toBe(5);
+        const refused = await h.driver.execDetached(def.id, { ...proc, args: ['/no/such/binary'] }).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(refused).toMatchObject({ code: 'invalid' });
+        expect(String((refused as Error).message)).toMatch(/no\/such\/binary/);
+        record('detached exec refused', runtime, (refused as { code?: string }).code);
         // Streaming: the caller's stdin reaches the process, with and without a terminal.
         const piped = await h.driver.execStream(def.id, { ...proc, args: ['sh', '-c', 'cat; test -t 0 || echo no-tty; exit 4'] });
         const pipedOut = collect(piped.child.stdout);
