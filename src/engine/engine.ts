@@ -5,7 +5,8 @@ import { ImageStore } from './images/image-store.js';
 import { BridgeNetworkService } from './networks/network-service.js';
 import { createRuntimeDriver } from '../runtime/drivers/create-runtime-driver.js';
 import type { RuntimeName } from '../runtime/drivers/runtime-invocation.js';
-import { readExitRecord, waitForExit } from '../runtime/exit-record.js';
+import { readExitRecord, recordLostExit, waitForExit } from '../runtime/exit-record.js';
+import { isShimAliveSync } from '../runtime/shim-state.js';
 import { Containers } from './containers/containers.js';
 import { ExecService } from './containers/exec-service.js';
 import { withImageEvents, withNetworkEvents } from './event-decorators.js';
@@ -57,7 +58,7 @@ export class Engine {
       images: this.images,
       networks: this.networks,
       volumes: this.volumes,
-      runtime: { driver, waitForExit, readExitRecord, init: findInitBinary(), capabilities: hostCapabilities() },
+      runtime: { driver, waitForExit, readExitRecord, recordLostExit, isShimAlive: isShimAliveSync, init: findInitBinary(), capabilities: hostCapabilities() },
       events: this.events,
     });
     this.execs = new ExecService(this.containers);

@@ -1,7 +1,7 @@
 // The shim writes STATE_DIR/exit.json when the container's init exits. The engine's exit
 // events hang on waitForExit, so it is driven by fs.watch (inotify) on the state dir, not
 // by a polling interval.
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError, internal } from '../errors.js';
@@ -35,6 +35,20 @@ export async function readExitRecord(stateDir: string): Promise<ExitRecord | und
     throw err;
   }
   return parseExitRecord(text, file);
+}
+
+/**
+ * For a shim that died without writing the record (killed), once its container is gone too:
+ * the record it would have written (255: exit status unknown, as berth-shim's own for an init
+ * it never saw exit), so that what waits on the exit ends. Not over an existing record.
+ */
+export function recordLostExit(stateDir: string): ExitRecord {
+  const rec: ExitRecord = { exitCode: 255, exitedAt: new Date().toISOString() };
+  const file = path.join(stateDir, EXIT_FILE);
+  if (existsSync(file)) return rec;
+  writeFileSync(`${file}.lost`, `${JSON.stringify(rec)}\n`);
+  renameSync(`${file}.lost`, file);
+  return rec;
 }
 
 /**

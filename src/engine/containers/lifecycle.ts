@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { kill as killProcess } from 'node:process';
 import { conflict } from '../../errors.js';
 import type { ExitRecord } from '../../runtime/types.js';
@@ -127,7 +126,7 @@ export class Lifecycle {
 
   private async clearStale(stateDir: string, id: string): Promise<void> {
     await this.deps.runtime.driver.delete(id, true).catch(() => undefined);
-    if (!shimAlive(stateDir, 0)) return;
+    if (!this.shimAlive(stateDir, 0)) return;
     const ctl = new AbortController();
     await Promise.race([this.deps.runtime.waitForExit(stateDir, ctl.signal).catch(() => undefined), delay(2000)]);
     ctl.abort();
@@ -285,8 +284,16 @@ export class Lifecycle {
     } catch (err) {
       // Exited a moment ago (its exit is being processed): nothing left to signal. The
       // init's pid is never signalled directly: it may already belong to someone else.
-      const exit = await this.deps.runtime.readExitRecord(this.deps.registry.paths(c.Id).stateDir).catch(() => undefined);
-      if (!exit) throw err;
+      const { stateDir } = this.deps.registry.paths(c.Id);
+      const exit = await this.deps.runtime.readExitRecord(stateDir).catch(() => undefined);
+      if (exit) return;
+      // Nothing to signal and no shim (killed): the exit it never recorded is recorded now
+      // (255, as restore() does), which ends the waits on it: stop, kill and rm -f go on.
+      if (!this.shimAlive(stateDir, 0)) {
+        this.deps.runtime.recordLostExit(stateDir);
+        return;
+      }
+      throw err;
     }
   }
 
@@ -428,7 +435,7 @@ export class Lifecycle {
     if (c.State.Status === 'running' || c.State.Status === 'paused') {
       const exit = await this.deps.runtime.readExitRecord(stateDir).catch(() => undefined);
       if (exit) return this.locked(c.Id, () => this.exited(c, exit));
-      if (!shimAlive(stateDir, c.State.Pid)) {
+      if (!this.shimAlive(stateDir, c.State.Pid)) {
         // Neither a shim nor an exit record: the host rebooted or the shim was killed.
         return this.locked(c.Id, () => this.exited(c, { exitCode: 255, exitedAt: new Date().toISOString() }));
       }
@@ -456,27 +463,24 @@ export class Lifecycle {
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
   }
 
+  /** The shim owns the container: it alive means the container is (or its exit is coming). */
+  private shimAlive(stateDir: string, initPid: number): boolean {
+    const shim = this.deps.runtime.isShimAlive(stateDir);
+    if (shim !== undefined) return shim;
+    // no shim.pid: judge by the init
+    if (initPid <= 0) return false;
+    try {
+      killProcess(initPid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Is the container's process still there (for inspect after restore). */
   assertRunning(c: ContainerRecord): void {
     if (!this.isRunning(c)) throw conflict(`Container ${c.Id} is not running`);
     if (c.State.Status === 'paused') throw conflict(`Container ${c.Id} is paused, unpause the container before exec`);
-  }
-}
-
-/** The shim owns the container: it alive means the container is (or its exit is coming). */
-function shimAlive(stateDir: string, initPid: number): boolean {
-  let pid = initPid;
-  try {
-    pid = Number(readFileSync(path.join(stateDir, 'shim.pid'), 'utf8').trim()) || initPid;
-  } catch {
-    // no shim.pid: judge by the init
-  }
-  if (pid <= 0) return false;
-  try {
-    killProcess(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -9,6 +9,10 @@ export interface RuntimePort {
   waitForExit(stateDir: string, signal?: AbortSignal): Promise<ExitRecord>;
   /** The exit record if the container already exited. */
   readExitRecord(stateDir: string): Promise<ExitRecord | undefined>;
+  /** Is the container's shim running (a zombie is not); undefined when it has no shim.pid. */
+  isShimAlive(stateDir: string): boolean | undefined;
+  /** Write the record a shim killed before its container's exit could not (exit code 255). */
+  recordLostExit(stateDir: string): ExitRecord;
   /** For HostConfig.Init (findInitBinary); undefined when there is none, and Init then fails the start. */
   init: InitBinary | undefined;
   /** What "all capabilities" (Privileged, CapAdd ALL) can mean here: the daemon's bounding set. */

@@ -50,3 +50,27 @@ describe('run --rm against berthd', () => {
     await pollUntil(() => !ours().some((l) => l.includes(id)) || undefined, 'its mounts to go', 10_000);
   });
 });
+
+describe('a container whose shim was killed', () => {
+  it('with its process: stop and rm -f still end it (exit 255), leaving nothing', async () => {
+    for (const verb of ['stop', 'rm'] as const) {
+      const id = await runContainer(d.client, { Cmd: ['sleep', '300'] });
+      const stateDir = path.join(d.run, 'c', id);
+      const shim = Number(readFileSync(path.join(stateDir, 'shim.pid'), 'utf8'));
+      const { State } = await d.client.request<{ State: { Pid: number } }>('GET', `/containers/${id}/json`);
+      // What an OOM killer or an operator's kill -9 of both would leave: no shim, no exit.json.
+      process.kill(shim, 'SIGKILL');
+      process.kill(State.Pid, 'SIGKILL');
+      await pollUntil(() => !existsSync(`/proc/${State.Pid}/status`) || !/State:\s+Z/.test(readFileSync(`/proc/${State.Pid}/status`, 'utf8')) || undefined, 'the init to go', 5000);
+      if (verb === 'stop') {
+        await d.client.request('POST', `/containers/${id}/stop`, { query: { t: 1 } });
+        const after = await d.client.request<{ State: { Running: boolean; ExitCode: number } }>('GET', `/containers/${id}/json`);
+        expect(after.State).toMatchObject({ Running: false, ExitCode: 255 });
+      }
+      await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+      const all = await d.client.request<{ Id: string }[]>('GET', '/containers/json', { query: { all: 1 } });
+      expect(all.map((c) => c.Id)).not.toContain(id);
+      await pollUntil(() => !ours().some((l) => l.includes(id)) || undefined, `the mounts of ${id} to go`, 5000);
+    }
+  });
+});
