@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
 import { humanDuration, renderTable } from '../table.js';
+import { filtersParam } from '../flag-values.js';
 
 // `berth container ps`: docker ps columns, filters passed to the engine.
 
@@ -38,14 +39,8 @@ export function registerPs(group: Command): void {
     .action(
       action(async (opts: { all?: boolean; quiet?: boolean; filter: string[]; format?: string; trunc: boolean }, cmd: Command) => {
         const client = await engineFor(cmd);
-        const filters: Record<string, string[]> = {};
-        for (const f of opts.filter) {
-          const i = f.indexOf('=');
-          const key = i < 0 ? f : f.slice(0, i);
-          (filters[key] ??= []).push(i < 0 ? '' : f.slice(i + 1));
-        }
         const list = await client.request<ContainerSummary[]>('GET', '/containers/json', {
-          query: { all: opts.all === true, filters: Object.keys(filters).length ? JSON.stringify(filters) : undefined },
+          query: { all: opts.all === true, filters: filtersParam(opts.filter) },
         });
         if (opts.quiet) {
           for (const c of list) process.stdout.write(`${opts.trunc ? c.Id.slice(0, 12) : c.Id}\n`);

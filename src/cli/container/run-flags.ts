@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { BerthError } from '../../errors.js';
+import { keyValueFlags } from '../flag-values.js';
 
 // `docker run` / `docker create` flags and their translation into an Engine API
 // ContainerCreate body. Pure: flags in, request body out.
@@ -134,16 +135,6 @@ export function parseDurationNs(value: string, flag: string): number {
   return Math.round(total);
 }
 
-function keyValues(items: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const i = item.indexOf('=');
-    if (i <= 0) throw usage(`invalid ${flag} ${JSON.stringify(item)}: expected KEY=VALUE`);
-    out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
-
 export interface PortSpec {
   hostIp: string;
   hostPort: string;
@@ -262,7 +253,7 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
     WorkingDir: flags.workdir ?? '',
     User: flags.user ?? '',
     Hostname: flags.hostname ?? '',
-    Labels: keyValues(flags.label, '--label'),
+    Labels: keyValueFlags(flags.label),
     ExposedPorts: exposed,
     Tty: flags.tty === true,
     OpenStdin: flags.interactive === true,
@@ -294,11 +285,11 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
       ReadonlyRootfs: flags.readOnly === true,
       Init: flags.init === true ? true : null,
       Ulimits: ulimits,
-      Sysctls: keyValues(flags.sysctl, '--sysctl'),
+      Sysctls: keyValueFlags(flags.sysctl, '--sysctl'),
       ExtraHosts: flags.addHost,
       Dns: flags.dns,
       ShmSize: flags.shmSize ? parseBytes(flags.shmSize, '--shm-size') : 0,
-      LogConfig: { Type: flags.logDriver ?? 'json-file', Config: keyValues(flags.logOpt ?? [], '--log-opt') },
+      LogConfig: { Type: flags.logDriver ?? 'json-file', Config: keyValueFlags(flags.logOpt ?? [], '--log-opt') },
     },
     NetworkingConfig: endpoint ? { EndpointsConfig: endpoint } : undefined,
   };

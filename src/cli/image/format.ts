@@ -5,17 +5,6 @@ import { BerthError } from '../../errors.js';
 /** Docker's short image ID: 12 hex digits without "sha256:". */
 export const shortImageId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
-/** `-f key=value` flags → the Engine API's filters object. */
-export function parseFilterFlags(flags: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new BerthError('usage', `bad format of filter (expected name=value): ${flag}`);
-    (out[flag.slice(0, eq)] ??= []).push(flag.slice(eq + 1));
-  }
-  return out;
-}
-
 /** A Go-template subset: `{{.Field}}` and `{{json .}}`, with \t and \n escapes. */
 export function renderTemplate(template: string, row: object): string {
   const fields = row as Record<string, unknown>;

@@ -3,7 +3,8 @@ import type { ImageSummaryWire } from '../../client/images.js';
 import { action } from '../command-adapter.js';
 import { imagesFor } from '../engine.js';
 import { humanDuration, humanSize, renderTable } from '../table.js';
-import { parseFilterFlags, renderTemplate, shortImageId } from './format.js';
+import { parseFilterFlags } from '../flag-values.js';
+import { renderTemplate, shortImageId } from './format.js';
 
 // `berth images [REPOSITORY[:TAG]]` / `berth image ls`: one row per tag, as Docker prints it.
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { imagesFor } from '../engine.js';
 import { humanSize } from '../table.js';
-import { parseFilterFlags } from './format.js';
+import { parseFilterFlags } from '../flag-values.js';
 
 // `berth image prune [-a] [-f]`: remove dangling (or, with -a, all unused) images.
 export function definePrune(parent: Command, name: string): Command {

@@ -5,12 +5,9 @@ import type { NetworkRecord } from '../../engine/types.js';
 import { inspectEach } from '../inspect-each.js';
 import { renderTable } from '../table.js';
 import { forEachTarget } from '../for-each-target.js';
+import { filtersParam, keyValueFlags } from '../flag-values.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-function labelsOf(items: string[]): Record<string, string> {
-  return Object.fromEntries(items.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
-}
 
 // `berth network …`, docker's flags.
 export function registerNetworkCommands(program: Command): void {
@@ -32,7 +29,7 @@ export function registerNetworkCommands(program: Command): void {
         const client = await engineFor(cmd);
         const config = o.subnet || o.gateway || o.ipRange ? [{ Subnet: o.subnet, Gateway: o.gateway, IPRange: o.ipRange }] : [];
         const res = await client.request<{ Id: string }>('POST', '/networks/create', {
-          body: { Name: name, Driver: o.driver, Internal: o.internal === true, Attachable: o.attachable === true, IPAM: { Driver: 'default', Config: config }, Options: labelsOf(o.opt), Labels: labelsOf(o.label), CheckDuplicate: true },
+          body: { Name: name, Driver: o.driver, Internal: o.internal === true, Attachable: o.attachable === true, IPAM: { Driver: 'default', Config: config }, Options: keyValueFlags(o.opt), Labels: keyValueFlags(o.label), CheckDuplicate: true },
         });
         process.stdout.write(`${res.Id}\n`);
       }),
@@ -47,9 +44,7 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (o: { quiet?: boolean; filter: string[]; format?: string }, cmd: Command) => {
         const client = await engineFor(cmd);
-        const filters: Record<string, string[]> = {};
-        for (const f of o.filter) (filters[f.split('=')[0] ?? f] ??= []).push(f.split('=').slice(1).join('='));
-        const list = await client.request<NetworkRecord[]>('GET', '/networks', { query: { filters: o.filter.length ? JSON.stringify(filters) : undefined } });
+        const list = await client.request<NetworkRecord[]>('GET', '/networks', { query: { filters: filtersParam(o.filter) } });
         if (o.quiet) return void list.forEach((n) => process.stdout.write(`${n.Id.slice(0, 12)}\n`));
         if (o.format === 'json') return void list.forEach((n) => process.stdout.write(`${JSON.stringify(n)}\n`));
         process.stdout.write(renderTable(['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], list.map((n) => [n.Id.slice(0, 12), n.Name, n.Driver, n.Scope])));

@@ -5,12 +5,9 @@ import type { VolumeRecord } from '../../engine/types.js';
 import { inspectEach } from '../inspect-each.js';
 import { humanSize, renderTable } from '../table.js';
 import { forEachTarget } from '../for-each-target.js';
+import { filtersParam, keyValueFlags } from '../flag-values.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-function pairs(items: string[]): Record<string, string> {
-  return Object.fromEntries(items.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
-}
 
 // `berth volume …`, docker's flags.
 export function registerVolumeCommands(program: Command): void {
@@ -25,7 +22,7 @@ export function registerVolumeCommands(program: Command): void {
     .action(
       action(async (name: string | undefined, o: { driver: string; opt: string[]; label: string[] }, cmd: Command) => {
         const client = await engineFor(cmd);
-        const v = await client.request<VolumeRecord>('POST', '/volumes/create', { body: { Name: name ?? '', Driver: o.driver, DriverOpts: pairs(o.opt), Labels: pairs(o.label) } });
+        const v = await client.request<VolumeRecord>('POST', '/volumes/create', { body: { Name: name ?? '', Driver: o.driver, DriverOpts: keyValueFlags(o.opt), Labels: keyValueFlags(o.label) } });
         process.stdout.write(`${v.Name}\n`);
       }),
     );
@@ -39,9 +36,7 @@ export function registerVolumeCommands(program: Command): void {
     .action(
       action(async (o: { quiet?: boolean; filter: string[]; format?: string }, cmd: Command) => {
         const client = await engineFor(cmd);
-        const filters: Record<string, string[]> = {};
-        for (const f of o.filter) (filters[f.split('=')[0] ?? f] ??= []).push(f.split('=').slice(1).join('='));
-        const res = await client.request<{ Volumes: VolumeRecord[] | null }>('GET', '/volumes', { query: { filters: o.filter.length ? JSON.stringify(filters) : undefined } });
+        const res = await client.request<{ Volumes: VolumeRecord[] | null }>('GET', '/volumes', { query: { filters: filtersParam(o.filter) } });
         const list = res.Volumes ?? [];
         if (o.quiet) return void list.forEach((v) => process.stdout.write(`${v.Name}\n`));
         if (o.format === 'json') return void list.forEach((v) => process.stdout.write(`${JSON.stringify(v)}\n`));

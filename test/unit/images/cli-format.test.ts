@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toRows } from '../../../src/cli/image/images.js';
-import { parseFilterFlags, renderTemplate, shortImageId } from '../../../src/cli/image/format.js';
+import { parseFilterFlags } from '../../../src/cli/flag-values.js';
+import { renderTemplate, shortImageId } from '../../../src/cli/image/format.js';
 import { splitRepoTag } from '../../../src/client/images.js';
 import { referenceMatches } from '../../../src/daemon/routes/images.js';
 

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { filtersParam, keyValueFlags, parseFilterFlags } from '../../../src/cli/flag-values.js';
+
+describe('KEY=VALUE flags', () => {
+  it('filters: repeated names gather, "=" in a value stays, a filter without "=" is docker\'s usage error', () => {
+    expect(parseFilterFlags(['label=a=b', 'label=c', 'status=exited'])).toEqual({ label: ['a=b', 'c'], status: ['exited'] });
+    expect(() => parseFilterFlags(['dangling'])).toThrow('bad format of filter (expected name=value): dangling');
+    expect(filtersParam([])).toBeUndefined();
+    expect(filtersParam(['name=web'])).toBe('{"name":["web"]}');
+  });
+
+  it('labels and options take a bare KEY as KEY=""; a strict flag (--sysctl) names itself', () => {
+    expect(keyValueFlags(['a=1', 'b', 'c=x=y'])).toEqual({ a: '1', b: '', c: 'x=y' });
+    expect(keyValueFlags(['net.core.somaxconn=1024'], '--sysctl')).toEqual({ 'net.core.somaxconn': '1024' });
+    expect(() => keyValueFlags(['net.core.somaxconn'], '--sysctl')).toThrow('invalid --sysctl "net.core.somaxconn": expected KEY=VALUE');
+    expect(() => keyValueFlags(['=1'], '--log-opt')).toThrow('invalid --log-opt "=1"');
+  });
+});
