@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { encodeFrame } from '../../stream-frames.js';
 
 // GET /containers/:id/logs from the shim's json-file log: the selected streams, since /
 // until / tail, timestamps, and with follow the lines appended later (fs.watch, no
@@ -196,10 +197,7 @@ export async function streamLogs(o: LogOptions, emit: (line: LogLine) => void, s
   }
 }
 
-/** Docker's stream multiplexing: [stream, 0, 0, 0, size (big-endian uint32)] + payload. */
+/** Docker's stream multiplexing (../../stream-frames.ts): one frame of `stream`. */
 export function frame(stream: 'stdout' | 'stderr' | 'stdin', data: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header[0] = stream === 'stdin' ? 0 : stream === 'stdout' ? 1 : 2;
-  header.writeUInt32BE(data.length, 4);
-  return Buffer.concat([header, data]);
+  return encodeFrame(stream === 'stdin' ? 0 : stream === 'stdout' ? 1 : 2, data);
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { Readable } from 'node:stream';
+import { frameHeader, frameSplitter } from '../../stream-frames.js';
 
 // A connection to a shim's attach.sock (see src/runtime/core/shim.c). Both ways the frames
 // have Docker's multiplexed-stream shape, [type, 0, 0, 0, length (uint32 BE)] + payload:
@@ -12,18 +13,15 @@ const STDIN = 0;
 const CLOSE_STDIN = 3;
 const RESIZE = 4;
 
-function header(type: number, length: number): Buffer {
-  const h = Buffer.alloc(8);
-  h[0] = type;
-  h.writeUInt32BE(length, 4);
-  return h;
-}
-
 export type OutputSink = (stream: 'stdout' | 'stderr', data: Buffer) => void;
 
 export class ShimConnection {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Output that came before a sink was set. */
+  private held: Buffer[] = [];
   private sink: OutputSink | undefined;
+  private readonly split = frameSplitter((type, data) => {
+    if (type === 1 || type === 2) this.sink?.(type === 1 ? 'stdout' : 'stderr', data);
+  });
   /** Resolves when the shim closes the connection (the container's output is over) or it fails. */
   readonly closed: Promise<void>;
 
@@ -32,7 +30,7 @@ export class ShimConnection {
       sock.on('close', () => resolve());
     });
     sock.on('error', () => sock.destroy());
-    sock.on('data', (chunk: Buffer) => this.parse(chunk));
+    sock.on('data', (chunk: Buffer) => (this.sink ? this.split(chunk) : this.held.push(chunk)));
   }
 
   /** Connects; undefined when there is no shim to connect to (not running, or just exited). */
@@ -53,7 +51,7 @@ export class ShimConnection {
   /** Where output frames go; output that arrives before this is set is held. */
   output(sink: OutputSink): void {
     this.sink = sink;
-    if (this.pending.length > 0) this.parse(Buffer.alloc(0));
+    for (const chunk of this.held.splice(0)) this.split(chunk);
   }
 
   /** Stop reading the shim's output (back-pressure: the shim then waits, as the container). */
@@ -65,19 +63,6 @@ export class ShimConnection {
     this.sock.resume();
   }
 
-  private parse(chunk: Buffer): void {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    if (!this.sink) return;
-    while (this.pending.length >= 8) {
-      const size = this.pending.readUInt32BE(4);
-      if (this.pending.length < 8 + size) break;
-      const type = this.pending[0];
-      const data = this.pending.subarray(8, 8 + size);
-      this.pending = this.pending.subarray(8 + size);
-      if (type === 1 || type === 2) this.sink(type === 1 ? 'stdout' : 'stderr', data);
-    }
-  }
-
   /** Returns false when the shim is not taking input as fast (wait for 'drain'). */
   /** Whether frames can still go to the shim (not after its end of output: it is hanging up). */
   private get open(): boolean {
@@ -86,18 +71,18 @@ export class ShimConnection {
 
   stdin(data: Buffer): boolean {
     if (data.length === 0 || !this.open) return true;
-    this.sock.write(header(STDIN, data.length));
+    this.sock.write(frameHeader(STDIN, data.length));
     return this.sock.write(data);
   }
 
   closeStdin(): void {
-    if (this.open) this.sock.write(header(CLOSE_STDIN, 0));
+    if (this.open) this.sock.write(frameHeader(CLOSE_STDIN, 0));
   }
 
   resize(rows: number, cols: number): void {
     if (!this.open) return;
     const b = Buffer.alloc(12);
-    header(RESIZE, 4).copy(b);
+    frameHeader(RESIZE, 4).copy(b);
     b.writeUInt16BE(rows & 0xffff, 8);
     b.writeUInt16BE(cols & 0xffff, 10);
     this.sock.write(b);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { internal, unavailable } from '../../errors.js';
+import { encodeFrame, frameSplitter } from '../../stream-frames.js';
 import type { CreateOptions } from '../types.js';
 import { runtimeError } from './runtime-errors.js';
 import type { RuntimeInvocation } from './runtime-invocation.js';
@@ -100,7 +101,6 @@ const KILL_ANSWER_MS = 1000;
 function askShim(stateDir: string, type: number, payload: Buffer, answer: number, timeoutMs?: number): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const sock = net.connect(path.join(stateDir, 'attach.sock'));
-    let buf: Buffer = Buffer.alloc(0);
     let result: Buffer | undefined;
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => sock.destroy(), timeoutMs);
     sock.on('error', () => sock.destroy());
@@ -108,25 +108,15 @@ function askShim(stateDir: string, type: number, payload: Buffer, answer: number
       clearTimeout(timer);
       resolve(result);
     });
-    sock.on('connect', () => {
-      const head = Buffer.alloc(8);
-      head[0] = type;
-      head.writeUInt32BE(payload.length, 4);
-      sock.write(Buffer.concat([head, payload]));
-    });
-    sock.on('data', (chunk: Buffer) => {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      while (buf.length >= 8) {
-        const size = buf.readUInt32BE(4);
-        if (buf.length < 8 + size) return;
-        if (buf[0] === answer && size >= 1) {
-          result = Buffer.from(buf.subarray(8, 8 + size));
-          sock.destroy();
-          return;
-        }
-        buf = buf.subarray(8 + size);
-      }
-    });
+    sock.on('connect', () => sock.write(encodeFrame(type, payload)));
+    sock.on(
+      'data',
+      frameSplitter((t, data) => {
+        if (result !== undefined || t !== answer || data.length < 1) return;
+        result = Buffer.from(data);
+        sock.destroy();
+      }),
+    );
   });
 }
 
