@@ -5,7 +5,7 @@ import type { ExitRecord } from '../../runtime/types.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { probeOf } from '../health/health-config.js';
 import { containerAttributes, type ServiceDeps } from './container-service.js';
-import type { ContainerRecord } from './model.js';
+import { isRunning, type ContainerRecord } from './model.js';
 import { networkKind } from './network-attach.js';
 import { nextBackoff, restartOnDaemonStart, shouldRestart } from './restart-policy.js';
 import { startContainer } from './start-container.js';
@@ -63,7 +63,7 @@ export class Lifecycle {
   }
 
   isRunning(c: ContainerRecord): boolean {
-    return c.State.Status === 'running' || c.State.Status === 'paused';
+    return isRunning(c);
   }
 
   /** Resolves false when it was already running (the API's 304). */

@@ -155,3 +155,8 @@ export interface ContainerRecord {
   HasBeenStarted: boolean;
   Network: { SandboxKey: string; Networks: Record<string, EndpointSettings>; Ports: PortBinding[] };
 }
+
+/** Running or paused: a process is there (Docker's State.Running is true for both). */
+export function isRunning(c: Pick<ContainerRecord, 'State'>): boolean {
+  return c.State.Status === 'running' || c.State.Status === 'paused';
+}

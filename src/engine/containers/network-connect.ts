@@ -1,7 +1,7 @@
 import { BerthError, conflict, forbidden, internal, invalid, isNotFound } from '../../errors.js';
 import type { EndpointRequest, NetworkRecord, NetworkService } from '../types.js';
 import { contains, parseCidr, parseIpv4 } from '../networks/cidr.js';
-import type { ContainerRecord, EndpointConfig } from './model.js';
+import { isRunning, type ContainerRecord, type EndpointConfig } from './model.js';
 import { networkKind } from './network-attach.js';
 
 // `POST /networks/{id}/connect` and `/disconnect` as Docker does them: the container's
@@ -23,10 +23,6 @@ export interface NetworkConnectDeps {
 const HOST_NETWORK = 'container cannot be disconnected from host network or connected to host network';
 const SHARED_NETWORK = 'container sharing network namespace with another container or host cannot be connected to any other network';
 const NO_NETWORK = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';
-
-function isRunning(c: ContainerRecord): boolean {
-  return c.State.Status === 'running' || c.State.Status === 'paused';
-}
 
 /** The EndpointsConfig key naming this network (its name, ID or a prefix of the ID as given at create). */
 async function endpointKey(networks: NetworkService, c: ContainerRecord, net: NetworkRecord): Promise<string | undefined> {
