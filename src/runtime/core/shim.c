@@ -420,6 +420,30 @@ static const char *rt_path, *ctr_id;
 static const char *const *rt_extra;
 static int rt_nextra;
 
+/* `<runtime> [runtime args] ARGS...` (ARGS NULL-terminated) with its stdio on in, out and err
+   (-1: /dev/null) and the signal state of a fresh process (the shim blocks SIGCHLD for its
+   signalfd and ignores SIGPIPE and SIGHUP). Returns its pid, or -1 (errno) when it cannot fork. */
+static pid_t spawn_runtime(const char *const *args, int in, int out, int err) {
+  const char *argv[MAX_RT_ARGS + 16];
+  int ac = 0;
+  argv[ac++] = rt_path;
+  for (int i = 0; i < rt_nextra; i++) argv[ac++] = rt_extra[i];
+  for (int i = 0; args[i] && ac < (int)(sizeof argv / sizeof argv[0]) - 1; i++) argv[ac++] = args[i];
+  argv[ac] = NULL;
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (dup2(in >= 0 ? in : devnull, 0) < 0 || dup2(out >= 0 ? out : devnull, 1) < 0 || dup2(err >= 0 ? err : devnull, 2) < 0) _exit(127);
+  execv(rt_path, (char *const *)argv);
+  dprintf(2, "berth-shim: exec `%s`: %s\n", rt_path, strerror(errno));
+  _exit(127);
+}
+
 static void accept_clients(void) {
   int c;
   while (attach_l >= 0 && (c = accept4(attach_l, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
@@ -444,26 +468,8 @@ static void runtime_start(client_t *c) {
   if (pipe2(p, O_CLOEXEC) < 0) {
     len += (size_t)snprintf(out + 1, sizeof out - 1, "berth-shim: pipe: %s", strerror(errno));
   } else {
-    const char *argv[MAX_RT_ARGS + 4];
-    int ac = 0;
-    argv[ac++] = rt_path;
-    for (int i = 0; i < rt_nextra; i++) argv[ac++] = rt_extra[i];
-    argv[ac++] = "start";
-    argv[ac++] = ctr_id;
-    argv[ac] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, NULL);
-      signal(SIGPIPE, SIG_DFL);
-      signal(SIGHUP, SIG_DFL);
-      int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-      if (dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0) _exit(127);
-      execv(rt_path, (char *const *)argv);
-      dprintf(2, "berth-shim: exec `%s`: %s\n", rt_path, strerror(errno));
-      _exit(127);
-    }
+    const char *args[] = {"start", ctr_id, NULL};
+    pid_t pid = spawn_runtime(args, -1, p[1], p[1]);
     close(p[1]);
     if (pid < 0) {
       len += (size_t)snprintf(out + 1, sizeof out - 1, "berth-shim: fork: %s", strerror(errno));
@@ -511,6 +517,10 @@ static void container_kill(client_t *c) {
 
 static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
   char path[PATH_MAX], errbuf[8192];
+  rt_path = o->runtime;
+  ctr_id = o->id;
+  rt_extra = o->rt_args;
+  rt_nextra = o->nrt;
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
@@ -544,36 +554,16 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
   /* <runtime> [args] create --bundle B --pid-file S/init.pid [--console-socket S/console.sock] ID */
   char initpid_path[PATH_MAX];
   sfile(initpid_path, sizeof initpid_path, "init.pid");
-  const char *argv[MAX_RT_ARGS + 12];
-  int ac = 0;
-  argv[ac++] = o->runtime;
-  for (int i = 0; i < o->nrt; i++) argv[ac++] = o->rt_args[i];
-  argv[ac++] = "create";
-  argv[ac++] = "--bundle";
-  argv[ac++] = bundle_abs;
-  argv[ac++] = "--pid-file";
-  argv[ac++] = initpid_path;
+  const char *args[9] = {"create", "--bundle", bundle_abs, "--pid-file", initpid_path};
+  int na = 5;
   if (o->tty) {
-    argv[ac++] = "--console-socket";
-    argv[ac++] = console_path;
+    args[na++] = "--console-socket";
+    args[na++] = console_path;
   }
-  argv[ac++] = o->id;
-  argv[ac] = NULL;
-  pid_t rt = fork();
+  args[na++] = o->id;
+  args[na] = NULL;
+  pid_t rt = spawn_runtime(args, in_pipe[0], out_pipe[1], err_pipe[1]);
   if (rt < 0) goto sys_fail;
-  if (rt == 0) {
-    sigprocmask(SIG_UNBLOCK, &mask, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    int in = in_pipe[0] >= 0 ? in_pipe[0] : devnull;
-    int out = out_pipe[1] >= 0 ? out_pipe[1] : devnull;
-    int err = o->tty ? err_pipe[1] : err_pipe[1];
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
-    execv(o->runtime, (char *const *)argv);
-    dprintf(2, "berth-shim: exec `%s`: %s\n", o->runtime, strerror(errno));
-    _exit(127);
-  }
   if (in_pipe[0] >= 0) close(in_pipe[0]);
   if (out_pipe[1] >= 0) close(out_pipe[1]);
   close(err_pipe[1]);
@@ -658,10 +648,6 @@ static int run_shim(const shim_opts_t *o, int status_fd, int made_state_dir) {
     report(status_fd, errbuf);
     goto kill_cleanup;
   }
-  rt_path = o->runtime;
-  ctr_id = o->id;
-  rt_extra = o->rt_args;
-  rt_nextra = o->nrt;
   attach_l = listen_unix(attach_path);
   if (attach_l < 0) {
     snprintf(errbuf, sizeof errbuf, "Eberth-shim: listen `%s`: %s", attach_path, strerror(errno));
@@ -798,22 +784,8 @@ sys_fail:
   goto cleanup_files;
 kill_cleanup : {
   /* created but we cannot serve it: remove the container again */
-  pid_t d = fork();
-  if (d == 0) {
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    const char *dargv[MAX_RT_ARGS + 6];
-    int k = 0;
-    dargv[k++] = o->runtime;
-    for (int i = 0; i < o->nrt; i++) dargv[k++] = o->rt_args[i];
-    dargv[k++] = "delete";
-    dargv[k++] = "--force";
-    dargv[k++] = o->id;
-    dargv[k] = NULL;
-    execv(o->runtime, (char *const *)dargv);
-    _exit(127);
-  }
+  const char *args[] = {"delete", "--force", o->id, NULL};
+  pid_t d = spawn_runtime(args, -1, -1, -1);
   if (d > 0) waitpid(d, NULL, 0);
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
