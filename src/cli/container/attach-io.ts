@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { frameSplitter } from '../../client/stream-frames.js';
+import { DetachKeysFilter } from './detach-keys.js';
 
 // Copies an attached/exec'd stream to this process's stdout/stderr: raw bytes with a TTY,
 // demultiplexed frames without one. Resolves when the stream ends. Our stdout and stderr
@@ -25,15 +26,37 @@ export function pipeContainerOutput(socket: Duplex, head: Buffer, tty: boolean):
  * Forward our stdin to the container (interactive runs); raw mode when we have a TTY.
  * When our stdin ends the connection is half-closed (the engine then closes a StdinOnce
  * container's stdin, as docker does), and the output still comes until the engine ends it.
+ * On a TTY, `detach` (docker's detach keys) is watched for: the keys are not sent, and
+ * `onDetach` is called once they were typed (nothing more is sent after them).
  */
-export function forwardStdin(socket: Duplex, tty: boolean): () => void {
-  if (tty && process.stdin.isTTY) process.stdin.setRawMode(true);
-  process.stdin.pipe(socket);
-  return () => {
+export function forwardStdin(socket: Duplex, tty: boolean, detach?: { keys: Buffer; onDetach: () => void }): () => void {
+  const raw = tty && process.stdin.isTTY;
+  if (raw) process.stdin.setRawMode(true);
+  const stop = (): void => {
     process.stdin.unpipe(socket);
-    if (tty && process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.off('data', onData);
+    process.stdin.off('end', onEnd);
+    if (raw) process.stdin.setRawMode(false);
     process.stdin.pause();
   };
+  const filter = raw && detach ? new DetachKeysFilter(detach.keys) : undefined;
+  const onData = (chunk: Buffer): void => {
+    if (!filter) return;
+    const out = filter.push(chunk);
+    if (out.length > 0 && !socket.destroyed) socket.write(out);
+    if (filter.detached) {
+      stop();
+      detach?.onDetach();
+    }
+  };
+  const onEnd = (): void => void socket.end();
+  if (filter) {
+    process.stdin.on('data', onData);
+    process.stdin.on('end', onEnd);
+  } else {
+    process.stdin.pipe(socket);
+  }
+  return stop;
 }
 
 /**

@@ -13,8 +13,11 @@ export function registerAttach(group: Command): void {
     .argument('<container>')
     .option('--no-stdin', 'do not attach STDIN')
     .option('--sig-proxy <bool>', 'proxy received signals to the process (non-TTY only)', 'true')
+    .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .action(
-      action(async (ref: string, opts: { stdin: boolean; sigProxy: string }, cmd: Command) => {
+      action(async (ref: string, opts: { stdin: boolean; sigProxy: string; detachKeys?: string }, cmd: Command) => {
+        const { DEFAULT_DETACH_KEYS, parseDetachKeys } = await import('./detach-keys.js');
+        const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
         const client = await engineFor(cmd);
         const { BerthError } = await import('../../errors.js');
         const info = await client.request<{ Id: string; Config: { Tty: boolean; OpenStdin: boolean }; State: { Running: boolean; Paused: boolean; Restarting: boolean } }>('GET', `/containers/${encodeURIComponent(ref)}/json`);
@@ -27,16 +30,23 @@ export function registerAttach(group: Command): void {
           import('./attach-io.js'),
           client.hijack('POST', `/containers/${id}/attach`, { query: { stream: 1, stdout: 1, stderr: 1, stdin: withStdin ? 1 : 0 } }),
         ]);
-        const stopStdin = withStdin ? forwardStdin(socket, tty) : () => undefined;
+        let onDetach = (): void => undefined;
+        const detached = new Promise<'detached'>((resolve) => (onDetach = () => resolve('detached')));
+        const stopStdin = withStdin ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
         // docker's --sig-proxy: signals we get go to the container (not with a TTY: the terminal carries ^C)
         const proxied: NodeJS.Signals[] = !tty && opts.sigProxy !== 'false' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] : [];
         const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
         for (const s of proxied) process.on(s, proxy);
-        await pipeContainerOutput(socket, head, tty);
+        const how = await Promise.race([pipeContainerOutput(socket, head, tty), detached]);
         for (const s of proxied) process.off(s, proxy);
         stopResize();
         stopStdin();
+        // Detached: the container runs on.
+        if (how === 'detached') {
+          socket.destroy();
+          return 0;
+        }
         // As docker attach: then wait for the container to stop, and exit with its code.
         const waited = await client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'not-running' } });
         return waited.StatusCode;

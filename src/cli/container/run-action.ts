@@ -4,6 +4,7 @@ import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { engineWith } from '../engine.js';
 import { followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { createBody, type RunFlags } from './run-flags.js';
 import type { RunOptions } from './run.js';
 
@@ -45,6 +46,7 @@ export async function runContainer(image: string, command: string[], opts: RunOp
   // As docker: a terminal's input that is not a terminal would never end the session (a
   // TTY container's stdin is not closed at EOF).
   if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
+  const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const { client, result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts));
   if (opts.detach) {
     await client.request('POST', `/containers/${id}/start`);
@@ -55,12 +57,16 @@ export async function runContainer(image: string, command: string[], opts: RunOp
   const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
     query: { stream: 1, stdout: 1, stderr: 1, stdin: opts.interactive ? 1 : 0 },
   });
-  const stopStdin = opts.interactive ? forwardStdin(socket, tty) : () => undefined;
+  let onDetach = (): void => undefined;
+  const detached = new Promise<undefined>((resolve) => (onDetach = () => resolve(undefined)));
+  const stopStdin = opts.interactive ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
   const output = pipeContainerOutput(socket, head, tty);
+  const waiting = new AbortController();
   const waited = client.request<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${id}/wait`, {
     // With --rm the engine removes the container itself (AutoRemove); like docker, wait
     // for that removal instead of sending a DELETE of our own.
     query: { condition: opts.rm ? 'removed' : 'next-exit' },
+    signal: waiting.signal,
   });
   try {
     await client.request('POST', `/containers/${id}/start`);
@@ -71,7 +77,15 @@ export async function runContainer(image: string, command: string[], opts: RunOp
     throw err;
   }
   const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
-  const result = await waited;
+  const result = await Promise.race([waited, detached]);
+  if (result === undefined) {
+    // Detached: the container runs on (with --rm the engine still removes it once it exits).
+    waiting.abort();
+    waited.catch(() => undefined);
+    socket.destroy();
+    stopResize();
+    return 0;
+  }
   await output;
   stopResize();
   stopStdin();

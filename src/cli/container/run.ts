@@ -7,6 +7,7 @@ import { addRunFlags, type RunFlags } from './run-flags.js';
 
 export interface RunOptions extends RunFlags {
   detach?: boolean;
+  detachKeys?: string;
 }
 
 export function registerRun(group: Command): void {
@@ -18,6 +19,7 @@ export function registerRun(group: Command): void {
       .argument('[command...]')
       .option('-d, --detach', 'run container in background and print container ID')
       .option('--rm', 'automatically remove the container when it exits')
+      .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
       .passThroughOptions(),
   ).action(action(async (image: string, command: string[], opts: RunOptions, cmd: Command) => (await import('./run-action.js')).runContainer(image, command, opts, cmd)));
 }

@@ -292,4 +292,28 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     expect(seen.at(-1)).toBe(199);
     await docker(['rm', '-f', 'rot', slow.stdout.trim()]);
   });
+
+  it('detach keys (ctrl-p ctrl-q, or --detach-keys) leave the container running and end run -it and attach with 0', async () => {
+    // On a terminal (script); the keys typed after a command the shell runs.
+    // (A terminal buffers what is typed before the shell reads it; the keys go once its answer is seen.)
+    const typed = async (cmd: string, keys: string): Promise<Run> => {
+      const p = start('script', ['-qfec', cmd, '/dev/null']);
+      p.write('echo hi-$((40+2))\r');
+      await pollUntil(() => p.stdout().includes('hi-42') || undefined, 'the shell to answer', 15_000);
+      p.write(keys);
+      return p.done;
+    };
+    const run = await typed(`${BERTH} container run -it --name dk bb sh`, '\x10\x11');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('hi-42');
+    const state = async (): Promise<string> => (await d.client.request<{ State: { Status: string } }>('GET', '/containers/dk/json')).State.Status;
+    expect(await state()).toBe('running');
+    const attached = await typed(`${BERTH} container attach --detach-keys ctrl-x,x dk`, '\x18x');
+    expect(attached.code).toBe(0);
+    expect(attached.stdout).toContain('hi-42');
+    expect(await state()).toBe('running');
+    const bad = await berth(['container', 'run', '-d', '--detach-keys', 'ctrl-pq', 'bb', 'true']);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("Invalid detach keys (ctrl-pq) provided: unknown character 'ctrl-pq'") });
+    await d.client.request('DELETE', '/containers/dk', { query: { force: 1 } });
+  });
 });
