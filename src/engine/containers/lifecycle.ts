@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { kill as killProcess } from 'node:process';
+import { existsSync, readFileSync } from 'node:fs';
 import { conflict } from '../../errors.js';
 import type { ExitRecord } from '../../runtime/types.js';
 import { HealthMonitor } from '../health/health-monitor.js';
@@ -28,6 +27,8 @@ const HEALTH_SAVE_DELAY_MS = 5000;
 export class Lifecycle {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly exitWatch = new Map<string, AbortController>();
+  /** While exits are watched: the periodic look for shims that died without recording one. */
+  private shimCheck: NodeJS.Timeout | undefined;
   private readonly health = new Map<string, HealthMonitor>();
   /** Deferred writes of a record whose health Log grew (see startHealth). */
   private readonly healthSaves = new Map<string, NodeJS.Timeout>();
@@ -152,6 +153,7 @@ export class Lifecycle {
     this.exitWatch.set(c.Id, ctl);
     const { stateDir } = this.deps.registry.paths(c.Id);
     const gen = this.generation.get(c.Id) ?? 0;
+    this.shimCheck ??= setInterval(() => this.checkShims(), SHIM_CHECK_MS).unref();
     this.deps.runtime.waitForExit(stateDir, ctl.signal).then(
       (exit) => {
         mark(c.Id, 'exit.seen');
@@ -162,6 +164,31 @@ export class Lifecycle {
       },
       () => undefined, // aborted: the container is being removed or berthd stops
     );
+  }
+
+  /**
+   * A shim killed (OOM killer, kill -9) together with its container writes no exit record,
+   * and nothing else would say the container is gone: each watched container whose shim is
+   * gone and whose init is gone too gets the record the shim never wrote (255, as after a
+   * reboot), which its exit watch then handles as any exit. A /proc read per container.
+   */
+  private checkShims(): void {
+    if (this.exitWatch.size === 0) {
+      clearInterval(this.shimCheck);
+      this.shimCheck = undefined;
+      return;
+    }
+    for (const id of this.exitWatch.keys()) {
+      const c = this.deps.registry.find(id);
+      if (!c || !this.isRunning(c)) continue;
+      const { stateDir } = this.deps.registry.paths(id);
+      if (this.shimAlive(stateDir, 0) || processAlive(c.State.Pid)) continue;
+      try {
+        this.deps.runtime.recordLostExit(stateDir);
+      } catch {
+        // the state dir went (a removal): nothing to record
+      }
+    }
   }
 
   private async exited(c: ContainerRecord, exit: ExitRecord): Promise<void> {
@@ -454,6 +481,8 @@ export class Lifecycle {
   /** berthd is stopping: watchers and timers end, containers keep running. */
   close(): void {
     for (const ctl of this.exitWatch.values()) ctl.abort();
+    clearInterval(this.shimCheck);
+    this.shimCheck = undefined;
     // Health results not yet written go now (the records outlive this berthd).
     for (const id of this.healthSaves.keys()) {
       const c = this.deps.registry.find(id);
@@ -465,22 +494,28 @@ export class Lifecycle {
 
   /** The shim owns the container: it alive means the container is (or its exit is coming). */
   private shimAlive(stateDir: string, initPid: number): boolean {
-    const shim = this.deps.runtime.isShimAlive(stateDir);
-    if (shim !== undefined) return shim;
     // no shim.pid: judge by the init
-    if (initPid <= 0) return false;
-    try {
-      killProcess(initPid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.deps.runtime.isShimAlive(stateDir) ?? processAlive(initPid);
   }
 
   /** Is the container's process still there (for inspect after restore). */
   assertRunning(c: ContainerRecord): void {
     if (!this.isRunning(c)) throw conflict(`Container ${c.Id} is not running`);
     if (c.State.Status === 'paused') throw conflict(`Container ${c.Id} is paused, unpause the container before exec`);
+  }
+}
+
+/** How often checkShims looks (a shim killed with its container is noticed within this). */
+const SHIM_CHECK_MS = 2000;
+
+/** There, and not a zombie (an orphaned init waits as one until the host's init reaps it). */
+function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -52,6 +52,21 @@ describe('run --rm against berthd', () => {
 });
 
 describe('a container whose shim was killed', () => {
+  it('with its process, while nobody asks: berthd notices within seconds (exit 255)', async () => {
+    const id = await runContainer(d.client, { Cmd: ['sleep', '300'] });
+    const stateDir = path.join(d.run, 'c', id);
+    const { State } = await d.client.request<{ State: { Pid: number } }>('GET', `/containers/${id}/json`);
+    process.kill(Number(readFileSync(path.join(stateDir, 'shim.pid'), 'utf8')), 'SIGKILL');
+    process.kill(State.Pid, 'SIGKILL');
+    const after = await pollUntil(async () => {
+      const s = (await d.client.request<{ State: { Running: boolean; ExitCode: number } }>('GET', `/containers/${id}/json`)).State;
+      return s.Running ? undefined : s;
+    }, 'berthd to see the container gone', 10_000);
+    expect(after.ExitCode).toBe(255);
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+    await pollUntil(() => !ours().some((l) => l.includes(id)) || undefined, `the mounts of ${id} to go`, 5000);
+  });
+
   it('with its process: stop and rm -f still end it (exit 255), leaving nothing', async () => {
     for (const verb of ['stop', 'rm'] as const) {
       const id = await runContainer(d.client, { Cmd: ['sleep', '300'] });
