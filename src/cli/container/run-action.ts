@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError, isNotFound } from '../../errors.js';
+import { ExitCode, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
 import { followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
@@ -42,10 +43,32 @@ export async function createContainer(client: EngineClient, image: string, comma
   return created.Id;
 }
 
+/**
+ * `container run`: the container's exit code, or docker run's own when the container did not
+ * run its command: 127 (the command was not found), 126 (it could not be run), 125 (any other
+ * error: the image, the flags, the engine), the message printed as every command prints one.
+ */
 export async function runContainer(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
   // As docker: a terminal's input that is not a terminal would never end the session (a
-  // TTY container's stdin is not closed at EOF).
+  // TTY container's stdin is not closed at EOF). The CLI's own check: exit 1, not 125.
   if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
+  try {
+    return await runAttached(image, command, opts, cmd);
+  } catch (err) {
+    if (err instanceof ExitCode || (err instanceof BerthError && err.code === 'canceled')) throw err;
+    reportError(err);
+    return runFailureCode(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** docker run's status for a failure of its own (the CLI's toStatusError). */
+export function runFailureCode(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied|is a directory/i.test(message)) return 126;
+  return 125;
+}
+
+async function runAttached(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
   const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const { client, result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts));
   if (opts.detach) {

@@ -857,7 +857,7 @@ int cmd_exec(const exec_opts_t *o, int *exit_code, berr_t *e) {
     if (apply_identity(&p, &ce) < 0) goto child_fail;
     if (p.nnp && seccomp_install(&sc, &ce) < 0) goto child_fail;
     execve(exe, p.args, p.env);
-    berr_set(&ce, errno, "exec `%s`", p.args[0]);
+    berr_set(&ce, 0, "exec `%s`: %s", p.args[0], errno_text(errno));
   child_fail:
     (void)!write(ep[1], ce.msg, strlen(ce.msg));
     _exit(127);

@@ -559,8 +559,8 @@ static int is_exec_file(const char *path) {
 int find_executable(const char *name, char *const *env, char *out, size_t n, berr_t *e) {
   if (strchr(name, '/')) {
     struct stat st;
-    if (stat(name, &st) < 0) return berr_set(e, errno, "exec `%s`", name);
-    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) return berr_set(e, EACCES, "exec `%s`", name);
+    if (stat(name, &st) < 0) return berr_set(e, 0, "exec `%s`: %s", name, errno_text(errno));
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) return berr_set(e, 0, "exec `%s`: %s", name, errno_text(EACCES));
     snprintf(out, n, "%s", name);
     return 0;
   }
@@ -676,6 +676,6 @@ void container_init(init_args_t *a) {
     _exit(127);
   }
   execve(exe, p->args, p->env);
-  dprintf(2, "berth-core: exec `%s`: %s\n", p->args[0], strerror(errno));
+  dprintf(2, "berth-core: exec `%s`: %s\n", p->args[0], errno_text(errno));
   _exit(127);
 }

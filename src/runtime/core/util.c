@@ -27,6 +27,13 @@ int berr_set(berr_t *e, int errnum, const char *fmt, ...) {
   return -1;
 }
 
+const char *errno_text(int errnum) {
+  static char buf[128];
+  snprintf(buf, sizeof buf, "%s", strerror(errnum));
+  if (buf[0] >= 'A' && buf[0] <= 'Z') buf[0] = (char)(buf[0] - 'A' + 'a');
+  return buf;
+}
+
 int berr_wrap(berr_t *e, const char *fmt, ...) {
   char prefix[BERR_MAX], old[BERR_MAX];
   va_list ap;

@@ -16,6 +16,9 @@ typedef struct {
 int berr_set(berr_t *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prefix an existing message: "<prefix>: <old message>". Returns -1. */
 int berr_wrap(berr_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* strerror(errnum) as Go and runc write it, first letter lower case ("permission denied"):
+   clients match these words in an exec's error (docker run exits 126 or 127 on them). */
+const char *errno_text(int errnum);
 
 /* Global logging configuration (--log, --log-format). */
 void log_configure(const char *path, int json);

@@ -313,7 +313,20 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     expect(attached.stdout).toContain('hi-42');
     expect(await state()).toBe('running');
     const bad = await berth(['container', 'run', '-d', '--detach-keys', 'ctrl-pq', 'bb', 'true']);
-    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("Invalid detach keys (ctrl-pq) provided: unknown character 'ctrl-pq'") });
+    expect(bad).toMatchObject({ code: 125, stderr: expect.stringContaining("Invalid detach keys (ctrl-pq) provided: unknown character 'ctrl-pq'") });
     await d.client.request('DELETE', '/containers/dk', { query: { force: 1 } });
+  });
+
+  it("run's exit status as docker run's: the command's, else 127 (not found), 126 (cannot run), 125 (anything else)", async () => {
+    const cases: [string[], number][] = [
+      [['bb', 'sh', '-c', 'exit 3'], 3],
+      [['bb', 'nosuchcmd'], 127],
+      [['bb', '/etc/passwd'], 126],
+      [['nosuchimage', 'true'], 125],
+    ];
+    for (const [args, code] of cases) {
+      const [b, dk] = [await berth(['container', 'run', '--rm', ...args]), await docker(['run', '--rm', ...args])];
+      expect({ args, berth: b.code, docker: dk.code }).toEqual({ args, berth: code, docker: code });
+    }
   });
 });

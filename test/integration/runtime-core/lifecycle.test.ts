@@ -52,7 +52,7 @@ describe('berth-core lifecycle', () => {
     expect(cg).toBe(readFileSync(`/proc/${initPid}/cgroup`, 'utf8').replace(/:\/berth-test\/[^\n]*/g, ':/'));
     const bad = rt('core', ['exec', id, '/nonexistent']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('berth-core: exec `/nonexistent`: No such file or directory\n');
+    expect(bad.stderr).toBe('berth-core: exec `/nonexistent`: no such file or directory\n');
     const proc = path.join(work, 'proc.json');
     writeFileSync(proc, JSON.stringify({ args: ['/bin/sh', '-c', 'echo $Y; pwd'], env: ['Y=2'], cwd: '/tmp', user: { uid: 0, gid: 0 } }));
     expect(rt('core', ['exec', '--process', proc, id]).stdout).toBe('2\n/tmp\n');
@@ -395,7 +395,7 @@ describe('berth-core errors', () => {
     const b = bundle(['/nonexistent']);
     const r = rt('core', ['create', '--bundle', b.dir, `${b.id}-core`]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('berth-core: exec `/nonexistent`: No such file or directory\n');
+    expect(r.stderr).toBe('berth-core: exec `/nonexistent`: no such file or directory\n');
     noLeftovers(`${b.id}-core`);
     const p = bundle(['no-such-command']);
     expect(rt('core', ['create', '--bundle', p.dir, `${p.id}-core`]).stderr).toBe('berth-core: exec `no-such-command`: executable file not found in $PATH\n');

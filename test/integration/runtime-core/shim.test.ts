@@ -81,7 +81,7 @@ describe('berth-shim', () => {
     const stateDir = path.join(work, `${b.id}.shim`);
     const r = spawnSync(SHIM, ['--runtime', CORE, '--runtime-arg', '--root', '--runtime-arg', path.join(work, 'core-state'), '--id', b.id, '--bundle', b.dir, '--state-dir', stateDir, '--log', path.join(work, `${b.id}.log`)], { encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('berth-core: exec `/nonexistent`: No such file or directory\n');
+    expect(r.stderr).toBe('berth-core: exec `/nonexistent`: no such file or directory\n');
     expect(existsSync(stateDir)).toBe(false);
     expect(existsSync(path.join(work, 'core-state', b.id))).toBe(false);
 
