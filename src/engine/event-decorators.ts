@@ -28,8 +28,8 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
       for (const name of removed) events.emit('network', 'destroy', name, { name, type: 'bridge' });
       return removed;
     },
-    createSandbox: async (containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[]) => {
-      const sandbox = await inner.createSandbox(containerId, containerName, endpoints, ports);
+    createSandbox: async (containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[], opts?: { configureLater?: boolean }) => {
+      const sandbox = await inner.createSandbox(containerId, containerName, endpoints, ports, opts);
       for (const ep of endpoints) await emit(ep.networkId, 'connect', { container: containerId });
       return sandbox;
     },

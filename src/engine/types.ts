@@ -137,6 +137,12 @@ export interface Sandbox {
   ports: PortBinding[];
   /** Nameserver the container's resolv.conf should point at. */
   dnsServers: string[];
+  /**
+   * Only with createSandbox's `configureLater`: the namespace's endpoint still being set up
+   * (a pooled namespace's MAC, address, route). The namespace itself exists: a runtime may
+   * create the container in it now; its process must not run before this settles.
+   */
+  configured?: Promise<void>;
 }
 
 export interface NetworkService {
@@ -146,7 +152,7 @@ export interface NetworkService {
   remove(idOrName: string): Promise<void>;
   prune(filters?: Record<string, string[]>): Promise<string[]>;
   /** Make a container's netns and connect it (before its process starts). */
-  createSandbox(containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox>;
+  createSandbox(containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[], opts?: { configureLater?: boolean }): Promise<Sandbox>;
   /** Connect/disconnect a running container's sandbox. */
   connect(containerId: string, endpoint: EndpointRequest): Promise<EndpointSettings>;
   disconnect(containerId: string, networkIdOrName: string): Promise<void>;

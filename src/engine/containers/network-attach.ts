@@ -51,7 +51,7 @@ export function portBindings(c: ContainerRecord): PortBinding[] {
   return out;
 }
 
-export async function createSandbox(networks: NetworkService, c: ContainerRecord, networkNames: string[]): Promise<Sandbox> {
+export async function createSandbox(networks: NetworkService, c: ContainerRecord, networkNames: string[], opts: { configureLater?: boolean } = {}): Promise<Sandbox> {
   const endpoints: EndpointRequest[] = [];
   for (const name of networkNames) {
     const net = await networks.inspect(name);
@@ -61,7 +61,7 @@ export async function createSandbox(networks: NetworkService, c: ContainerRecord
     if (cfg.IPAMConfig?.IPv4Address) req.ipv4Address = cfg.IPAMConfig.IPv4Address;
     endpoints.push(req);
   }
-  return networks.createSandbox(c.Id, c.Name, endpoints, portBindings(c));
+  return networks.createSandbox(c.Id, c.Name, endpoints, portBindings(c), opts);
 }
 
 export function netnsMode(kind: NetworkKind, sandbox: Sandbox | undefined, otherPid: number | undefined): NamespaceMode {

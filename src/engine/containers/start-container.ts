@@ -44,7 +44,8 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   // The root filesystem and the network sandbox do not depend on each other: in parallel.
   const [rootfs, sandbox] = await Promise.all([
     span(c.Id, 'start.rootfs', (deps.premounted ?? Promise.resolve(undefined)).then((r) => r ?? deps.images.mountRootfs(c.ImageId, paths.dir))),
-    kind.kind === 'bridge' ? span(c.Id, 'start.sandbox', createSandbox(deps.networks, c, kind.networks)) : Promise.resolve(undefined),
+    // A pooled namespace's endpoint is configured while the shim creates the container in it.
+    kind.kind === 'bridge' ? span(c.Id, 'start.sandbox', createSandbox(deps.networks, c, kind.networks, { configureLater: true })) : Promise.resolve(undefined),
   ]);
   const cwd = c.Config.WorkingDir || '/';
   const [etc, user] = await span(c.Id, 'start.etc+user', Promise.all([
@@ -113,6 +114,7 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
   );
   const created = await span(c.Id, 'start.shim-create', deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin }));
   if (deps.created) await span(c.Id, 'start.attach-connect', deps.created());
+  if (sandbox?.configured) await span(c.Id, 'start.sandbox-configured', sandbox.configured);
   await span(c.Id, 'start.runtime-start', deps.runtime.driver.start(c.Id));
   return { pid: created.initPid, sandbox };
 }

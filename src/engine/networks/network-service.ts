@@ -132,9 +132,9 @@ export class BridgeNetworkService implements NetworkService {
     return removed;
   }
 
-  async createSandbox(containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
+  async createSandbox(containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[], opts: { configureLater?: boolean } = {}): Promise<Sandbox> {
     await this.ready();
-    return this.sandboxes.create(containerId, containerName, endpoints, ports);
+    return this.sandboxes.create(containerId, containerName, endpoints, ports, opts);
   }
 
   async connect(containerId: string, endpoint: EndpointRequest): Promise<EndpointSettings> {

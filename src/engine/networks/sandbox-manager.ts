@@ -22,7 +22,13 @@ import type { EndpointState, NetworkState, SandboxState } from './state.js';
 export class SandboxManager {
   constructor(private readonly ctx: NetworkContext) {}
 
-  async create(containerId: string, containerName: string, requests: EndpointRequest[], ports: PortBinding[]): Promise<Sandbox> {
+  /**
+   * With `configureLater`, a pooled namespace is answered before its endpoint is configured and
+   * its state written (Sandbox.configured settles then): the container's creation in it
+   * overlaps both. A failure of either is then the caller's to undo, with removeSandbox, as for
+   * any later step of its start.
+   */
+  async create(containerId: string, containerName: string, requests: EndpointRequest[], ports: PortBinding[], opts: { configureLater?: boolean } = {}): Promise<Sandbox> {
     checkContainerId(containerId);
     if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
     // The previous run's namespace (same file) may still be going; so may the holder of an address asked for.
@@ -43,6 +49,7 @@ export class SandboxManager {
     if (this.ctx.sandboxes.has(containerId)) throw alreadyExists(`container ${containerId} already has a network sandbox`);
     const reserved = this.reserve(sandbox, targets);
     this.ctx.sandboxes.set(containerId, sandbox);
+    let configured: Promise<void> | undefined;
     try {
       const first = reserved[0];
       if (first && ports.length > 0) {
@@ -60,16 +67,22 @@ export class SandboxManager {
       const firstLink = links[0];
       const kernel = pooled && firstLink ? configurePooled(pooled.file, firstLink) : createSandboxNetns(sandbox.netnsPath, links);
       // The state files are written while the tools run (a failure of either is undone below,
-      // once both are over).
-      const results = await Promise.allSettled([kernel, this.persist(sandbox, reserved.map(([n]) => n))]);
-      for (const r of results) if (r.status === 'rejected') throw r.reason;
+      // once both are over; with configureLater, by the caller).
+      const persisted = this.persist(sandbox, reserved.map(([n]) => n));
+      if (pooled && opts.configureLater) {
+        configured = Promise.all([kernel, persisted]).then(() => undefined);
+        configured.catch(() => undefined); // the caller's to await (and undo); not unhandled meanwhile
+      } else {
+        const results = await Promise.allSettled([kernel, persisted]);
+        for (const r of results) if (r.status === 'rejected') throw r.reason;
+      }
     } catch (err) {
       await this.undo(sandbox, reserved);
       throw err;
     }
     for (const [n, e] of reserved) if (n.dnsNames) this.ctx.records.set(n.id, containerId, e.ip, e.dnsNames);
     if (sandbox.ports.length > 0) await this.ctx.firewall.apply(); // DNAT for the new ports
-    return this.describe(sandbox);
+    return configured ? { ...this.describe(sandbox), configured } : this.describe(sandbox);
   }
 
   async connect(containerId: string, request: EndpointRequest): Promise<EndpointSettings> {

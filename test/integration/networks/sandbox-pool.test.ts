@@ -9,7 +9,7 @@ useLeakCheck();
 
 const dirs = testDirs();
 const svc = new BridgeNetworkService({ root: dirs.root, runDir: dirs.runDir, dnsUpstreams: [], sandboxPool: 1 });
-const ids = ['a', 'b', 'c', 'd'].map((c) => c.repeat(64));
+const ids = ['a', 'b', 'c', 'd', 'e', 'f', '1'].map((c) => c.repeat(64));
 const poolFiles = (): string[] => (existsSync(path.join(dirs.runDir, 'netns')) ? readdirSync(path.join(dirs.runDir, 'netns')).filter((f) => f.startsWith('pool-')) : []);
 
 afterAll(async () => {
@@ -53,6 +53,29 @@ describe('namespaces made ahead of time', () => {
     await Promise.all([svc.removeSandbox(ids[2] ?? ''), svc.removeSandbox(ids[3] ?? '')]);
     await svc.remove('p1');
     await svc.remove('p2');
+    expect(poolFiles()).toEqual([]);
+  });
+
+  it('configureLater: answered before a pooled endpoint is configured; a failure of it is the caller\'s to undo', async () => {
+    await svc.create({ Name: 'later' });
+    const [e, f, g] = [ids[4] ?? '', ids[5] ?? '', ids[6] ?? ''];
+    await svc.createSandbox(e, 'e', [{ networkId: 'later', aliases: [] }], []);
+    await until('a pooled namespace', async () => (await svc.pooled('later')) > 0);
+    const early = await svc.createSandbox(f, 'f', [{ networkId: 'later', aliases: [] }], [], { configureLater: true });
+    expect(early.configured).toBeInstanceOf(Promise);
+    await early.configured;
+    expect((await busybox(early.netnsPath, 'ping', '-c', '1', '-W', '2', early.endpoints.later?.Gateway ?? '')).code).toBe(0);
+    // A pooled namespace that lost its eth0: the configuration fails after the answer.
+    await until('the pool refilled', async () => (await svc.pooled('later')) > 0);
+    const broken = poolFiles()[0] ?? '';
+    expect((await runIn(path.join(dirs.runDir, 'netns', broken), ['ip', 'link', 'del', 'eth0'])).code).toBe(0);
+    const failing = await svc.createSandbox(g, 'g', [{ networkId: 'later', aliases: [] }], [], { configureLater: true });
+    expect(failing.netnsPath).toBe(path.join(dirs.runDir, 'netns', broken));
+    await expect(failing.configured).rejects.toThrow(/eth0/);
+    await svc.removeSandbox(g);
+    expect(existsSync(failing.netnsPath)).toBe(false);
+    await Promise.all([svc.removeSandbox(e), svc.removeSandbox(f)]);
+    await svc.remove('later');
     expect(poolFiles()).toEqual([]);
   });
 });
