@@ -43,10 +43,10 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
       await emit(networkIdOrName, 'disconnect', { container: containerId });
     },
     removeSandbox: async (containerId, opts) => {
-      // Which networks the container leaves, asked before they forget it.
-      const joined = (await inner.list().catch(() => [])).filter((n) => n.Containers[containerId] !== undefined);
-      await inner.removeSandbox(containerId, opts);
-      for (const n of joined) events.emit('network', 'disconnect', n.Id, { name: n.Name, type: n.Driver, container: containerId });
+      // A sandbox's networks are bridges (host and none have none).
+      const left = await inner.removeSandbox(containerId, opts);
+      for (const n of left) events.emit('network', 'disconnect', n.id, { name: n.name, type: 'bridge', container: containerId });
+      return left;
     },
     restore: () => inner.restore(),
     close: () => inner.close(),

@@ -162,7 +162,8 @@ export interface NetworkService {
    * endpoints and names gone); the namespace and veth go in the background (their
    * addresses stay reserved until then; close() waits for it).
    */
-  removeSandbox(containerId: string, opts?: { deferKernel?: boolean }): Promise<void>;
+  /** Resolves with the networks the container left (for their disconnect events). */
+  removeSandbox(containerId: string, opts?: { deferKernel?: boolean }): Promise<{ id: string; name: string }[]>;
   /** Rebuild in-memory state (DNS records, port proxies) after a berthd restart. */
   restore(): Promise<void>;
   close(): Promise<void>;

@@ -147,7 +147,7 @@ export class BridgeNetworkService implements NetworkService {
     return this.sandboxes.disconnect(containerId, networkIdOrName);
   }
 
-  async removeSandbox(containerId: string, opts: { deferKernel?: boolean } = {}): Promise<void> {
+  async removeSandbox(containerId: string, opts: { deferKernel?: boolean } = {}): Promise<{ id: string; name: string }[]> {
     await this.ready();
     return this.sandboxes.remove(containerId, opts.deferKernel ?? false);
   }

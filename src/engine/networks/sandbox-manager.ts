@@ -156,14 +156,15 @@ export class SandboxManager {
     await this.ctx.firewall.apply();
   }
 
-  async remove(containerId: string, deferKernel = false): Promise<void> {
+  /** Resolves with the networks the container left. */
+  async remove(containerId: string, deferKernel = false): Promise<{ id: string; name: string }[]> {
     checkContainerId(containerId);
     const sandbox = this.ctx.sandboxes.get(containerId);
     if (!sandbox) {
       // Nothing recorded: still clear a namespace file a crashed create may have left.
       await this.ctx.background.wait(containerId);
       await removeNetns(path.join(this.ctx.netnsDir, containerId));
-      return;
+      return [];
     }
     const reserved: [NetworkState, EndpointState][] = [];
     for (const n of this.ctx.networks.values()) {
@@ -171,6 +172,7 @@ export class SandboxManager {
       if (e) reserved.push([n, e]);
     }
     await this.undo(sandbox, reserved, deferKernel);
+    return reserved.map(([n]) => ({ id: n.id, name: n.name }));
   }
 
   /** A pooled namespace for a one-network sandbox (not when a crash left this container's own file). */

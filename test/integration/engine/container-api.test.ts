@@ -194,6 +194,13 @@ describe('containers', () => {
     expect(actions.indexOf('create')).toBeLessThan(actions.indexOf('start'));
     expect(lines.find((l) => l.Action === 'die')?.Actor.Attributes.exitCode).toBe('0');
     expect(lines[0]?.status).toBe(lines[0]?.Action);
+    // The network's side, as dockerd's: connect at the start, disconnect once it exited.
+    const net = await d.client.stream('GET', '/events', { query: { since: String(since), until: String(Math.ceil(Date.now() / 1000) + 1), filters: JSON.stringify({ type: ['network'], network: ['bridge'] }) } });
+    const mine = (await readAll(net)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } }).filter((l) => l.Actor.Attributes.container === id);
+    expect(mine.map((l) => [l.Action, l.Actor.Attributes.name, l.Actor.Attributes.type])).toEqual([
+      ['connect', 'bridge', 'bridge'],
+      ['disconnect', 'bridge', 'bridge'],
+    ]);
     await d.client.request('DELETE', `/containers/${id}`);
   });
 });

@@ -87,7 +87,7 @@ describe('published ports', () => {
   it('keep the client address for other hosts (DNAT) and use the proxy for local clients', async () => {
     const ECHO = '6'.repeat(64);
     const s = await svc.createSandbox(ECHO, 'echo', [{ networkId: 'pub', aliases: [] }], [{ containerPort: 8000, protocol: 'tcp', hostIp: '', hostPort: 0 }]);
-    stops.push(() => svc.removeSandbox(ECHO));
+    stops.push(async () => void (await svc.removeSandbox(ECHO)));
     const server = nodeIn(s.netnsPath, "require('net').createServer(c=>c.end(c.remoteAddress+'\\n')).listen(8000,'0.0.0.0')");
     stops.push(() => server.stop());
     const port = String(s.ports[0]?.hostPort ?? 0);
