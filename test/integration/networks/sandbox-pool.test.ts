@@ -13,7 +13,7 @@ const ids = ['a', 'b', 'c', 'd', 'e', 'f', '1'].map((c) => c.repeat(64));
 const poolFiles = (): string[] => (existsSync(path.join(dirs.runDir, 'netns')) ? readdirSync(path.join(dirs.runDir, 'netns')).filter((f) => f.startsWith('pool-')) : []);
 
 afterAll(async () => {
-  await cleanupSteps([() => Promise.all(ids.map((id) => svc.removeSandbox(id))), () => svc.remove('pooled').catch(() => undefined), () => svc.close(), () => dirs.cleanup()]);
+  await cleanupSteps([() => Promise.all(ids.map((id) => svc.removeSandbox(id))), ...['pooled', 'p1', 'p2', 'later'].map((n) => () => svc.remove(n).catch(() => undefined)), () => svc.close(), () => dirs.cleanup()]);
 });
 
 describe('namespaces made ahead of time', () => {
