@@ -1,4 +1,4 @@
-import { conflict, invalid, isNotFound, notFound } from '../../errors.js';
+import { BerthError, conflict, invalid, isNotFound, notFound } from '../../errors.js';
 import type { EventBus } from '../events.js';
 import type { ImageService, NetworkService } from '../types.js';
 import type { LocalVolumes } from '../volumes/local-volumes.js';
@@ -92,7 +92,13 @@ export async function renameContainer(deps: ServiceDeps, ref: string, newName: s
   const name = checkName(newName);
   if (name === c.Name) throw conflict(`Renaming a container with the same name as its current name`);
   const oldName = c.Name;
-  deps.registry.rename(c, name);
+  try {
+    deps.registry.rename(c, name);
+  } catch (err) {
+    // dockerd's words around the name conflict
+    if (err instanceof BerthError && err.code === 'conflict') throw conflict(`Error when allocating new name: ${err.message}`, err);
+    throw err;
+  }
   await deps.registry.save(c);
   deps.events.emit('container', 'rename', c.Id, containerAttributes(c, { oldName: `/${oldName}` }));
 }

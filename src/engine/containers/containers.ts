@@ -88,7 +88,7 @@ export class Containers {
   }
 
   kill(ref: string, signal?: string): Promise<void> {
-    return this.lifecycle.kill(this.get(ref), signal);
+    return this.lifecycle.kill(this.get(ref), signal, ref);
   }
 
   pause(ref: string): Promise<void> {

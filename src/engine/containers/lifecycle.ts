@@ -324,9 +324,10 @@ export class Lifecycle {
     }
   }
 
-  kill(c: ContainerRecord, signal = 'SIGKILL'): Promise<void> {
+  /** `ref`: the container as the request named it (dockerd's message repeats it). */
+  kill(c: ContainerRecord, signal = 'SIGKILL', ref = c.Id): Promise<void> {
     const send = async (): Promise<void> => {
-      if (!this.isRunning(c)) throw conflict(`Cannot kill container: ${c.Id}: Container ${c.Id} is not running`);
+      if (!this.isRunning(c)) throw conflict(`Cannot kill container: ${ref}: Container ${c.Id} is not running`);
       const num = signalNumber(signal);
       if (num === 9 || num === signalNumber(c.Config.StopSignal ?? 'SIGTERM')) c.ManuallyStopped = true;
       await this.signal(c, signal);

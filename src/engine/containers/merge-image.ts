@@ -45,6 +45,6 @@ function mergeEnv(base: string[], over: string[]): string[] {
 export function resolveArgs(config: ContainerConfig): { path: string; args: string[] } {
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   const [path, ...args] = argv;
-  if (path === undefined || path === '') throw invalid('no command specified');
+  if (path === undefined || path === '') throw invalid('No command specified'); // dockerd's words
   return { path, args };
 }

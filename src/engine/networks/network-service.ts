@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BerthError, conflict, invalid } from '../../errors.js';
+import { BerthError, conflict, forbidden, invalid } from '../../errors.js';
 import type { EndpointRequest, EndpointSettings, IpamConfig, NetworkCreateRequest, NetworkRecord, NetworkService, PortBinding, Sandbox } from '../types.js';
 import { deleteLink, linkExists } from './bridge.js';
 import { parseCidr, type Cidr } from './cidr.js';
@@ -112,9 +112,10 @@ export class BridgeNetworkService implements NetworkService {
   async remove(idOrName: string): Promise<void> {
     await this.ready();
     const n = this.ctx.find(idOrName);
-    if (n.predefined) throw new BerthError('failed_precondition', `${n.name} is a pre-defined network and cannot be removed`);
+    if (n.predefined) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`); // 403, as dockerd
     const attached = Object.values(n.endpoints).map((e) => e.containerName);
-    if (attached.length > 0) throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.join(', ')})`);
+    // 403 as dockerd's (libnetwork's ActiveEndpointsError is a Forbidden one)
+    if (attached.length > 0) throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.join(', ')})`);
     this.ctx.networks.delete(n.id);
     this.ctx.records.deleteNetwork(n.id);
     await this.ctx.tearDown(n);

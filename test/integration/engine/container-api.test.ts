@@ -205,6 +205,23 @@ describe('containers', () => {
   });
 });
 
+describe("dockerd 20.10's answers (measured against it)", () => {
+  it('kill of a stopped container names it as asked; a rename onto a taken name; a network still in use is 403', async () => {
+    const statusOf = (p: Promise<unknown>) => p.then(() => ({ status: 200, message: '' }), (err: { message: string; detail?: { status?: number } }) => ({ status: err.detail?.status, message: err.message }));
+    const { Id: a } = await d.client.request<{ Id: string }>('POST', '/containers/create', { query: { name: 'dd-a' }, body: { Image: 'bb', Cmd: ['sleep', '60'] } });
+    await d.client.request('POST', '/containers/create', { query: { name: 'dd-b' }, body: { Image: 'bb', Cmd: ['true'] } });
+    expect(await statusOf(d.client.request('POST', '/containers/dd-b/kill'))).toEqual({ status: 409, message: expect.stringMatching(/^Cannot kill container: dd-b: Container [0-9a-f]{64} is not running$/) });
+    expect(await statusOf(d.client.request('POST', '/containers/dd-a/rename', { query: { name: 'dd-b' } }))).toEqual({ status: 409, message: expect.stringMatching(/^Error when allocating new name: Conflict\. The container name "\/dd-b" is already in use/) });
+    await d.client.request('POST', '/networks/create', { body: { Name: 'dd-net' } });
+    await d.client.request('POST', '/networks/dd-net/connect', { body: { Container: 'dd-a' } });
+    await d.client.request('POST', `/containers/${a}/start`);
+    expect(await statusOf(d.client.request('DELETE', '/networks/dd-net'))).toEqual({ status: 403, message: expect.stringContaining('has active endpoints') });
+    expect(await statusOf(d.client.request('POST', '/containers/create', { body: { Image: 'bb' } }))).toEqual({ status: 400, message: 'No command specified' });
+    for (const c of ['dd-a', 'dd-b']) await d.client.request('DELETE', `/containers/${c}`, { query: { force: 1 } });
+    await d.client.request('DELETE', '/networks/dd-net');
+  });
+});
+
 describe('container list filters', () => {
   it('filters by status, name, ancestor, id and label', async () => {
     const a = await runContainer(d.client, { Cmd: ['sleep', '60'], Labels: { role: 'a' }, HostConfig: { NetworkMode: 'none' } }, 'filter-a');

@@ -78,11 +78,11 @@ describe('network routes (Engine API 1.41)', () => {
     expect(connected.status).toBe(200);
     const inspect = (await call('GET', '/networks/api-one')).json as { Containers: Record<string, { IPv4Address: string; Name: string }> };
     expect(inspect.Containers[CID]).toMatchObject({ Name: 'app', IPv4Address: '10.77.0.50/24' });
-    expect((await call('DELETE', '/networks/api-one')).status).toBe(409);
+    expect((await call('DELETE', '/networks/api-one')).status).toBe(403);
     expect((await call('POST', '/networks/api-one/connect', { Container: 'ghost' })).status).toBe(404);
     expect((await call('POST', '/networks/api-one/disconnect', { Container: 'app' })).status).toBe(200);
     expect((await call('DELETE', '/networks/api-one')).status).toBe(204);
-    expect((await call('DELETE', '/networks/bridge')).status).toBe(409);
+    expect((await call('DELETE', '/networks/bridge')).status).toBe(403);
   });
 
   it('prune removes unused networks only', async () => {

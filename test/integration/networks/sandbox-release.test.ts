@@ -71,8 +71,9 @@ describe('removing a network', () => {
       const bridge = `br-${id.slice(0, 12)}`;
       await svc2.remove('unlisted');
       expect(linkExists(bridge)).toBe(false);
-      // ip waits ~50 ms for the bridge's last references after unlisting it: still there now.
-      expect(ipDeleting(bridge)).toBe(1);
+      // ip waits ~50 ms for the bridge's last references after unlisting it (usually still
+      // running now: how soon the answer came is the bench's business, not a test's); close
+      // waits for it.
       await svc2.close();
       expect(ipDeleting(bridge)).toBe(0);
     } finally {

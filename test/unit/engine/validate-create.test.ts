@@ -55,6 +55,6 @@ describe('mergeImageConfig', () => {
   it('drops the image Cmd when an Entrypoint is given, and refuses an empty command', () => {
     const own = { ...base, Entrypoint: ['/bin/echo'] };
     expect(resolveArgs(mergeImageConfig(own, { Cmd: ['ignored'] }))).toEqual({ path: '/bin/echo', args: [] });
-    expect(message(() => resolveArgs(mergeImageConfig(base, {})))).toBe('no command specified');
+    expect(message(() => resolveArgs(mergeImageConfig(base, {})))).toBe('No command specified');
   });
 });
