@@ -10,6 +10,12 @@ import { resourcesOf } from './start-container.js';
 
 const CG = '/sys/fs/cgroup';
 
+/** The pids limit, or none ("max": PidsLimit 0 or -1, which dockerd keeps as null) where the controller is. */
+function pidsMax(writes: [string, string][], file: string, limit: number | undefined): void {
+  if (limit !== undefined) writes.push([file, String(limit)]);
+  else if (existsSync(file)) writes.push([file, 'max']);
+}
+
 export async function rewriteCgroup(id: string, h: HostConfig): Promise<void> {
   const r = resourcesOf(h);
   const v2 = existsSync(path.join(CG, 'cgroup.controllers'));
@@ -21,7 +27,7 @@ export async function rewriteCgroup(id: string, h: HostConfig): Promise<void> {
     if (r.memoryReservation !== undefined) writes.push([path.join(dir, 'memory.low'), String(r.memoryReservation)]);
     if (r.cpuQuota !== undefined || r.cpuPeriod !== undefined) writes.push([path.join(dir, 'cpu.max'), `${r.cpuQuota && r.cpuQuota > 0 ? r.cpuQuota : 'max'} ${r.cpuPeriod ?? 100000}`]);
     if (r.cpuShares !== undefined) writes.push([path.join(dir, 'cpu.weight'), String(Math.max(1, Math.min(10000, Math.round(1 + ((r.cpuShares - 2) * 9999) / 262142))))]);
-    if (r.pidsLimit !== undefined) writes.push([path.join(dir, 'pids.max'), String(r.pidsLimit)]);
+    pidsMax(writes, path.join(dir, 'pids.max'), r.pidsLimit);
     if (r.cpusetCpus !== undefined) writes.push([path.join(dir, 'cpuset.cpus'), r.cpusetCpus]);
   } else {
     if (r.memory !== undefined) writes.push([path.join(CG, 'memory', rel, 'memory.limit_in_bytes'), String(r.memory)]);
@@ -29,7 +35,7 @@ export async function rewriteCgroup(id: string, h: HostConfig): Promise<void> {
     if (r.cpuPeriod !== undefined) writes.push([path.join(CG, 'cpu', rel, 'cpu.cfs_period_us'), String(r.cpuPeriod)]);
     if (r.cpuQuota !== undefined) writes.push([path.join(CG, 'cpu', rel, 'cpu.cfs_quota_us'), String(r.cpuQuota)]);
     if (r.cpuShares !== undefined) writes.push([path.join(CG, 'cpu', rel, 'cpu.shares'), String(r.cpuShares)]);
-    if (r.pidsLimit !== undefined) writes.push([path.join(CG, 'pids', rel, 'pids.max'), String(r.pidsLimit)]);
+    pidsMax(writes, path.join(CG, 'pids', rel, 'pids.max'), r.pidsLimit);
     if (r.cpusetCpus !== undefined) writes.push([path.join(CG, 'cpuset', rel, 'cpuset.cpus'), r.cpusetCpus]);
   }
   for (const [file, value] of writes) {

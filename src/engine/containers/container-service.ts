@@ -115,7 +115,7 @@ export function applyUpdate(c: ContainerRecord, body: Partial<HostConfig>): void
   }
   if (body.PidsLimit !== undefined) {
     if (body.PidsLimit !== null && typeof body.PidsLimit !== 'number') throw invalid('PidsLimit must be a number');
-    h.PidsLimit = body.PidsLimit;
+    h.PidsLimit = body.PidsLimit !== null && body.PidsLimit > 0 ? body.PidsLimit : null; // 0, -1: unlimited
   }
   if (body.CpusetCpus !== undefined) {
     if (typeof body.CpusetCpus !== 'string') throw invalid('CpusetCpus must be a string');

@@ -1,3 +1,4 @@
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../runtime/spec-defaults.js';
 import type { PortBinding } from '../types.js';
 import type { ContainerRecord } from './model.js';
 import { statusText } from './status-text.js';
@@ -41,10 +42,10 @@ export function inspectShape(c: ContainerRecord, stateDirs: { logPath: string; c
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: c.HostConfig,
+    HostConfig: hostConfigShape(c.HostConfig),
     GraphDriver: { Name: 'overlay2', Data: { MergedDir: `${stateDirs.containerDir}/rootfs`, UpperDir: `${stateDirs.containerDir}/upper`, WorkDir: `${stateDirs.containerDir}/work` } },
     Mounts: c.Mounts.map((m) => ({ Type: m.Type, ...(m.Name ? { Name: m.Name } : {}), Source: m.Source, Destination: m.Destination, ...(m.Driver ? { Driver: m.Driver } : {}), Mode: m.Mode, RW: m.RW, Propagation: m.Propagation })),
-    Config: c.Config,
+    Config: { OnBuild: null, ...c.Config },
     NetworkSettings: {
       Bridge: '',
       SandboxID: running ? c.Id : '',
@@ -138,4 +139,52 @@ export function listShape(c: ContainerRecord, now = Date.now()): Record<string, 
 
 function quoteArg(a: string): string {
   return /[\s"']/.test(a) ? JSON.stringify(a) : a;
+}
+
+/**
+ * HostConfig as dockerd shows it: the fields berth does not model, with the values dockerd
+ * 20.10 shows for a container that does not set them (clients index them), then the record's.
+ */
+function hostConfigShape(h: ContainerRecord['HostConfig']): Record<string, unknown> {
+  return {
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    Cgroup: '',
+    CgroupParent: '',
+    // The host's cgroup namespace, as dockerd's default on a cgroup v1 host and berth's.
+    CgroupnsMode: 'host',
+    ConsoleSize: [0, 0],
+    ContainerIDFile: '',
+    CpuCount: 0,
+    CpuPercent: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetMems: '',
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    Devices: [],
+    GroupAdd: null,
+    IOMaximumBandwidth: 0,
+    IOMaximumIOps: 0,
+    IpcMode: 'private',
+    Isolation: '',
+    KernelMemory: 0,
+    KernelMemoryTCP: 0,
+    Links: null,
+    MaskedPaths: h.Privileged ? null : [...DEFAULT_MASKED_PATHS],
+    MemorySwappiness: null,
+    OomKillDisable: false,
+    OomScoreAdj: 0,
+    PidMode: '',
+    ReadonlyPaths: h.Privileged ? null : [...DEFAULT_READONLY_PATHS],
+    SecurityOpt: null,
+    UTSMode: '',
+    UsernsMode: '',
+    VolumeDriver: '',
+    ...h,
+  };
 }

@@ -116,7 +116,8 @@ export function validateHostConfig(h: Obj | undefined): HostConfig {
     CpuQuota: cpuQuota,
     CpuPeriod: nonNeg('CpuPeriod'),
     CpusetCpus: str(h, 'CpusetCpus', w) ?? '',
-    PidsLimit: num(h, 'PidsLimit', w) ?? null,
+    // 0 and -1 are "unlimited": dockerd keeps neither (null), as for an absent limit.
+    PidsLimit: pidsLimit(num(h, 'PidsLimit', w)),
     Ulimits: ulimits,
     Sysctls: strMap(h, 'Sysctls', w) ?? {},
     CapAdd: strList(h, 'CapAdd', w) ?? null,
@@ -212,4 +213,8 @@ export function parsePortKey(key: string, where: string): [number, 'tcp' | 'udp'
 function envList(env: string[]): string[] {
   for (const e of env) if (e === '' || e.startsWith('=')) throw invalid(`invalid environment variable: "${e}"`);
   return env;
+}
+
+function pidsLimit(v: number | undefined): number | null {
+  return v === undefined || v <= 0 ? null : v;
 }

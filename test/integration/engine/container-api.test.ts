@@ -125,6 +125,10 @@ describe('containers', () => {
     const pidsFile = v2 ? `/sys/fs/cgroup/berth/${id}/pids.max` : `/sys/fs/cgroup/pids/berth/${id}/pids.max`;
     expect(readFileSync(memFile, 'utf8').trim()).toBe(String(64 * 1024 * 1024));
     expect(readFileSync(pidsFile, 'utf8').trim()).toBe('50');
+    // -1 is unlimited: dockerd keeps null, and the cgroup's limit goes
+    await d.client.request('POST', `/containers/${id}/update`, { body: { PidsLimit: -1 } });
+    expect((await d.client.request<{ HostConfig: Record<string, unknown> }>('GET', `/containers/${id}/json`)).HostConfig).toMatchObject({ PidsLimit: null, CgroupnsMode: 'host', IpcMode: 'private' });
+    expect(readFileSync(pidsFile, 'utf8').trim()).toBe('max');
     expect((await status(d.client.request('DELETE', `/containers/${id}`))).status).toBe(409);
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
   });
