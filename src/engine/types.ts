@@ -96,6 +96,9 @@ export interface NetworkRecord {
   Internal: boolean;
   Attachable: boolean;
   Ingress: false;
+  /** dockerd's config-only networks, which berth has not: always { Network: '' } and false. */
+  ConfigFrom: { Network: string };
+  ConfigOnly: boolean;
   Options: Record<string, string>;
   Labels: Record<string, string>;
   Containers: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }>;

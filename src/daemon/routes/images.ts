@@ -32,10 +32,11 @@ export interface ImageInspectWire {
   Comment: string;
   Created: string;
   Container: string;
-  ContainerConfig: Record<string, unknown>;
+  ContainerConfig: typeof EMPTY_CONFIG;
   DockerVersion: string;
   Author: string;
-  Config: ImageRecord['config'];
+  /** The image's run config over dockerd's empty one: Env, Volumes and Labels may be null there. */
+  Config: Omit<ImageRecord['config'], 'Env' | 'Volumes' | 'Labels'> & UnsetConfig;
   Architecture: string;
   Os: string;
   Size: number;
@@ -136,6 +137,44 @@ export function referenceMatches(pattern: string, repoTag: string): boolean {
   return glob(pattern).test(repoTag) || (!pattern.includes(':') && glob(pattern).test(name));
 }
 
+/** The Config fields dockerd shows for an image that sets nothing there (null where it sets nothing). */
+interface UnsetConfig {
+  Hostname: string;
+  Domainname: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Env: string[] | null;
+  Image: string;
+  Volumes: Record<string, object> | null;
+  OnBuild: null;
+  Labels: Record<string, string> | null;
+}
+
+/** dockerd's container config with nothing set: what an image's Config shows for what the image leaves out. */
+const EMPTY_CONFIG: UnsetConfig & { User: string; Cmd: null; WorkingDir: string; Entrypoint: null } = {
+  Hostname: '',
+  Domainname: '',
+  User: '',
+  AttachStdin: false,
+  AttachStdout: false,
+  AttachStderr: false,
+  Tty: false,
+  OpenStdin: false,
+  StdinOnce: false,
+  Env: null,
+  Cmd: null,
+  Image: '',
+  Volumes: null,
+  WorkingDir: '',
+  Entrypoint: null,
+  OnBuild: null,
+  Labels: null,
+};
+
 export function inspectWire(r: ImageRecord, layerDirs: string[] = []): ImageInspectWire {
   const [top, ...lower] = layerDirs;
   return {
@@ -146,10 +185,10 @@ export function inspectWire(r: ImageRecord, layerDirs: string[] = []): ImageInsp
     Comment: r.comment ?? '',
     Created: r.created,
     Container: '',
-    ContainerConfig: {},
+    ContainerConfig: { ...EMPTY_CONFIG },
     DockerVersion: '',
     Author: r.author ?? '',
-    Config: r.config,
+    Config: { ...EMPTY_CONFIG, ...r.config },
     Architecture: r.architecture,
     Os: r.os,
     Size: r.size,

@@ -32,6 +32,8 @@ export function toRecord(n: NetworkState): NetworkRecord {
     Internal: n.internal,
     Attachable: n.attachable,
     Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
     Options: n.options,
     Labels: n.labels,
     Containers: containers,

@@ -98,6 +98,9 @@ describe('image routes over a UNIX socket', () => {
     });
     expect(info.RootFS.Layers).toHaveLength(1);
     expect(Date.parse(info.Created)).toBeGreaterThan(0);
+    // What the image does not set shows as dockerd shows it (compared with dockerd 20.10 here).
+    expect(info.Config).toMatchObject({ Entrypoint: null, Volumes: null, Labels: null, OnBuild: null, WorkingDir: '', User: '', Tty: false });
+    expect(Object.keys(info.ContainerConfig).sort()).toEqual(['AttachStderr', 'AttachStdin', 'AttachStdout', 'Cmd', 'Domainname', 'Entrypoint', 'Env', 'Hostname', 'Image', 'Labels', 'OnBuild', 'OpenStdin', 'StdinOnce', 'Tty', 'User', 'Volumes', 'WorkingDir']);
     await images.tag('bb:1', 'localhost:5000/team/bb:2');
     expect((await images.inspect('localhost:5000/team/bb:2')).Id).toBe(id);
     expect((await images.inspect(id.slice(7, 11))).Id).toBe(id);

@@ -69,6 +69,7 @@ describe('network routes (Engine API 1.41)', () => {
     const inspect = await call('GET', `/networks/${id.slice(0, 12)}`);
     expect(inspect.json).toMatchObject({ Name: 'api-one', Id: id, Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '10.77.0.0/24', Gateway: '10.77.0.1' }] } });
     expect((await call('GET', '/networks/nosuch')).status).toBe(404);
+    expect((await call('GET', '/networks/bridge')).json).toMatchObject({ ConfigFrom: { Network: '' }, ConfigOnly: false });
   });
 
   it('connect and disconnect a container; delete refuses while attached', async () => {
