@@ -328,11 +328,7 @@ export class ResponseParser {
           break;
         }
         case 'length': {
-          const take = Math.min(this.remaining, this.buf.length);
-          if (take > 0) this.chunks.push(this.buf.subarray(0, take));
-          this.buf = this.buf.subarray(take);
-          this.remaining -= take;
-          if (this.remaining > 0) return false;
+          if (!this.takeBody()) return false;
           this.phase = 'done';
           break;
         }
@@ -353,11 +349,7 @@ export class ResponseParser {
           break;
         }
         case 'chunk-data': {
-          const take = Math.min(this.remaining, this.buf.length);
-          if (take > 0) this.chunks.push(this.buf.subarray(0, take));
-          this.buf = this.buf.subarray(take);
-          this.remaining -= take;
-          if (this.remaining > 0) return false;
+          if (!this.takeBody()) return false;
           this.phase = 'chunk-end';
           break;
         }
@@ -380,6 +372,15 @@ export class ResponseParser {
   }
 
   /** The head has been read (status and headers are known). */
+  /** Up to `remaining` body bytes out of what is buffered; true once all of them came. */
+  private takeBody(): boolean {
+    const take = Math.min(this.remaining, this.buf.length);
+    if (take > 0) this.chunks.push(this.buf.subarray(0, take));
+    this.buf = this.buf.subarray(take);
+    this.remaining -= take;
+    return this.remaining === 0;
+  }
+
   headed(): boolean {
     return this.phase !== 'head';
   }
