@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { buildSpec } from '../../runtime/spec.js';
@@ -14,6 +14,7 @@ import type { ContainerPaths, RuntimePort } from './runtime-port.js';
 import { scopedPath } from './rootfs-path.js';
 import { resolveUser } from './user-resolve.js';
 import { shimLogLimits } from './log-options.js';
+import { removeStateDir } from './state-dir.js';
 import { span } from '../trace.js';
 
 // One start, in order: rootfs → network sandbox → /etc files → volumes filled → OCI spec
@@ -108,7 +109,7 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
     Promise.resolve().then(() => {
       writeBundleSync(paths.bundle, spec);
       // A fresh state dir each start: an old exit.json must not end this run at once.
-      rmSync(paths.stateDir, { recursive: true, force: true });
+      removeStateDir(paths.stateDir);
       mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
     }),
   );
