@@ -30,7 +30,8 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
     },
     createSandbox: async (containerId: string, containerName: string, endpoints: EndpointRequest[], ports: PortBinding[], opts?: { configureLater?: boolean }) => {
       const sandbox = await inner.createSandbox(containerId, containerName, endpoints, ports, opts);
-      for (const ep of endpoints) await emit(ep.networkId, 'connect', { container: containerId });
+      // The sandbox names its networks (bridges): no lookup of each on a start's path.
+      for (const [name, ep] of Object.entries(sandbox.endpoints)) events.emit('network', 'connect', ep.NetworkID, { name, type: 'bridge', container: containerId });
       return sandbox;
     },
     connect: async (containerId: string, endpoint: EndpointRequest) => {
