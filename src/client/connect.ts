@@ -3,7 +3,7 @@ import path from 'node:path';
 import { berthPaths, packageRoot, socketFromHost } from '../config/paths.js';
 import { invalid, unavailable } from '../errors.js';
 import { EngineClient } from './engine-client.js';
-import { MIN_API_VERSION, negotiateVersion, pingEngine } from './negotiate.js';
+import { MIN_API_VERSION, negotiateVersion, pingEngine, versionAfterPing } from './negotiate.js';
 import { startupEnv } from '../config/node-env.js';
 
 // The CLI's way to the engine: the socket named by --host, BERTH_HOST or DOCKER_HOST
@@ -68,12 +68,7 @@ export async function connectEngineWith<T>(globals: ConnectGlobals, first: (clie
     (error: unknown) => ({ ok: false as const, error }),
   );
   const [answer, settled] = await Promise.all([ping, early]);
-  let version: string | undefined;
-  try {
-    version = answer ? negotiateVersion(answer.apiVersion, socket) : undefined;
-  } catch {
-    // Too old an engine: connectEngine says so.
-  }
+  const version = versionAfterPing(answer, socket);
   if (settled.ok) return { client: version ? new EngineClient(socket, version) : await connectEngine(globals), result: settled.result };
   if (version === MIN_API_VERSION) throw settled.error;
   const client = version ? new EngineClient(socket, version) : await connectEngine(globals);

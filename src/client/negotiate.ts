@@ -48,6 +48,19 @@ export function negotiateVersion(engineVersion: string | undefined, socketPath: 
   return chosen;
 }
 
+/**
+ * The version to speak after a ping that may not have been answered: undefined when no engine
+ * answered or one too old did (connectEngine then starts berthd or says what is wrong).
+ */
+export function versionAfterPing(answer: PingAnswer | undefined, socketPath: string): string | undefined {
+  if (!answer) return undefined;
+  try {
+    return negotiateVersion(answer.apiVersion, socketPath);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Compare "major.minor" versions numerically ("1.9" < "1.41"). */
 export function compareVersions(a: string, b: string): number {
   const [am = 0, an = 0] = a.split('.').map(Number);

@@ -4,7 +4,7 @@ import { connectEngine, engineSocket } from '../../client/connect.js';
 import { EngineApi } from '../../client/api/engine-api.js';
 import type { ContainerSummary } from '../../client/api/wire.js';
 import { EngineClient } from '../../client/engine-client.js';
-import { MIN_API_VERSION, negotiateVersion, pingEngine, type PingAnswer } from '../../client/negotiate.js';
+import { MIN_API_VERSION, pingEngine, versionAfterPing, type PingAnswer } from '../../client/negotiate.js';
 import { ApiPlanEngine } from '../../client/api/plan-engine.js';
 import { resolveContext } from '../../compose/context.js';
 import { serviceConfigHash } from '../../compose/hash.js';
@@ -173,14 +173,7 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
 
 /** The early client, when the engine answered the ping and speaks the version it guessed. */
 async function confirmed(early: Early): Promise<EngineClient | undefined> {
-  const answer = await early.ping;
-  if (!answer) return undefined;
-  try {
-    return negotiateVersion(answer.apiVersion, early.client.socketPath) === early.client.version ? early.client : undefined;
-  } catch {
-    // Too old an engine: connectEngine says so.
-    return undefined;
-  }
+  return versionAfterPing(await early.ping, early.client.socketPath) === early.client.version ? early.client : undefined;
 }
 
 /** The project, or a clear error when the command needs the compose file. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EngineApi } from '../../../src/client/api/engine-api.js';
 import { ApiPlanEngine } from '../../../src/client/api/plan-engine.js';
 import { EngineClient, type RequestOptions } from '../../../src/client/engine-client.js';
-import { compareVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateVersion, pingEngine } from '../../../src/client/negotiate.js';
+import { compareVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateVersion, pingEngine, versionAfterPing } from '../../../src/client/negotiate.js';
 import type { ContainerCreateBody } from '../../../src/client/api/wire.js';
 
 describe('API version negotiation', () => {
@@ -125,5 +125,14 @@ describe('connectEngine', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('versionAfterPing', () => {
+  test('the version to speak, or undefined without an answer or with an engine too old', () => {
+    expect(versionAfterPing({ apiVersion: '1.43' }, '/s')).toBe('1.43');
+    expect(versionAfterPing({}, '/s')).toBe('1.41');
+    expect(versionAfterPing(undefined, '/s')).toBeUndefined();
+    expect(versionAfterPing({ apiVersion: '1.40' }, '/s')).toBeUndefined();
   });
 });
