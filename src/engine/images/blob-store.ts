@@ -12,8 +12,14 @@ import { isSha256Digest } from './reference.js';
 // to a temp file on the same filesystem and renamed into place once its digest is known,
 // so a reader never sees a partial blob.
 
+/** Small blobs (image configs, manifests) are kept in memory once read: a blob never changes. */
+const SMALL_BLOB_BYTES = 64 * 1024;
+const SMALL_BLOBS = 256;
+
 export class BlobStore {
   readonly dir: string;
+  /** Read small blobs by digest, oldest first (see SMALL_BLOB_BYTES); a copy goes out each time. */
+  private readonly small = new Map<string, Buffer>();
 
   constructor(readonly root: string, private readonly tmpDir: string) {
     this.dir = path.join(root, 'blobs', 'sha256');
@@ -42,11 +48,19 @@ export class BlobStore {
   }
 
   async read(digest: string): Promise<Buffer> {
+    const cached = this.small.get(digest);
+    if (cached) return Buffer.from(cached);
+    let data: Buffer;
     try {
-      return await readFile(this.path(digest));
+      data = await readFile(this.path(digest));
     } catch (err) {
       throw notFound(`blob ${digest} not found`, err);
     }
+    if (data.length <= SMALL_BLOB_BYTES) {
+      if (this.small.size >= SMALL_BLOBS) this.small.delete(this.small.keys().next().value as string);
+      this.small.set(digest, Buffer.from(data));
+    }
+    return data;
   }
 
   open(digest: string): Readable {
@@ -91,6 +105,7 @@ export class BlobStore {
   }
 
   async delete(digest: string): Promise<void> {
+    this.small.delete(digest);
     await rm(this.path(digest), { force: true });
   }
 
