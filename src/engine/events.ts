@@ -8,9 +8,44 @@ export type EventListener = (event: EngineEvent) => void;
 
 const RING_SIZE = 1024;
 
+/** Events about one container kept back (see EventBus.hold). */
+export interface EventHold {
+  /** Publish what was kept, now, in order, and stop keeping. */
+  release(): void;
+  /** Forget what was kept, and stop keeping. */
+  drop(): void;
+}
+
+type HeldEvent = [type: EngineEvent['Type'], action: string, id: string, attributes: Record<string, string>];
+
 export class EventBus {
   private readonly ring: EngineEvent[] = [];
   private readonly listeners = new Set<EventListener>();
+  private readonly holds = new Map<string, HeldEvent[]>();
+
+  /**
+   * Keep back the events that name a container in their attributes (a network's connect, a
+   * volume's mount) until release() or drop(). Why: a start prepared ahead of its request
+   * (Lifecycle.prepare) makes the sandbox early, but clients should hear of it with the start,
+   * as Docker announces it, or not at all if the start never comes.
+   */
+  hold(containerId: string): EventHold {
+    const kept: HeldEvent[] = [];
+    this.holds.set(containerId, kept);
+    const end = (): void => {
+      if (this.holds.get(containerId) === kept) this.holds.delete(containerId);
+    };
+    return {
+      release: () => {
+        end();
+        for (const [type, action, id, attributes] of kept.splice(0)) this.emit(type, action, id, attributes);
+      },
+      drop: () => {
+        end();
+        kept.length = 0;
+      },
+    };
+  }
 
   /** Publish one event; the legacy status/id/from fields are filled for containers and images. */
   emit(type: EngineEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): EngineEvent {
@@ -27,6 +62,12 @@ export class EventBus {
       event.status = action;
       event.id = id;
       if (attributes.image !== undefined) event.from = attributes.image;
+    }
+    // Kept back: published (with the time of its release) or dropped later.
+    const held = attributes.container === undefined ? undefined : this.holds.get(attributes.container);
+    if (held) {
+      held.push([type, action, id, attributes]);
+      return event;
     }
     this.ring.push(event);
     if (this.ring.length > RING_SIZE) this.ring.shift();

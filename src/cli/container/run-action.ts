@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EngineClient } from '../../client/engine-client.js';
+import { START_NEXT_HEADER } from '../../api-extensions.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { ExitCode, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
@@ -31,13 +32,15 @@ export function readEnvFiles(files: string[]): string[] {
   return out;
 }
 
-export async function createContainer(client: EngineClient, image: string, command: string[], flags: RunFlags): Promise<string> {
+/** `startNext`: `container run`, which starts it at once (berthd prepares the start meanwhile). */
+export async function createContainer(client: EngineClient, image: string, command: string[], flags: RunFlags, startNext = false): Promise<string> {
   const body = createBody(image, command, flags, readEnvFiles(flags.envFile));
   // With a TTY on ours, the container's has our size from its start (API 1.42's ConsoleSize; resize follows).
   if (flags.tty && process.stdout.isTTY && process.stdout.rows > 0) body.HostConfig = { ...(body.HostConfig as Record<string, unknown>), ConsoleSize: [process.stdout.rows, process.stdout.columns] };
   const created = await client.request<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', {
     query: { name: flags.name },
     body,
+    ...(startNext ? { headers: { [START_NEXT_HEADER]: '1' } } : {}),
   });
   for (const w of created.Warnings ?? []) process.stderr.write(`WARNING: ${w}\n`);
   return created.Id;
@@ -70,7 +73,7 @@ export function runFailureCode(message: string): number {
 
 async function runAttached(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
   const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
-  const { client, result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts));
+  const { client, result: id } = await engineWith(cmd, (c) => createContainer(c, image, command, opts, true));
   if (opts.detach) {
     await client.request('POST', `/containers/${id}/start`);
     process.stdout.write(`${id}\n`);

@@ -9,6 +9,7 @@ import { conflict, invalid } from '../../errors.js';
 import { parseFilters, queryBool } from '../filters.js';
 import { hijack } from '../hijack.js';
 import { HANDLED, Reply, type RouteContext, type Router } from '../router.js';
+import { START_NEXT_HEADER } from '../../api-extensions.js';
 
 // /containers/...: Docker's wire shapes in and out; the engine does the work.
 
@@ -43,7 +44,9 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
 
   router.post('/containers/create', async (ctx) => {
     const req = validateCreate(await ctx.json());
-    return new Reply(201, await containers.create(ctx.query.get('name'), req));
+    // berth's extension: its `container run` says that a start follows at once (prepared meanwhile).
+    const startNext = ctx.req.headers[START_NEXT_HEADER] === '1';
+    return new Reply(201, await containers.create(ctx.query.get('name'), req, { startNext }));
   });
 
   router.get('/containers/json', async (ctx) => containers.list(queryBool(ctx.query, 'all'), parseFilters(ctx.query.get('filters')), intParam(ctx, 'limit') ?? -1));
@@ -143,6 +146,8 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     const c = containers.get(ctx.params.id ?? '');
     const tty = c.Config.Tty;
     const wantStdin = queryBool(ctx.query, 'stdin') && c.Config.OpenStdin;
+    // docker run attaches just before it starts: the start is prepared meanwhile.
+    if (queryBool(ctx.query, 'stream')) containers.expectStart(c.Id);
     const conn = hijack(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
     const ctl = new AbortController();
     conn.socket.on('close', () => ctl.abort());

@@ -66,13 +66,21 @@ export class Containers {
     return this.registry.get(ref);
   }
 
-  create(name: string | null, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  /** `startNext`: the client says a start follows at once (berth's `container run`): it is prepared now. */
+  create(name: string | null, req: CreateRequest, opts: { startNext?: boolean } = {}): Promise<{ Id: string; Warnings: string[] }> {
     const t = performance.now();
     return createContainer(this.deps, name, req).then((r) => {
       mark(r.Id, `create ${(performance.now() - t).toFixed(1)}ms`);
-      this.lifecycle.premount(this.registry.get(r.Id));
+      const c = this.registry.get(r.Id);
+      this.lifecycle.premount(c);
+      if (opts.startNext) this.lifecycle.prepare(c);
       return r;
     });
+  }
+
+  /** A start is likely to follow (an attach to a container that is not running): prepare it. */
+  expectStart(ref: string): void {
+    this.lifecycle.prepare(this.get(ref));
   }
 
   start(ref: string): Promise<boolean> {
@@ -110,12 +118,16 @@ export class Containers {
     return this.lifecycle.locked(c.Id, () => disconnectContainer({ networks: this.deps.networks, save: (r) => this.registry.save(r) }, c, network, force));
   }
 
-  rename(ref: string, name: string): Promise<void> {
+  async rename(ref: string, name: string): Promise<void> {
+    // A prepared start's sandbox answers DNS for the old name.
+    await this.lifecycle.unprepare(this.get(ref).Id);
     return renameContainer(this.deps, ref, name);
   }
 
   async update(ref: string, body: Partial<HostConfig>): Promise<{ Warnings: string[] }> {
     const c = this.get(ref);
+    // A prepared start's bundle has the old limits.
+    await this.lifecycle.unprepare(c.Id);
     applyUpdate(c, body);
     if (this.lifecycle.isRunning(c)) await rewriteCgroup(c.Id, c.HostConfig);
     await this.registry.save(c);

@@ -7,7 +7,9 @@ import { containerAttributes, type ServiceDeps } from './container-service.js';
 import { isRunning, type ContainerRecord } from './model.js';
 import { networkKind } from './network-attach.js';
 import { nextBackoff, restartOnDaemonStart, shouldRestart } from './restart-policy.js';
-import { startContainer } from './start-container.js';
+import { finishStart, prepareStart, startContainer, type Prepared, type StartDeps } from './start-container.js';
+import type { ContainerPaths } from './runtime-port.js';
+import type { EventHold } from '../events.js';
 import { signalNumber } from './signals.js';
 import { resolveUser, type ResolvedUser } from './user-resolve.js';
 import { Waiters } from './waiters.js';
@@ -20,6 +22,21 @@ import { Background } from '../background.js';
 // One operation at a time per container (a promise chain each).
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
+
+/**
+ * How long a start prepared ahead of its request (Lifecycle.prepare) waits for it before it
+ * is undone. BERTH_PREPARED_TTL_MS changes it (tests).
+ */
+const PREPARED_TTL_MS = Number(process.env.BERTH_PREPARED_TTL_MS) > 0 ? Number(process.env.BERTH_PREPARED_TTL_MS) : 10_000;
+
+/** A start prepared ahead of its request: what its request finishes, or its undoing releases. */
+interface PreparedRun {
+  c: ContainerRecord;
+  ready: Prepared;
+  /** The sandbox's events, published with the start (or dropped with the undoing). */
+  hold: EventHold;
+  timer: NodeJS.Timeout;
+}
 
 /** How long a health result that changed neither Status nor FailingStreak may wait to be written. */
 const HEALTH_SAVE_DELAY_MS = 5000;
@@ -42,6 +59,11 @@ export class Lifecycle {
   private readonly stopping = new Set<string>();
   /** Rootfs mounts begun at create (docker run's attach and wait requests come meanwhile). */
   private readonly rootfsMounts = new Map<string, Promise<string | undefined>>();
+  /** Starts prepared ahead of their request (see prepare). */
+  private readonly prepared = new Map<string, PreparedRun>();
+  /** Containers with a prepare queued or running. */
+  private readonly preparing = new Set<string>();
+  private closed = false;
   readonly waiters = new Waiters();
   /** Runtime deletes of AutoRemove containers, finishing after the removal's answer. */
   readonly background = new Background();
@@ -52,9 +74,20 @@ export class Lifecycle {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run fn after the container's earlier operations. Any operation but a start first undoes a
+   * start prepared ahead of its request (its sandbox, bundle and process reflect the container
+   * as it was): a rename, a network change or a removal then acts on a container with none.
+   */
+  locked<T>(id: string, fn: () => Promise<T>, opts: { keepPrepared?: boolean } = {}): Promise<T> {
+    const body = opts.keepPrepared
+      ? fn
+      : async (): Promise<T> => {
+          if (this.prepared.has(id)) await this.abandon(id);
+          return fn();
+        };
     const prev = this.locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
+    const next = prev.then(body, body);
     const tail = next.catch(() => undefined);
     this.locks.set(id, tail);
     void tail.then(() => {
@@ -77,32 +110,115 @@ export class Lifecycle {
       c.ManuallyStopped = false;
       await this.run(c);
       return true;
-    });
+    }, { keepPrepared: true });
+  }
+
+  /**
+   * A start announced ahead of its request: berth's `container run` says so with its create,
+   * and docker run's attach comes just before its start. The start's first half (sandbox,
+   * /etc files, bundle, the runtime's create: its process waits before the command) runs now,
+   * under the container's lock, so the start request finds it done and only starts the
+   * process. Nothing of it shows: the container stays `created` (no pid), and the sandbox's
+   * events come with the start. Any other operation on the container, berthd stopping, or
+   * PREPARED_TTL_MS without a start undoes it.
+   */
+  prepare(c: ContainerRecord): void {
+    if (!this.preparable(c) || this.preparing.has(c.Id) || this.prepared.has(c.Id)) return;
+    this.preparing.add(c.Id);
+    const done = (): void => {
+      this.preparing.delete(c.Id);
+    };
+    this.locked(
+      c.Id,
+      async () => {
+        if (!this.preparable(c) || this.prepared.has(c.Id)) return;
+        const paths = this.deps.registry.paths(c.Id);
+        const hold = this.deps.events.hold(c.Id);
+        try {
+          await this.clearForRun(c, paths);
+          const ready = await prepareStart(c, paths, this.startDeps(c, paths));
+          // A no-op under the lock undoes it (as every operation but a start does).
+          const timer = setTimeout(() => void this.locked(c.Id, async () => undefined).catch(() => undefined), PREPARED_TTL_MS);
+          timer.unref();
+          this.prepared.set(c.Id, { c, ready, hold, timer });
+        } catch {
+          // The start request does it all again, and reports what fails.
+          await this.teardown(c);
+          hold.drop();
+        }
+      },
+      { keepPrepared: true },
+    ).then(done, done);
+  }
+
+  /** Undo a prepared (or preparing) start, for a change the lock does not cover (rename, update). */
+  async unprepare(id: string): Promise<void> {
+    if (this.prepared.has(id) || this.preparing.has(id)) await this.locked(id, async () => undefined);
+  }
+
+  private preparable(c: ContainerRecord): boolean {
+    if (this.closed) return false;
+    const s = c.State.Status;
+    // container:<id> mode joins another container's namespace, which may go before the start.
+    return (s === 'created' || s === 'exited') && networkKind(c).kind !== 'container';
+  }
+
+  private takePrepared(id: string): PreparedRun | undefined {
+    const p = this.prepared.get(id);
+    if (!p) return undefined;
+    this.prepared.delete(id);
+    clearTimeout(p.timer);
+    return p;
+  }
+
+  /** Undo a prepared start: its process, shim and sandbox go; nothing was announced. */
+  private async abandon(id: string): Promise<void> {
+    const p = this.takePrepared(id);
+    if (!p) return;
+    try {
+      await this.teardown(p.c);
+      // Its shim records the end in the state dir: done before a next run clears it.
+      await this.waitShimGone(this.deps.registry.paths(id).stateDir);
+    } finally {
+      p.hold.drop();
+    }
+  }
+
+  private startDeps(c: ContainerRecord, paths: ContainerPaths): StartDeps {
+    const premounted = this.rootfsMounts.get(c.Id);
+    this.rootfsMounts.delete(c.Id);
+    return {
+      ...(premounted ? { premounted } : {}),
+      images: this.deps.images,
+      networks: this.deps.networks,
+      volumes: this.deps.volumes,
+      runtime: this.deps.runtime,
+      created: () => this.attaches.created(c, paths.stateDir),
+      pidOf: (ref) => {
+        const other = this.deps.registry.get(ref);
+        if (!this.isRunning(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+        return other.State.Pid;
+      },
+    };
+  }
+
+  /**
+   * A state dir not torn down by this berthd may hold a half-made run of a berthd that died
+   * during a start: clear it out (and let its shim record the end) before reusing the ID.
+   */
+  private async clearForRun(c: ContainerRecord, paths: ContainerPaths): Promise<void> {
+    if (!this.tornDown.has(c.Id) && existsSync(paths.stateDir)) await this.clearStale(paths.stateDir, c.Id);
+    this.tornDown.delete(c.Id);
   }
 
   private async run(c: ContainerRecord): Promise<void> {
     this.generation.set(c.Id, (this.generation.get(c.Id) ?? 0) + 1);
     const paths = this.deps.registry.paths(c.Id);
-    // A state dir not torn down by this berthd may hold a half-made run of a berthd that
-    // died during a start: clear it out (and let its shim record the end) before reusing the ID.
-    if (!this.tornDown.has(c.Id) && existsSync(paths.stateDir)) await this.clearStale(paths.stateDir, c.Id);
-    this.tornDown.delete(c.Id);
+    const prepared = this.takePrepared(c.Id);
+    if (!prepared) await this.clearForRun(c, paths);
     try {
-      const premounted = this.rootfsMounts.get(c.Id);
-      this.rootfsMounts.delete(c.Id);
-      const started = await startContainer(c, paths, {
-        ...(premounted ? { premounted } : {}),
-        images: this.deps.images,
-        networks: this.deps.networks,
-        volumes: this.deps.volumes,
-        runtime: this.deps.runtime,
-        created: () => this.attaches.created(c, paths.stateDir),
-        pidOf: (ref) => {
-          const other = this.deps.registry.get(ref);
-          if (!this.isRunning(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
-          return other.State.Pid;
-        },
-      });
+      const deps = this.startDeps(c, paths);
+      const started = prepared ? await finishStart(c, prepared.ready, deps) : await startContainer(c, paths, deps);
       c.State = { ...c.State, Status: 'running', Pid: started.pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: new Date().toISOString(), FinishedAt: c.State.FinishedAt };
       c.HasBeenStarted = true;
       c.Network = { SandboxKey: started.sandbox?.netnsPath ?? '', Networks: started.sandbox?.endpoints ?? {}, Ports: started.sandbox?.ports ?? [] };
@@ -112,6 +228,8 @@ export class Lifecycle {
       await span(c.Id, 'start.save', this.deps.registry.save(c));
     } catch (err) {
       await this.teardown(c);
+      // As for a start not prepared: its connects, then the disconnects of its undoing.
+      prepared?.hold.release();
       const message = err instanceof Error ? err.message : String(err);
       c.State = { ...c.State, Status: c.HasBeenStarted ? 'exited' : 'created', Pid: 0, ExitCode: startFailureCode(message), Error: message };
       await this.deps.registry.save(c);
@@ -119,6 +237,7 @@ export class Lifecycle {
       if (c.HostConfig.AutoRemove) setImmediate(() => void this.autoRemove(c).catch(() => undefined));
       throw err;
     }
+    prepared?.hold.release();
     this.watchExit(c);
     this.startHealth(c);
     this.deps.events.emit('container', 'start', c.Id, containerAttributes(c));
@@ -127,6 +246,11 @@ export class Lifecycle {
 
   private async clearStale(stateDir: string, id: string): Promise<void> {
     await this.deps.runtime.driver.delete(id, true).catch(() => undefined);
+    await this.waitShimGone(stateDir);
+  }
+
+  /** A shim whose container was deleted records its end and exits: wait for that (2 s at most). */
+  private async waitShimGone(stateDir: string): Promise<void> {
     if (!this.shimAlive(stateDir, 0)) return;
     const ctl = new AbortController();
     await Promise.race([this.deps.runtime.waitForExit(stateDir, ctl.signal).catch(() => undefined), delay(2000)]);
@@ -471,6 +595,13 @@ export class Lifecycle {
       this.startHealth(c);
       return;
     }
+    // A start prepared by a berthd that died before its request: undone, as it would have been.
+    if ((c.State.Status === 'created' || c.State.Status === 'exited') && this.deps.runtime.isShimAlive(stateDir) === true) {
+      await this.locked(c.Id, async () => {
+        await this.teardown(c);
+        await this.waitShimGone(stateDir);
+      });
+    }
     if (c.State.Status === 'restarting' || (c.HasBeenStarted && restartOnDaemonStart(c.HostConfig.RestartPolicy, c.ManuallyStopped))) {
       c.State.Status = 'exited';
       await this.start(c).catch((err: unknown) => {
@@ -481,6 +612,7 @@ export class Lifecycle {
 
   /** berthd is stopping: watchers and timers end, containers keep running. */
   close(): void {
+    this.closed = true;
     for (const ctl of this.exitWatch.values()) ctl.abort();
     clearInterval(this.shimCheck);
     this.shimCheck = undefined;
@@ -491,6 +623,8 @@ export class Lifecycle {
     }
     for (const id of [...this.health.keys()]) this.stopHealth(id);
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
+    // Prepared starts are undone (drain() waits): only started containers outlive berthd.
+    for (const id of [...this.prepared.keys()]) this.background.run(id, () => this.locked(id, async () => undefined));
   }
 
   /** The shim owns the container: it alive means the container is (or its exit is coming). */

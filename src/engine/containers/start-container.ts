@@ -18,8 +18,9 @@ import { removeStateDir } from './state-dir.js';
 import { span } from '../trace.js';
 
 // One start, in order: rootfs → network sandbox → /etc files → volumes filled → OCI spec
-// and bundle → the shim creates the container → start. Undone on failure by the caller
-// (teardown), which is idempotent.
+// and bundle → the shim creates the container (prepareStart) → attaches connect → start
+// (finishStart). Undone on failure by the caller (teardown), which is idempotent. The two
+// halves can run apart: Lifecycle.prepare does the first when a start is announced.
 
 export interface StartDeps {
   images: ImageService;
@@ -39,7 +40,15 @@ export interface Started {
   sandbox: Sandbox | undefined;
 }
 
+/** A container created by its shim, its process waiting for the runtime's start. */
+export type Prepared = Started;
+
 export async function startContainer(c: ContainerRecord, paths: ContainerPaths, deps: StartDeps): Promise<Started> {
+  return finishStart(c, await prepareStart(c, paths, deps), deps);
+}
+
+/** Everything of a start up to the runtime's create: the process exists, stopped before the command. */
+export async function prepareStart(c: ContainerRecord, paths: ContainerPaths, deps: StartDeps): Promise<Prepared> {
   const kind = networkKind(c);
   const otherPid = kind.kind === 'container' ? deps.pidOf(kind.ref) : undefined;
   // The root filesystem and the network sandbox do not depend on each other: in parallel.
@@ -114,10 +123,15 @@ export async function startContainer(c: ContainerRecord, paths: ContainerPaths, 
     }),
   );
   const created = await span(c.Id, 'start.shim-create', deps.runtime.driver.create({ id: c.Id, bundle: paths.bundle, stateDir: paths.stateDir, logPath: paths.logPath, ...shimLogLimits(c.HostConfig.LogConfig.Config), tty: c.Config.Tty, openStdin: c.Config.OpenStdin }));
-  if (deps.created) await span(c.Id, 'start.attach-connect', deps.created());
-  if (sandbox?.configured) await span(c.Id, 'start.sandbox-configured', sandbox.configured);
-  await span(c.Id, 'start.runtime-start', deps.runtime.driver.start(c.Id));
   return { pid: created.initPid, sandbox };
+}
+
+/** The rest of a start: attaches connect to the shim, the network is ready, the command runs. */
+export async function finishStart(c: ContainerRecord, prepared: Prepared, deps: Pick<StartDeps, 'runtime' | 'created'>): Promise<Started> {
+  if (deps.created) await span(c.Id, 'start.attach-connect', deps.created());
+  if (prepared.sandbox?.configured) await span(c.Id, 'start.sandbox-configured', prepared.sandbox.configured);
+  await span(c.Id, 'start.runtime-start', deps.runtime.driver.start(c.Id));
+  return prepared;
 }
 
 export function resourcesOf(h: HostConfig): ResourceLimits {

@@ -58,7 +58,7 @@ export async function startBerthd(opts: { runtime?: string } = {}): Promise<Bert
  * The file's berthd: started before its first test, cleaned up after its last (`when`
  * false: neither, for files whose peer is missing and whose tests skip).
  */
-export function useBerthd(opts: { runtime?: string; when?: boolean } = {}): Berthd {
+export function useBerthd(opts: { runtime?: string; when?: boolean; env?: NodeJS.ProcessEnv } = {}): Berthd {
   const d = createBerthd(opts);
   beforeAll(async () => {
     if (opts.when === false) return;
@@ -73,14 +73,14 @@ function importBusybox(d: Berthd): Promise<unknown> {
   return d.client.request('POST', '/images/create', { query: { fromSrc: '-', repo: 'bb', tag: 'latest' }, rawBody: createReadStream(busyboxTarball()) });
 }
 
-function createBerthd(opts: { runtime?: string }): Berthd {
+function createBerthd(opts: { runtime?: string; env?: NodeJS.ProcessEnv }): Berthd {
   if (!existsSync(DAEMON_MAIN)) throw new Error(`${DAEMON_MAIN} is missing: run \`npm run build\` before the integration tests`);
   const dir = mkdtempSync('/tmp/bt-');
   const root = path.join(dir, 'root');
   const run = path.join(dir, 'run');
   const socket = path.join(dir, 'd.sock');
   const client = new EngineClient(socket);
-  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: root, BERTH_RUN: run, ...(opts.runtime ? { BERTH_RUNTIME: opts.runtime } : {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, BERTH_ROOT: root, BERTH_RUN: run, ...(opts.runtime ? { BERTH_RUNTIME: opts.runtime } : {}) };
   const d: Berthd = {
     dir,
     root,

@@ -15,6 +15,27 @@ describe('event bus', () => {
     expect(bus.past(e.timeNano).map((x) => x.Action)).toEqual(['start', 'create']);
   });
 
+  it("holds a container's events until release (published then, in order) or drop (never)", () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.subscribe((e) => seen.push(`${e.Action} ${e.Actor.Attributes.container ?? e.Actor.ID}`));
+    const hold = bus.hold('c1');
+    bus.emit('network', 'connect', 'n1', { name: 'net', container: 'c1' });
+    bus.emit('network', 'connect', 'n1', { name: 'net', container: 'c2' });
+    bus.emit('volume', 'mount', 'v1', { container: 'c1' });
+    expect(seen).toEqual(['connect c2']);
+    hold.release();
+    expect(seen).toEqual(['connect c2', 'connect c1', 'mount c1']);
+    bus.emit('network', 'disconnect', 'n1', { container: 'c1' });
+    expect(seen.at(-1)).toBe('disconnect c1');
+    const dropped = bus.hold('c1');
+    bus.emit('network', 'connect', 'n1', { container: 'c1' });
+    dropped.drop();
+    bus.emit('network', 'disconnect', 'n1', { container: 'c1' });
+    expect(seen.slice(3)).toEqual(['disconnect c1', 'disconnect c1']);
+    expect(bus.past(0).filter((e) => e.Action === 'connect')).toHaveLength(2);
+  });
+
   it('filters by type, container name, label and event prefix', () => {
     const bus = new EventBus();
     const e = bus.emit('container', 'health_status: healthy', 'abc123', { name: 'web', 'com.docker.compose.project': 'p' });
