@@ -1,8 +1,7 @@
 // The shim writes STATE_DIR/exit.json when the container's init exits. The engine's exit
 // events hang on waitForExit, so it is driven by fs.watch (inotify) on the state dir, not
 // by a polling interval.
-import { existsSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { BerthError, internal } from '../errors.js';
 import type { ExitRecord } from './types.js';
@@ -24,12 +23,16 @@ function parseExitRecord(text: string, file: string): ExitRecord {
   return rec;
 }
 
-/** The exit record, or undefined while the container has not exited. */
+/**
+ * The exit record, or undefined while the container has not exited. A small file in a tmpfs
+ * (the run dir), read with a sync call: an exit seen is then handled at once, not after a
+ * round trip through the thread pool that other containers' work keeps busy.
+ */
 export async function readExitRecord(stateDir: string): Promise<ExitRecord | undefined> {
   const file = path.join(stateDir, EXIT_FILE);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
