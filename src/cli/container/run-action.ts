@@ -80,13 +80,7 @@ async function runAttached(image: string, command: string[], opts: RunOptions, c
     return 0;
   }
   const tty = opts.tty === true;
-  const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
-    query: { stream: 1, stdout: 1, stderr: 1, stdin: opts.interactive ? 1 : 0 },
-  });
-  let onDetach = (): void => undefined;
-  const detached = new Promise<undefined>((resolve) => (onDetach = () => resolve(undefined)));
-  const stopStdin = opts.interactive ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
-  const output = pipeContainerOutput(socket, head, tty);
+  // The wait goes beside the attach (docker sends it after): one round trip less before the start.
   const waiting = new AbortController();
   const waited = client.request<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${id}/wait`, {
     // With --rm the engine removes the container itself (AutoRemove); like docker, wait
@@ -94,9 +88,24 @@ async function runAttached(image: string, command: string[], opts: RunOptions, c
     query: { condition: opts.rm ? 'removed' : 'next-exit' },
     signal: waiting.signal,
   });
+  // Awaited below; a failure before then (the attach's) must not go unhandled.
+  waited.catch(() => undefined);
+  const { socket, head } = await client
+    .hijack('POST', `/containers/${id}/attach`, {
+      query: { stream: 1, stdout: 1, stderr: 1, stdin: opts.interactive ? 1 : 0 },
+    })
+    .catch((err: unknown) => {
+      waiting.abort();
+      throw err;
+    });
+  let onDetach = (): void => undefined;
+  const detached = new Promise<undefined>((resolve) => (onDetach = () => resolve(undefined)));
+  const stopStdin = opts.interactive ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
+  const output = pipeContainerOutput(socket, head, tty);
   try {
     await client.request('POST', `/containers/${id}/start`);
   } catch (err) {
+    waiting.abort();
     socket.destroy();
     stopStdin();
     if (opts.rm) await removeQuietly(client, id);
