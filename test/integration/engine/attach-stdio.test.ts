@@ -132,6 +132,22 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 4_000_000 + 5, tail: 'x\nend\n' });
   }, 40_000);
 
+  it('berth container run exits only once a slow reader has all of its output (its stdout a pipe)', async () => {
+    const child = spawn(BERTH, ['container', 'run', '--rm', 'bb', 'sh', '-c', 'head -c 2000000 /dev/zero | tr "\\0" y; echo; echo end'], { env: { ...process.env, BERTH_HOST: `unix://${d.socket}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    // The container is done and removed long before the reader reads.
+    await new Promise((r) => setTimeout(r, 2000));
+    let bytes = 0;
+    let tail = '';
+    child.stdout.on('data', (b: Buffer) => {
+      bytes += b.length;
+      tail = (tail + b.toString()).slice(-6);
+    });
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 2_000_000 + 5, tail: 'y\nend\n' });
+  }, 30_000);
+
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
