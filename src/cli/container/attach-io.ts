@@ -73,3 +73,6 @@ export function followTerminalSize(resize: (rows: number, cols: number) => Promi
   out.on('resize', send);
   return () => out.off('resize', send);
 }
+
+/** What docker's --sig-proxy forwards to the container (attach, run, start -a; never with a TTY). */
+export const PROXIED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];

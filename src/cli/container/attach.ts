@@ -26,7 +26,7 @@ export function registerAttach(group: Command): void {
         const tty = info.Config.Tty;
         const withStdin = opts.stdin && info.Config.OpenStdin;
         const id = info.Id;
-        const [{ followTerminalSize, forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([
+        const [{ PROXIED_SIGNALS, followTerminalSize, forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([
           import('./attach-io.js'),
           client.hijack('POST', `/containers/${id}/attach`, { query: { stream: 1, stdout: 1, stderr: 1, stdin: withStdin ? 1 : 0 } }),
         ]);
@@ -35,7 +35,7 @@ export function registerAttach(group: Command): void {
         const stopStdin = withStdin ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
         // docker's --sig-proxy: signals we get go to the container (not with a TTY: the terminal carries ^C)
-        const proxied: NodeJS.Signals[] = !tty && opts.sigProxy !== 'false' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] : [];
+        const proxied: NodeJS.Signals[] = !tty && opts.sigProxy !== 'false' ? PROXIED_SIGNALS : [];
         const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
         for (const s of proxied) process.on(s, proxy);
         const how = await Promise.race([pipeContainerOutput(socket, head, tty), detached]);

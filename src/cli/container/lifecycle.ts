@@ -12,13 +12,21 @@ interface Verb {
   description: string;
   options?: (cmd: Command) => Command;
   call: (client: EngineClient, id: string, opts: Record<string, unknown>) => Promise<unknown>;
+  /** With these flags the verb attaches to one container instead (start -a / -i: start-attached.ts). */
+  attached?: (opts: Record<string, unknown>) => boolean;
 }
 
 const verbs: Verb[] = [
   {
     name: 'start',
     description: 'Start one or more stopped containers',
+    options: (cmd) =>
+      cmd
+        .option('-a, --attach', "attach STDOUT/STDERR and show the container's output until it exits")
+        .option('-i, --interactive', "attach the container's STDIN")
+        .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")'),
     call: (c, id) => c.request('POST', `/containers/${encodeURIComponent(id)}/start`),
+    attached: (o) => o.attach === true || o.interactive === true,
   },
   {
     name: 'stop',
@@ -62,6 +70,7 @@ export function registerLifecycle(group: Command): void {
     (verb.options ? verb.options(cmd) : cmd).action(
       action(async (ids: string[], opts: Record<string, unknown>, self: Command) => {
         const client = await engineFor(self);
+        if (verb.attached?.(opts)) return (await import('./start-attached.js')).startAttached(client, ids, opts);
         return forEachTarget(ids, (id) => verb.call(client, id, opts));
       }),
     );

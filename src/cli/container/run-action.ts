@@ -5,7 +5,7 @@ import { START_NEXT_HEADER } from '../../api-extensions.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { ExitCode, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
-import { followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { attachAndStart } from './attach-start.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { createBody, type RunFlags } from './run-flags.js';
 import type { RunOptions } from './run.js';
@@ -79,53 +79,16 @@ async function runAttached(image: string, command: string[], opts: RunOptions, c
     process.stdout.write(`${id}\n`);
     return 0;
   }
-  const tty = opts.tty === true;
-  // The wait goes beside the attach (docker sends it after): one round trip less before the start.
-  const waiting = new AbortController();
-  const waited = client.request<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${id}/wait`, {
+  return attachAndStart(client, id, {
+    tty: opts.tty === true,
+    interactive: opts.interactive === true,
+    keys,
     // With --rm the engine removes the container itself (AutoRemove); like docker, wait
     // for that removal instead of sending a DELETE of our own.
-    query: { condition: opts.rm ? 'removed' : 'next-exit' },
-    signal: waiting.signal,
+    condition: opts.rm ? 'removed' : 'next-exit',
+    sigProxy: opts.sigProxy !== 'false',
+    ...(opts.rm ? { onStartFailure: () => removeQuietly(client, id) } : {}),
   });
-  // Awaited below; a failure before then (the attach's) must not go unhandled.
-  waited.catch(() => undefined);
-  const { socket, head } = await client
-    .hijack('POST', `/containers/${id}/attach`, {
-      query: { stream: 1, stdout: 1, stderr: 1, stdin: opts.interactive ? 1 : 0 },
-    })
-    .catch((err: unknown) => {
-      waiting.abort();
-      throw err;
-    });
-  let onDetach = (): void => undefined;
-  const detached = new Promise<undefined>((resolve) => (onDetach = () => resolve(undefined)));
-  const stopStdin = opts.interactive ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
-  const output = pipeContainerOutput(socket, head, tty);
-  try {
-    await client.request('POST', `/containers/${id}/start`);
-  } catch (err) {
-    waiting.abort();
-    socket.destroy();
-    stopStdin();
-    if (opts.rm) await removeQuietly(client, id);
-    throw err;
-  }
-  const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
-  const result = await Promise.race([waited, detached]);
-  if (result === undefined) {
-    // Detached: the container runs on (with --rm the engine still removes it once it exits).
-    waiting.abort();
-    waited.catch(() => undefined);
-    socket.destroy();
-    stopResize();
-    return 0;
-  }
-  await output;
-  stopResize();
-  stopStdin();
-  if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
-  return result.StatusCode;
 }
 
 export async function createOnly(image: string, command: string[], opts: RunFlags, cmd: Command): Promise<void> {

@@ -148,6 +148,34 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 2_000_000 + 5, tail: 'y\nend\n' });
   }, 30_000);
 
+  it("berth container start -a shows a created container's output and exits with its status; -ai sends stdin; one container only", async () => {
+    const created = await berth(['container', 'create', '--name', 'start-a', 'bb', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+    expect(created.code).toBe(0);
+    expect(await berth(['container', 'start', '-a', 'start-a'])).toMatchObject({ code: 7, stdout: 'out\n', stderr: 'err\n' });
+    expect(await berth(['container', 'create', '-i', '--name', 'start-ai', 'bb', 'sh', '-c', 'read x; echo "got $x"'])).toMatchObject({ code: 0 });
+    expect(await berth(['container', 'start', '-ai', 'start-ai'], { stdin: 'hello\n' })).toMatchObject({ code: 0, stdout: 'got hello\n' });
+    const both = await berth(['container', 'start', '-a', 'start-a', 'start-ai']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('you cannot start and attach multiple containers at once');
+    expect((await berth(['container', 'rm', 'start-a', 'start-ai'])).code).toBe(0);
+  });
+
+  it("berth container run passes the signals it gets to a container without a TTY (docker's --sig-proxy), not with --sig-proxy=false", async () => {
+    const script = 'trap "echo trapped; exit 9" INT; echo ready; while true; do sleep 0.1; done';
+    const proxied = start(BERTH, ['container', 'run', '--rm', 'bb', 'sh', '-c', script]);
+    await pollUntil(() => proxied.stdout().includes('ready') || undefined, 'the trap to be set');
+    proxied.kill('SIGINT');
+    expect(await proxied.done).toMatchObject({ code: 9, stdout: 'ready\ntrapped\n' });
+    const kept = start(BERTH, ['container', 'run', '--rm', '--sig-proxy=false', '--name', 'no-proxy', 'bb', 'sh', '-c', script]);
+    await pollUntil(() => kept.stdout().includes('ready') || undefined, 'the trap to be set');
+    kept.kill('SIGINT');
+    // The CLI ends (Node's own SIGINT), the container runs on untouched.
+    expect((await kept.done).stdout).toBe('ready\n');
+    const info = await d.client.request<{ State: { Running: boolean } }>('GET', '/containers/no-proxy/json');
+    expect(info.State.Running).toBe(true);
+    await d.client.request('DELETE', '/containers/no-proxy', { query: { force: 1 } });
+  });
+
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });

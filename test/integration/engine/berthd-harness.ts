@@ -178,6 +178,8 @@ export interface ClientProc {
   write(s: string): void;
   end(s?: string): void;
   stdout(): string;
+  /** Send the client a signal. */
+  kill(signal: NodeJS.Signals): void;
   done: Promise<Run>;
 }
 
@@ -207,7 +209,7 @@ export function startClient(d: Berthd, file: string, args: string[], opts: Clien
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
-  return { write: (s) => child.stdin?.write(s), end: (s) => child.stdin?.end(s), stdout: () => stdout, done };
+  return { write: (s) => child.stdin?.write(s), end: (s) => child.stdin?.end(s), stdout: () => stdout, kill: (signal) => child.kill(signal), done };
 }
 
 /** startClient to completion. */
