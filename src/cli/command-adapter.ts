@@ -15,6 +15,23 @@ export function isDebug(argv: readonly string[] = process.argv): boolean {
   return argv.includes('--debug') || process.env.BERTH_DEBUG === '1';
 }
 
+let promptExit = false;
+
+/**
+ * A command whose every piece of work is awaited by its action (nothing left streaming or
+ * writing when it returns) may let the process exit as soon as its output has left
+ * (main.ts): Node would otherwise first wait for V8's worker tasks and tear the heap down,
+ * 2-5 ms after the last byte. Commands that leave work to finish on its own (a foreground
+ * `up`'s log streams after its stop) do not call this, and end as Node ends.
+ */
+export function allowPromptExit(): void {
+  promptExit = true;
+}
+
+export function promptExitAllowed(): boolean {
+  return promptExit;
+}
+
 /** Print an error the way every command prints it and return the exit code. */
 export function reportError(err: unknown, debug = isDebug()): number {
   if (err instanceof ExitCode) return err.exitCode;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { reportError } from './command-adapter.js';
+import { promptExitAllowed, reportError } from './command-adapter.js';
 import { registerCommands } from './commands.js';
 
 // The berth CLI. Each command lives in its own file and registers itself through
@@ -42,17 +42,15 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
     else process.exitCode = reportError(err);
   }
-  await exitWhenWritten();
+  if (promptExitAllowed()) await exitWhenWritten();
 }
 
 /** The standard streams the command used (Node makes each on first use: see quietOnClosedPipe). */
 const usedStreams: NodeJS.WriteStream[] = [];
 
 /**
- * The command is done: exit once what it wrote has left (a pipe's writes are asynchronous).
- * Without this, Node first waits for V8's worker tasks and tears the heap down: 2-5 ms
- * after the last byte of every command here. A command's action resolves only when its work
- * is over (a follow, an attached `up`), so nothing is cut short.
+ * The command is done and said that nothing of it runs on (allowPromptExit): exit once what
+ * it wrote has left (a pipe's writes are asynchronous).
  */
 async function exitWhenWritten(): Promise<void> {
   // An empty write's callback runs once the writes before it are flushed.

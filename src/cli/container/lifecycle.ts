@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action } from '../command-adapter.js';
+import { action, allowPromptExit } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import { forEachTarget } from '../for-each-target.js';
@@ -69,6 +69,8 @@ export function registerLifecycle(group: Command): void {
     const cmd = group.command(verb.name).description(verb.description).argument('<container...>');
     (verb.options ? verb.options(cmd) : cmd).action(
       action(async (ids: string[], opts: Record<string, unknown>, self: Command) => {
+        // One awaited call per container (or one attached start): nothing runs on after.
+        allowPromptExit();
         const client = await engineFor(self);
         if (verb.attached?.(opts)) return (await import('./start-attached.js')).startAttached(client, ids, opts);
         return forEachTarget(ids, (id) => verb.call(client, id, opts));

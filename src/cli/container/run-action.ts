@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { EngineClient } from '../../client/engine-client.js';
 import { START_NEXT_HEADER } from '../../api-extensions.js';
 import { BerthError, isNotFound } from '../../errors.js';
-import { ExitCode, reportError } from '../command-adapter.js';
+import { ExitCode, allowPromptExit, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
 import { attachAndStart } from './attach-start.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
@@ -52,6 +52,8 @@ export async function createContainer(client: EngineClient, image: string, comma
  * error: the image, the flags, the engine), the message printed as every command prints one.
  */
 export async function runContainer(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
+  // Everything below is awaited: the process may end as soon as the output has left.
+  allowPromptExit();
   // As docker: a terminal's input that is not a terminal would never end the session (a
   // TTY container's stdin is not closed at EOF). The CLI's own check: exit 1, not 125.
   if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
