@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { conflict } from '../../errors.js';
+import { conflict, internal } from '../../errors.js';
 import type { ExitRecord } from '../../runtime/types.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { probeOf } from '../health/health-config.js';
@@ -488,7 +488,8 @@ export class Lifecycle {
 
   unpause(c: ContainerRecord): Promise<void> {
     return this.locked(c.Id, async () => {
-      if (c.State.Status !== 'paused') throw conflict(`Container ${c.Id} is not paused`);
+      // dockerd 20.10's plain error (a 500), unlike pause's conflicts.
+      if (c.State.Status !== 'paused') throw internal(`Container ${c.Id} is not paused`);
       await this.deps.runtime.driver.resume(c.Id);
       c.State.Status = 'running';
       await this.deps.registry.save(c);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { invalid } from '../../errors.js';
+import { internal, invalid } from '../../errors.js';
 
 // GET /containers/:id/top: `ps` on the host, rows kept for the pids in the container's
 // cgroup (as dockerd does), {Titles, Processes}.
@@ -31,13 +31,14 @@ export async function top(id: string, psArgs: string, fallbackPid: number): Prom
   try {
     ({ stdout } = await promisify(execFile)('ps', args, { maxBuffer: 16 * 1024 * 1024 }));
   } catch (err) {
-    throw invalid(`Error running ps: ${(err as Error).message}`, err);
+    // dockerd answers a ps that fails (bad ps_args) with a 500, as here.
+    throw internal(`Error running ps: ${(err as Error).message}`, err);
   }
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   const header = lines.shift() ?? '';
   const titles = header.trim().split(/\s+/);
   const pidCol = titles.indexOf('PID');
-  if (pidCol < 0) throw invalid(`Couldn't find PID field in ps output`);
+  if (pidCol < 0) throw internal(`Couldn't find PID field in ps output`);
   const processes: string[][] = [];
   for (const line of lines) {
     const fields = line.trim().split(/\s+/);

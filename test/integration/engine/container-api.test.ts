@@ -220,6 +220,9 @@ describe("dockerd 20.10's answers (measured against it)", () => {
     await d.client.request('POST', '/networks/dd-net/connect', { body: { Container: 'dd-a' } });
     await d.client.request('POST', `/containers/${a}/start`);
     expect(await statusOf(d.client.request('DELETE', '/networks/dd-net'))).toEqual({ status: 403, message: expect.stringContaining('has active endpoints') });
+    // dockerd's plain errors (500): an unpause of a container not paused, a ps that fails.
+    expect(await statusOf(d.client.request('POST', '/containers/dd-a/unpause'))).toEqual({ status: 500, message: `Container ${a} is not paused` });
+    expect(await statusOf(d.client.request('GET', '/containers/dd-a/top', { query: { ps_args: '--no-such-option' } }))).toEqual({ status: 500, message: expect.stringMatching(/^Error running ps: /) });
     expect(await statusOf(d.client.request('POST', '/containers/create', { body: { Image: 'bb' } }))).toEqual({ status: 400, message: 'No command specified' });
     for (const c of ['dd-a', 'dd-b']) await d.client.request('DELETE', `/containers/${c}`, { query: { force: 1 } });
     await d.client.request('DELETE', '/networks/dd-net');
