@@ -92,8 +92,12 @@ export function toolPath(cmd: string): string {
   return found;
 }
 
-/** An idle server goes after this long (a burst of container work keeps it; nothing lingers). */
-const IDLE_MS = 1000;
+/**
+ * An idle server goes after this long. 30 s: a user's next command usually comes within it, and
+ * a server made again costs that command's start ~3-5 ms (node's spawn, cold caches); berthd's
+ * end (even by SIGKILL) ends it at once (EOF on its stdin), so it never outlives berthd.
+ */
+const IDLE_MS = 30_000;
 
 class SpawnServer {
   private child: ChildProcess | undefined;
