@@ -1,7 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useLeakCheck } from '../../support/leaks.js';
@@ -77,6 +77,21 @@ print(lines[-1], len(lines) < 60, [int(x) for x in lines] == list(range(int(line
 ct.remove()
 `;
 
+/** A reader that reads a client's stdout only after `pauseMs`: how much came, its end, the exit code. */
+async function readLate(child: ChildProcessByStdio<null, Readable, Readable>, pauseMs: number): Promise<{ code: number | null; bytes: number; tail: string }> {
+  child.stdout.pause();
+  await new Promise((r) => setTimeout(r, pauseMs));
+  let bytes = 0;
+  let tail = '';
+  child.stdout.on('data', (b: Buffer) => {
+    bytes += b.length;
+    tail = (tail + b.toString()).slice(-6);
+  });
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, bytes, tail };
+}
+
 describe.skipIf(python === undefined)('docker-py against berthd: attach, exec, logs', () => {
   it('attaches before the start with stdout and stderr apart, reports exec Pid, resizes an exec tty, rotates logs', () => {
     const r = spawnSync(python ?? 'python3', ['-c', PY], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` }, encoding: 'utf8', timeout: 60_000 });
@@ -119,33 +134,13 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
 
   it('a reader that pauses holds the container back instead of losing output (docker run … | a slow reader)', async () => {
     const child = spawn(DOCKER, ['run', '--rm', 'bb', 'sh', '-c', 'head -c 4000000 /dev/zero | tr "\\0" x; echo; echo end'], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: `${d.dir}/docker-config` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pause();
-    await new Promise((r) => setTimeout(r, 11_000));
-    let bytes = 0;
-    let tail = '';
-    child.stdout.on('data', (b: Buffer) => {
-      bytes += b.length;
-      tail = (tail + b.toString()).slice(-6);
-    });
-    child.stdout.resume();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 4_000_000 + 5, tail: 'x\nend\n' });
+    expect(await readLate(child, 11_000)).toEqual({ code: 0, bytes: 4_000_000 + 5, tail: 'x\nend\n' });
   }, 40_000);
 
   it('berth container run exits only once a slow reader has all of its output (its stdout a pipe)', async () => {
     const child = spawn(BERTH, ['container', 'run', '--rm', 'bb', 'sh', '-c', 'head -c 2000000 /dev/zero | tr "\\0" y; echo; echo end'], { env: { ...process.env, BERTH_HOST: `unix://${d.socket}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pause();
     // The container is done and removed long before the reader reads.
-    await new Promise((r) => setTimeout(r, 2000));
-    let bytes = 0;
-    let tail = '';
-    child.stdout.on('data', (b: Buffer) => {
-      bytes += b.length;
-      tail = (tail + b.toString()).slice(-6);
-    });
-    child.stdout.resume();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, bytes, tail }).toEqual({ code: 0, bytes: 2_000_000 + 5, tail: 'y\nend\n' });
+    expect(await readLate(child, 2000)).toEqual({ code: 0, bytes: 2_000_000 + 5, tail: 'y\nend\n' });
   }, 30_000);
 
   it("berth container start -a shows a created container's output and exits with its status; -ai sends stdin; one container only", async () => {
