@@ -50,6 +50,7 @@ export function withNetworkEvents(inner: NetworkService, events: EventBus): Netw
       return left;
     },
     restore: () => inner.restore(),
+    hasSandbox: (containerId) => inner.hasSandbox(containerId),
     close: () => inner.close(),
   };
 }

@@ -169,6 +169,8 @@ export interface NetworkService {
   removeSandbox(containerId: string, opts?: { deferKernel?: boolean }): Promise<{ id: string; name: string }[]>;
   /** Rebuild in-memory state (DNS records, port proxies) after a berthd restart. */
   restore(): Promise<void>;
+  /** Does the container have a sandbox on record (after restore: one left by an earlier berthd too)? */
+  hasSandbox(containerId: string): boolean;
   close(): Promise<void>;
 }
 

@@ -146,8 +146,6 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     const c = containers.get(ctx.params.id ?? '');
     const tty = c.Config.Tty;
     const wantStdin = queryBool(ctx.query, 'stdin') && c.Config.OpenStdin;
-    // docker run attaches just before it starts: the start is prepared meanwhile.
-    if (queryBool(ctx.query, 'stream')) containers.expectStart(c.Id);
     const conn = hijack(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
     const ctl = new AbortController();
     conn.socket.on('close', () => ctl.abort());

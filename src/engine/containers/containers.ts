@@ -78,11 +78,6 @@ export class Containers {
     });
   }
 
-  /** A start is likely to follow (an attach to a container that is not running): prepare it. */
-  expectStart(ref: string): void {
-    this.lifecycle.prepare(this.get(ref));
-  }
-
   start(ref: string): Promise<boolean> {
     return this.lifecycle.start(this.get(ref));
   }

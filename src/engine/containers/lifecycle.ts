@@ -27,7 +27,7 @@ const DEFAULT_STOP_TIMEOUT_S = 10;
  * How long a start prepared ahead of its request (Lifecycle.prepare) waits for it before it
  * is undone. BERTH_PREPARED_TTL_MS changes it (tests).
  */
-const PREPARED_TTL_MS = Number(process.env.BERTH_PREPARED_TTL_MS) > 0 ? Number(process.env.BERTH_PREPARED_TTL_MS) : 10_000;
+const PREPARED_TTL_MS = Number(process.env.BERTH_PREPARED_TTL_MS) > 0 ? Number(process.env.BERTH_PREPARED_TTL_MS) : 3000;
 
 /** A start prepared ahead of its request: what its request finishes, or its undoing releases. */
 interface PreparedRun {
@@ -114,13 +114,15 @@ export class Lifecycle {
   }
 
   /**
-   * A start announced ahead of its request: berth's `container run` says so with its create,
-   * and docker run's attach comes just before its start. The start's first half (sandbox,
-   * /etc files, bundle, the runtime's create: its process waits before the command) runs now,
-   * under the container's lock, so the start request finds it done and only starts the
-   * process. Nothing of it shows: the container stays `created` (no pid), and the sandbox's
-   * events come with the start. Any other operation on the container, berthd stopping, or
-   * PREPARED_TTL_MS without a start undoes it.
+   * A start announced ahead of its request (berth's `container run` says so with its create,
+   * and starts it milliseconds later). The start's first half (sandbox, /etc files, bundle,
+   * the runtime's create: its process waits before the command) runs now, under the
+   * container's lock, so the start request finds it done and only starts the process. The
+   * container stays `created` (no pid) and the sandbox's events come with the start; its
+   * endpoint, DNS names and published ports exist from now (the start is that close). Any
+   * other operation on the container, berthd stopping, or PREPARED_TTL_MS without a start
+   * undoes it. Only an explicit announcement prepares: a start that may never come (an
+   * attach alone) would hold ports and names a created container does not hold in Docker.
    */
   prepare(c: ContainerRecord): void {
     if (!this.preparable(c) || this.preparing.has(c.Id) || this.prepared.has(c.Id)) return;
@@ -175,10 +177,15 @@ export class Lifecycle {
   private async abandon(id: string): Promise<void> {
     const p = this.takePrepared(id);
     if (!p) return;
+    const { stateDir } = this.deps.registry.paths(id);
     try {
+      // A pooled sandbox may still be being configured: its undoing waits for that.
+      await p.ready.sandbox?.configured?.catch(() => undefined);
       await this.teardown(p.c);
-      // Its shim records the end in the state dir: done before a next run clears it.
-      await this.waitShimGone(this.deps.registry.paths(id).stateDir);
+      // Its shim records the end in the state dir: done before a next run clears it. One that
+      // outlives the wait must not write into the next run's: that run clears it again first.
+      await this.waitShimGone(stateDir);
+      if (this.shimAlive(stateDir, 0)) this.tornDown.delete(id);
     } finally {
       p.hold.drop();
     }
@@ -596,8 +603,9 @@ export class Lifecycle {
       this.startHealth(c);
       return;
     }
-    // A start prepared by a berthd that died before its request: undone, as it would have been.
-    if ((c.State.Status === 'created' || c.State.Status === 'exited') && this.deps.runtime.isShimAlive(stateDir) === true) {
+    // A start prepared (or begun) by a berthd that died before it finished: undone, as it would
+    // have been. Its shim may have died with berthd; its sandbox is still on record then.
+    if ((c.State.Status === 'created' || c.State.Status === 'exited') && (this.deps.runtime.isShimAlive(stateDir) === true || this.deps.networks.hasSandbox(c.Id))) {
       await this.locked(c.Id, async () => {
         await this.teardown(c);
         await this.waitShimGone(stateDir);
@@ -624,8 +632,9 @@ export class Lifecycle {
     }
     for (const id of [...this.health.keys()]) this.stopHealth(id);
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
-    // Prepared starts are undone (drain() waits): only started containers outlive berthd.
-    for (const id of [...this.prepared.keys()]) this.background.run(id, () => this.locked(id, async () => undefined));
+    // Prepared starts are undone (drain() waits), those still being prepared once they are
+    // (the no-op waits behind them in the lock): only started containers outlive berthd.
+    for (const id of new Set([...this.prepared.keys(), ...this.preparing])) this.background.run(id, () => this.locked(id, async () => undefined));
   }
 
   /** The shim owns the container: it alive means the container is (or its exit is coming). */

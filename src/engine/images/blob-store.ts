@@ -20,6 +20,8 @@ export class BlobStore {
   readonly dir: string;
   /** Read small blobs by digest, oldest first (see SMALL_BLOB_BYTES); a copy goes out each time. */
   private readonly small = new Map<string, Buffer>();
+  /** Bumped by each delete: a read that began before one does not put its blob back in `small`. */
+  private deletes = 0;
 
   constructor(readonly root: string, private readonly tmpDir: string) {
     this.dir = path.join(root, 'blobs', 'sha256');
@@ -50,13 +52,14 @@ export class BlobStore {
   async read(digest: string): Promise<Buffer> {
     const cached = this.small.get(digest);
     if (cached) return Buffer.from(cached);
+    const deletes = this.deletes;
     let data: Buffer;
     try {
       data = await readFile(this.path(digest));
     } catch (err) {
       throw notFound(`blob ${digest} not found`, err);
     }
-    if (data.length <= SMALL_BLOB_BYTES) {
+    if (data.length <= SMALL_BLOB_BYTES && deletes === this.deletes) {
       if (this.small.size >= SMALL_BLOBS) this.small.delete(this.small.keys().next().value as string);
       this.small.set(digest, Buffer.from(data));
     }
@@ -105,6 +108,7 @@ export class BlobStore {
   }
 
   async delete(digest: string): Promise<void> {
+    this.deletes += 1;
     this.small.delete(digest);
     await rm(this.path(digest), { force: true });
   }

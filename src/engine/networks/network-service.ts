@@ -170,6 +170,10 @@ export class BridgeNetworkService implements NetworkService {
     return this.ready();
   }
 
+  hasSandbox(containerId: string): boolean {
+    return this.ctx.sandboxes.has(containerId);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.loading?.catch(() => undefined);

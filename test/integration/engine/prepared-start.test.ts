@@ -131,4 +131,18 @@ describe('a start prepared at create', () => {
       await d.client.request('DELETE', `/containers/${id}`);
     }
   });
+
+  it('left by a berthd killed together with its shim, is undone by the next berthd, and the container starts', async () => {
+    const id = await createAnnounced({ Cmd: ['sh', '-c', 'echo fine'] });
+    const shim = await preparedShim(id);
+    await d.kill9();
+    process.kill(shim, 'SIGKILL');
+    await gone(shim, 'the shim to die');
+    await d.start();
+    // Its sandbox was still on record: the start would find one there if restore had kept it.
+    const waited = d.client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'next-exit' } });
+    await d.client.request('POST', `/containers/${id}/start`);
+    expect((await waited).StatusCode).toBe(0);
+    await d.client.request('DELETE', `/containers/${id}`);
+  });
 });
