@@ -35,3 +35,16 @@ export function keyValueFlags(items: readonly string[], strictFlag?: string): Re
   }
   return out;
 }
+
+/**
+ * A docker boolean flag (`--sig-proxy`, `--sig-proxy=false`): bare is true, a value is read as
+ * Go's strconv.ParseBool reads it (1/t/true/TRUE/True, 0/f/false/FALSE/False); anything else is
+ * docker's usage error.
+ */
+export function parseBoolFlag(name: string, value: string | boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new BerthError('usage', `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
+}

@@ -43,33 +43,37 @@ export async function attachAndStart(client: EngineClient, id: string, opts: Att
   const proxied: NodeJS.Signals[] = opts.sigProxy && !opts.tty ? PROXIED_SIGNALS : [];
   const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
   for (const sig of proxied) process.on(sig, proxy);
-  const stopProxy = (): void => {
+  let stopResize = (): void => undefined;
+  // Whatever ends the session (the exit, a detach, a failed start or wait), nothing of it stays behind.
+  const end = (): void => {
     for (const sig of proxied) process.off(sig, proxy);
+    stopResize();
+    stopStdin();
   };
   try {
-    await client.request('POST', `/containers/${id}/start`);
-  } catch (err) {
-    waiting.abort();
-    socket.destroy();
-    stopStdin();
-    stopProxy();
-    await opts.onStartFailure?.();
-    throw err;
+    try {
+      await client.request('POST', `/containers/${id}/start`);
+    } catch (err) {
+      waiting.abort();
+      socket.destroy();
+      await opts.onStartFailure?.();
+      throw err;
+    }
+    if (opts.tty) stopResize = followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } }));
+    const result = await Promise.race([waited, detached]).catch((err: unknown) => {
+      socket.destroy();
+      throw err;
+    });
+    if (result === undefined) {
+      // Detached: the container runs on (an AutoRemove one is still removed once it exits).
+      waiting.abort();
+      socket.destroy();
+      return 0;
+    }
+    await output;
+    if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
+    return result.StatusCode;
+  } finally {
+    end();
   }
-  const stopResize = opts.tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
-  const result = await Promise.race([waited, detached]);
-  if (result === undefined) {
-    // Detached: the container runs on (an AutoRemove one is still removed once it exits).
-    waiting.abort();
-    socket.destroy();
-    stopResize();
-    stopProxy();
-    return 0;
-  }
-  await output;
-  stopProxy();
-  stopResize();
-  stopStdin();
-  if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
-  return result.StatusCode;
 }

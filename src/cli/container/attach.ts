@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
+import { parseBoolFlag } from '../flag-values.js';
 
 // `berth container attach`: docker attach — the running container's live output (stdout and
 // stderr apart unless it has a TTY), our stdin to it when it was created with -i, our
@@ -12,10 +13,10 @@ export function registerAttach(group: Command): void {
     .description("Attach local standard input, output, and error streams to a running container")
     .argument('<container>')
     .option('--no-stdin', 'do not attach STDIN')
-    .option('--sig-proxy <bool>', 'proxy received signals to the process (non-TTY only)', 'true')
+    .option('--sig-proxy [bool]', 'proxy received signals to the process (non-TTY only; --sig-proxy=false to keep them)')
     .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .action(
-      action(async (ref: string, opts: { stdin: boolean; sigProxy: string; detachKeys?: string }, cmd: Command) => {
+      action(async (ref: string, opts: { stdin: boolean; sigProxy?: string | boolean; detachKeys?: string }, cmd: Command) => {
         const { DEFAULT_DETACH_KEYS, parseDetachKeys } = await import('./detach-keys.js');
         const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
         const client = await engineFor(cmd);
@@ -35,7 +36,7 @@ export function registerAttach(group: Command): void {
         const stopStdin = withStdin ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
         // docker's --sig-proxy: signals we get go to the container (not with a TTY: the terminal carries ^C)
-        const proxied: NodeJS.Signals[] = !tty && opts.sigProxy !== 'false' ? PROXIED_SIGNALS : [];
+        const proxied: NodeJS.Signals[] = !tty && parseBoolFlag('sig-proxy', opts.sigProxy, true) ? PROXIED_SIGNALS : [];
         const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
         for (const s of proxied) process.on(s, proxy);
         const how = await Promise.race([pipeContainerOutput(socket, head, tty), detached]);

@@ -5,6 +5,7 @@ import { START_NEXT_HEADER } from '../../api-extensions.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { ExitCode, allowPromptExit, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
+import { parseBoolFlag } from '../flag-values.js';
 import { attachAndStart } from './attach-start.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { createBody, type RunFlags } from './run-flags.js';
@@ -88,7 +89,7 @@ async function runAttached(image: string, command: string[], opts: RunOptions, c
     // With --rm the engine removes the container itself (AutoRemove); like docker, wait
     // for that removal instead of sending a DELETE of our own.
     condition: opts.rm ? 'removed' : 'next-exit',
-    sigProxy: opts.sigProxy !== 'false',
+    sigProxy: parseBoolFlag('sig-proxy', opts.sigProxy, true),
     ...(opts.rm ? { onStartFailure: () => removeQuietly(client, id) } : {}),
   });
 }

@@ -9,7 +9,7 @@ export interface RunOptions extends RunFlags {
   detach?: boolean;
   detachKeys?: string;
   /** docker run's --sig-proxy (default true). */
-  sigProxy?: string;
+  sigProxy?: string | boolean;
 }
 
 export function registerRun(group: Command): void {
@@ -22,7 +22,7 @@ export function registerRun(group: Command): void {
       .option('-d, --detach', 'run container in background and print container ID')
       .option('--rm', 'automatically remove the container when it exits')
       .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
-      .option('--sig-proxy <bool>', 'proxy received signals to the process (non-TTY only)', 'true')
+      .option('--sig-proxy [bool]', 'proxy received signals to the process (non-TTY only; --sig-proxy=false to keep them)')
       .passThroughOptions(),
   ).action(action(async (image: string, command: string[], opts: RunOptions, cmd: Command) => (await import('./run-action.js')).runContainer(image, command, opts, cmd)));
 }

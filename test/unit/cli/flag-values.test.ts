@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersParam, keyValueFlags, parseFilterFlags } from '../../../src/cli/flag-values.js';
+import { filtersParam, keyValueFlags, parseBoolFlag, parseFilterFlags } from '../../../src/cli/flag-values.js';
 
 describe('KEY=VALUE flags', () => {
   it('filters: repeated names gather, "=" in a value stays, a filter without "=" is docker\'s usage error', () => {
@@ -14,5 +14,13 @@ describe('KEY=VALUE flags', () => {
     expect(keyValueFlags(['net.core.somaxconn=1024'], '--sysctl')).toEqual({ 'net.core.somaxconn': '1024' });
     expect(() => keyValueFlags(['net.core.somaxconn'], '--sysctl')).toThrow('invalid --sysctl "net.core.somaxconn": expected KEY=VALUE');
     expect(() => keyValueFlags(['=1'], '--log-opt')).toThrow('invalid --log-opt "=1"');
+  });
+
+  it("boolean flags as docker's: bare is true, values as Go's ParseBool, anything else a usage error", () => {
+    expect(parseBoolFlag('sig-proxy', undefined, true)).toBe(true);
+    expect(parseBoolFlag('sig-proxy', true, false)).toBe(true);
+    for (const v of ['false', 'FALSE', 'False', '0', 'f', 'F']) expect(parseBoolFlag('sig-proxy', v, true)).toBe(false);
+    for (const v of ['true', 'TRUE', '1', 't']) expect(parseBoolFlag('sig-proxy', v, false)).toBe(true);
+    expect(() => parseBoolFlag('sig-proxy', 'bb', true)).toThrow('invalid argument "bb" for "--sig-proxy" flag');
   });
 });
