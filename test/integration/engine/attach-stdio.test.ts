@@ -164,6 +164,8 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     const kept = start(BERTH, ['container', 'run', '--rm', '--sig-proxy=false', '--name', 'no-proxy', 'bb', 'sh', '-c', script]);
     await pollUntil(() => kept.stdout().includes('ready') || undefined, 'the trap to be set');
     kept.kill('SIGINT');
+    // docker's bare boolean flag before the image.
+    expect(await berth(['container', 'run', '--rm', '--sig-proxy', 'bb', 'echo', 'bare'])).toMatchObject({ code: 0, stdout: 'bare\n' });
     // The CLI ends (Node's own SIGINT), the container runs on untouched.
     expect((await kept.done).stdout).toBe('ready\n');
     const info = await d.client.request<{ State: { Running: boolean } }>('GET', '/containers/no-proxy/json');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersParam, keyValueFlags, parseBoolFlag, parseFilterFlags } from '../../../src/cli/flag-values.js';
+import { boolFlagOrOperand, filtersParam, keyValueFlags, parseBoolFlag, parseFilterFlags } from '../../../src/cli/flag-values.js';
 
 describe('KEY=VALUE flags', () => {
   it('filters: repeated names gather, "=" in a value stays, a filter without "=" is docker\'s usage error', () => {
@@ -22,5 +22,12 @@ describe('KEY=VALUE flags', () => {
     for (const v of ['false', 'FALSE', 'False', '0', 'f', 'F']) expect(parseBoolFlag('sig-proxy', v, true)).toBe(false);
     for (const v of ['true', 'TRUE', '1', 't']) expect(parseBoolFlag('sig-proxy', v, false)).toBe(true);
     expect(() => parseBoolFlag('sig-proxy', 'bb', true)).toThrow('invalid argument "bb" for "--sig-proxy" flag');
+  });
+
+  it('a bare boolean flag before an operand (`--sig-proxy IMAGE`) gives the operand back', () => {
+    expect(boolFlagOrOperand('bb', true)).toEqual({ value: true, operand: 'bb' });
+    expect(boolFlagOrOperand('false', true)).toEqual({ value: false });
+    expect(boolFlagOrOperand(true, false)).toEqual({ value: true });
+    expect(boolFlagOrOperand(undefined, true)).toEqual({ value: true });
   });
 });
