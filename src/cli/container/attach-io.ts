@@ -76,3 +76,36 @@ export function followTerminalSize(resize: (rows: number, cols: number) => Promi
 
 /** What docker's --sig-proxy forwards to the container (attach, run, start -a; never with a TTY). */
 export const PROXIED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/** An attached session's moving parts, as `attach`, `run` and `start -a` all use them. */
+export interface AttachSession {
+  /** The container's output copied to ours; resolves when the stream ends. */
+  output: Promise<void>;
+  /** Resolves when the user typed the detach keys. */
+  detached: Promise<void>;
+  /** Stop forwarding stdin and signals (idempotent). */
+  end(): void;
+}
+
+/**
+ * Show the attached stream's output, send our stdin (when asked, watching the detach keys),
+ * and, with docker's --sig-proxy, the signals we get to the container (never with a TTY:
+ * the terminal carries ^C) as kill requests.
+ */
+export function attachSession(socket: Duplex, head: Buffer, opts: { tty: boolean; stdin: boolean; keys: Buffer; sigProxy: boolean; kill: (signal: NodeJS.Signals) => Promise<unknown> }): AttachSession {
+  let onDetach = (): void => undefined;
+  const detached = new Promise<void>((resolve) => (onDetach = resolve));
+  const stopStdin = opts.stdin ? forwardStdin(socket, opts.tty, { keys: opts.keys, onDetach }) : () => undefined;
+  const output = pipeContainerOutput(socket, head, opts.tty);
+  const proxied: NodeJS.Signals[] = opts.sigProxy && !opts.tty ? PROXIED_SIGNALS : [];
+  const proxy = (sig: NodeJS.Signals): void => void opts.kill(sig).catch(() => undefined);
+  for (const sig of proxied) process.on(sig, proxy);
+  return {
+    output,
+    detached,
+    end: () => {
+      for (const sig of proxied) process.off(sig, proxy);
+      stopStdin();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import type { EngineClient } from '../../client/engine-client.js';
-import { PROXIED_SIGNALS, followTerminalSize, forwardStdin, pipeContainerOutput } from './attach-io.js';
+import { attachSession, followTerminalSize } from './attach-io.js';
 
 // Docker's attached start, shared by `container run` and `container start -a`: attach
 // (stdout, stderr, and stdin with -i) → start → wait for the exit (or the removal) while the
@@ -36,20 +36,14 @@ export async function attachAndStart(client: EngineClient, id: string, opts: Att
       waiting.abort();
       throw err;
     });
-  let onDetach = (): void => undefined;
-  const detached = new Promise<undefined>((resolve) => (onDetach = () => resolve(undefined)));
-  const stopStdin = opts.interactive ? forwardStdin(socket, opts.tty, { keys: opts.keys, onDetach }) : () => undefined;
-  const output = pipeContainerOutput(socket, head, opts.tty);
-  const proxied: NodeJS.Signals[] = opts.sigProxy && !opts.tty ? PROXIED_SIGNALS : [];
-  const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
-  for (const sig of proxied) process.on(sig, proxy);
+  const session = attachSession(socket, head, {
+    tty: opts.tty,
+    stdin: opts.interactive,
+    keys: opts.keys,
+    sigProxy: opts.sigProxy,
+    kill: (signal) => client.request('POST', `/containers/${id}/kill`, { query: { signal } }),
+  });
   let stopResize = (): void => undefined;
-  // Whatever ends the session (the exit, a detach, a failed start or wait), nothing of it stays behind.
-  const end = (): void => {
-    for (const sig of proxied) process.off(sig, proxy);
-    stopResize();
-    stopStdin();
-  };
   try {
     try {
       await client.request('POST', `/containers/${id}/start`);
@@ -60,7 +54,7 @@ export async function attachAndStart(client: EngineClient, id: string, opts: Att
       throw err;
     }
     if (opts.tty) stopResize = followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } }));
-    const result = await Promise.race([waited, detached]).catch((err: unknown) => {
+    const result = await Promise.race([waited, session.detached.then(() => undefined)]).catch((err: unknown) => {
       socket.destroy();
       throw err;
     });
@@ -70,10 +64,12 @@ export async function attachAndStart(client: EngineClient, id: string, opts: Att
       socket.destroy();
       return 0;
     }
-    await output;
+    await session.output;
     if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
     return result.StatusCode;
   } finally {
-    end();
+    // Whatever ended the session (the exit, a detach, a failed start or wait), nothing of it stays behind.
+    session.end();
+    stopResize();
   }
 }

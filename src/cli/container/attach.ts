@@ -27,22 +27,21 @@ export function registerAttach(group: Command): void {
         const tty = info.Config.Tty;
         const withStdin = opts.stdin && info.Config.OpenStdin;
         const id = info.Id;
-        const [{ PROXIED_SIGNALS, followTerminalSize, forwardStdin, pipeContainerOutput }, { socket, head }] = await Promise.all([
+        const [{ attachSession, followTerminalSize }, { socket, head }] = await Promise.all([
           import('./attach-io.js'),
           client.hijack('POST', `/containers/${id}/attach`, { query: { stream: 1, stdout: 1, stderr: 1, stdin: withStdin ? 1 : 0 } }),
         ]);
-        let onDetach = (): void => undefined;
-        const detached = new Promise<'detached'>((resolve) => (onDetach = () => resolve('detached')));
-        const stopStdin = withStdin ? forwardStdin(socket, tty, { keys, onDetach }) : () => undefined;
+        const session = attachSession(socket, head, {
+          tty,
+          stdin: withStdin,
+          keys,
+          sigProxy: parseBoolFlag('sig-proxy', opts.sigProxy, true),
+          kill: (signal) => client.request('POST', `/containers/${id}/kill`, { query: { signal } }),
+        });
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
-        // docker's --sig-proxy: signals we get go to the container (not with a TTY: the terminal carries ^C)
-        const proxied: NodeJS.Signals[] = !tty && parseBoolFlag('sig-proxy', opts.sigProxy, true) ? PROXIED_SIGNALS : [];
-        const proxy = (sig: NodeJS.Signals): void => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
-        for (const s of proxied) process.on(s, proxy);
-        const how = await Promise.race([pipeContainerOutput(socket, head, tty), detached]);
-        for (const s of proxied) process.off(s, proxy);
+        const how = await Promise.race([session.output.then(() => 'ended' as const), session.detached.then(() => 'detached' as const)]);
+        session.end();
         stopResize();
-        stopStdin();
         // Detached: the container runs on.
         if (how === 'detached') {
           socket.destroy();
