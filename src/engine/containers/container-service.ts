@@ -28,27 +28,40 @@ export function containerAttributes(c: ContainerRecord, extra: Record<string, st
 }
 
 export async function createContainer(deps: ServiceDeps, nameArg: string | null, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  // dockerd's order: the image and the command are checked before the name is taken, so a
+  // missing image or command is reported as such even when the name is in use.
+  const image = await inspectImage(deps, req.config.Image);
+  const config = mergeImageConfig(req.config, image.config);
+  const command = resolveArgs(config);
   const { registry } = deps;
   const name = nameArg ? checkName(nameArg) : randomName((n) => registry.nameTaken(n));
   registry.reserve(name);
   try {
-    return await createReserved(deps, name, req);
+    return await createReserved(deps, name, req, { imageId: image.id, config, command });
   } finally {
     registry.release(name);
   }
 }
 
-async function createReserved(deps: ServiceDeps, name: string, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
-  const { registry, images } = deps;
-  let image;
+async function inspectImage(deps: ServiceDeps, ref: string): Promise<Awaited<ReturnType<ServiceDeps['images']['inspect']>>> {
   try {
-    image = await images.inspect(req.config.Image);
+    return await deps.images.inspect(ref);
   } catch (err) {
-    if (isNotFound(err)) throw notFound(`No such image: ${req.config.Image}`, err);
+    if (isNotFound(err)) throw notFound(`No such image: ${ref}`, err);
     throw err;
   }
-  const config = mergeImageConfig(req.config, image.config);
-  const { path, args } = resolveArgs(config);
+}
+
+interface Resolved {
+  imageId: string;
+  config: ContainerRecord['Config'];
+  command: { path: string; args: string[] };
+}
+
+async function createReserved(deps: ServiceDeps, name: string, req: CreateRequest, resolved: Resolved): Promise<{ Id: string; Warnings: string[] }> {
+  const { registry } = deps;
+  const { config, imageId } = resolved;
+  const { path, args } = resolved.command;
   const mode = req.hostConfig.NetworkMode;
   const endpoints = defaultEndpoints(mode, req.endpoints);
   for (const net of Object.keys(endpoints)) {
@@ -64,7 +77,7 @@ async function createReserved(deps: ServiceDeps, name: string, req: CreateReques
     Created: new Date().toISOString(),
     Path: path,
     Args: args,
-    ImageId: image.id,
+    ImageId: imageId,
     Config: config,
     HostConfig: req.hostConfig,
     EndpointsConfig: endpoints,

@@ -224,6 +224,10 @@ describe("dockerd 20.10's answers (measured against it)", () => {
     expect(await statusOf(d.client.request('POST', '/containers/dd-a/unpause'))).toEqual({ status: 500, message: `Container ${a} is not paused` });
     expect(await statusOf(d.client.request('GET', '/containers/dd-a/top', { query: { ps_args: '--no-such-option' } }))).toEqual({ status: 500, message: expect.stringMatching(/^Error running ps: /) });
     expect(await statusOf(d.client.request('POST', '/containers/create', { body: { Image: 'bb' } }))).toEqual({ status: 400, message: 'No command specified' });
+    // dockerd checks the image and the command before the name: a taken name is not what is reported.
+    expect(await statusOf(d.client.request('POST', '/containers/create', { query: { name: 'dd-a' }, body: { Image: 'bb' } }))).toEqual({ status: 400, message: 'No command specified' });
+    expect(await statusOf(d.client.request('POST', '/containers/create', { query: { name: 'dd-a' }, body: { Image: 'no-such-image', Cmd: ['true'] } }))).toEqual({ status: 404, message: expect.stringMatching(/^No such image: no-such-image/) });
+    expect(await statusOf(d.client.request('POST', '/containers/create', { query: { name: 'dd-a' }, body: { Image: 'bb', Cmd: ['true'] } }))).toEqual({ status: 409, message: expect.stringMatching(/^Conflict\. The container name "\/dd-a" is already in use/) });
     for (const c of ['dd-a', 'dd-b']) await d.client.request('DELETE', `/containers/${c}`, { query: { force: 1 } });
     await d.client.request('DELETE', '/networks/dd-net');
   });
