@@ -36,28 +36,15 @@ export function keyValueFlags(items: readonly string[], strictFlag?: string): Re
   return out;
 }
 
-/**
- * A docker boolean flag (`--sig-proxy`, `--sig-proxy=false`): bare is true, a value is read as
- * Go's strconv.ParseBool reads it (1/t/true/TRUE/True, 0/f/false/FALSE/False); anything else is
- * docker's usage error.
- */
 const TRUE_WORDS = ['1', 't', 'T', 'true', 'TRUE', 'True'];
 const FALSE_WORDS = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
 
-export function parseBoolFlag(name: string, value: string | boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
+/**
+ * The value of a docker boolean flag (`--rm=false`, see berth-command.ts), read as Go's
+ * strconv.ParseBool reads it; anything else is docker's usage error.
+ */
+export function parseBoolFlag(name: string, value: string): boolean {
   if (TRUE_WORDS.includes(value)) return true;
   if (FALSE_WORDS.includes(value)) return false;
   throw new BerthError('usage', `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
-}
-
-/**
- * Such a flag where commander lets it take a value (`--sig-proxy [bool]`): docker's bare
- * `--sig-proxy IMAGE` reaches the action as the flag's value IMAGE. A value that is not a
- * boolean is that operand: the flag is true and the word goes back before the operands.
- */
-export function boolFlagOrOperand(value: string | boolean | undefined, fallback: boolean): { value: boolean; operand?: string } {
-  if (typeof value !== 'string' || TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value)) return { value: parseBoolFlag('', value, fallback) };
-  return { value: true, operand: value };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
+import { BerthCommand } from './berth-command.js';
 import { promptExitAllowed, reportError } from './command-adapter.js';
 import { registerCommands } from './commands.js';
 
@@ -7,7 +8,7 @@ import { registerCommands } from './commands.js';
 // commands.ts (only the groups argv needs); this file only defines the global flags and
 // runs the program.
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
-  const program = new Command('berth');
+  const program = new BerthCommand('berth');
   program
     .description('Run multi-container applications described by a Compose file, on berth\'s own engine')
     .version('0.1.0', '-v, --version', 'print the berth version')

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { action } from '../command-adapter.js';
 import { engineFor } from '../engine.js';
-import { parseBoolFlag } from '../flag-values.js';
 
 // `berth container attach`: docker attach — the running container's live output (stdout and
 // stderr apart unless it has a TTY), our stdin to it when it was created with -i, our
@@ -13,10 +12,11 @@ export function registerAttach(group: Command): void {
     .description("Attach local standard input, output, and error streams to a running container")
     .argument('<container>')
     .option('--no-stdin', 'do not attach STDIN')
-    .option('--sig-proxy [bool]', 'proxy received signals to the process (non-TTY only; --sig-proxy=false to keep them)')
+    .option('--sig-proxy', 'proxy received signals to the process (non-TTY only; default true, --sig-proxy=false to keep them)')
+    .addOption(new Option('--no-sig-proxy').hideHelp())
     .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .action(
-      action(async (ref: string, opts: { stdin: boolean; sigProxy?: string | boolean; detachKeys?: string }, cmd: Command) => {
+      action(async (ref: string, opts: { stdin: boolean; sigProxy?: boolean; detachKeys?: string }, cmd: Command) => {
         const { DEFAULT_DETACH_KEYS, parseDetachKeys } = await import('./detach-keys.js');
         const keys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
         const client = await engineFor(cmd);
@@ -35,7 +35,7 @@ export function registerAttach(group: Command): void {
           tty,
           stdin: withStdin,
           keys,
-          sigProxy: parseBoolFlag('sig-proxy', opts.sigProxy, true),
+          sigProxy: opts.sigProxy !== false,
           kill: (signal) => client.request('POST', `/containers/${id}/kill`, { query: { signal } }),
         });
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;

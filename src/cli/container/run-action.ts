@@ -5,7 +5,6 @@ import { START_NEXT_HEADER } from '../../api-extensions.js';
 import { BerthError, isNotFound } from '../../errors.js';
 import { ExitCode, allowPromptExit, reportError } from '../command-adapter.js';
 import { engineWith } from '../engine.js';
-import { boolFlagOrOperand, parseBoolFlag } from '../flag-values.js';
 import { attachAndStart } from './attach-start.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { createBody, type RunFlags } from './run-flags.js';
@@ -52,15 +51,9 @@ export async function createContainer(client: EngineClient, image: string, comma
  * run its command: 127 (the command was not found), 126 (it could not be run), 125 (any other
  * error: the image, the flags, the engine), the message printed as every command prints one.
  */
-export async function runContainer(imageArg: string | undefined, commandArgs: string[], opts: RunOptions, cmd: Command): Promise<number> {
+export async function runContainer(image: string, command: string[], opts: RunOptions, cmd: Command): Promise<number> {
   // Everything below is awaited: the process may end as soon as the output has left.
   allowPromptExit();
-  // `--sig-proxy IMAGE …`: commander gave IMAGE to the flag (see boolFlagOrOperand).
-  const sigProxy = boolFlagOrOperand(opts.sigProxy, true);
-  const operands = [...(sigProxy.operand !== undefined ? [sigProxy.operand] : []), ...(imageArg !== undefined ? [imageArg] : []), ...commandArgs];
-  const [image, ...command] = operands;
-  if (image === undefined) throw new BerthError('usage', "missing required argument 'image'");
-  opts = { ...opts, sigProxy: sigProxy.value };
   // As docker: a terminal's input that is not a terminal would never end the session (a
   // TTY container's stdin is not closed at EOF). The CLI's own check: exit 1, not 125.
   if (!opts.detach && opts.tty && opts.interactive && !process.stdin.isTTY) throw new BerthError('invalid', 'the input device is not a TTY');
@@ -95,7 +88,7 @@ async function runAttached(image: string, command: string[], opts: RunOptions, c
     // With --rm the engine removes the container itself (AutoRemove); like docker, wait
     // for that removal instead of sending a DELETE of our own.
     condition: opts.rm ? 'removed' : 'next-exit',
-    sigProxy: parseBoolFlag('sig-proxy', opts.sigProxy, true),
+    sigProxy: opts.sigProxy !== false,
     ...(opts.rm ? { onStartFailure: () => removeQuietly(client, id) } : {}),
   });
 }

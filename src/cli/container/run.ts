@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { action } from '../command-adapter.js';
 import { addRunFlags, type RunFlags } from './run-flags.js';
 
@@ -8,8 +8,8 @@ import { addRunFlags, type RunFlags } from './run-flags.js';
 export interface RunOptions extends RunFlags {
   detach?: boolean;
   detachKeys?: string;
-  /** docker run's --sig-proxy (default true). */
-  sigProxy?: string | boolean;
+  /** docker run's --sig-proxy: undefined is its default, true. */
+  sigProxy?: boolean;
 }
 
 export function registerRun(group: Command): void {
@@ -17,15 +17,15 @@ export function registerRun(group: Command): void {
     group
       .command('run')
       .description('Create and run a new container from an image')
-      // Optional for commander only: `--sig-proxy IMAGE` gives the image to the flag (run-action.ts).
-      .argument('[image]')
+      .argument('<image>')
       .argument('[command...]')
       .option('-d, --detach', 'run container in background and print container ID')
       .option('--rm', 'automatically remove the container when it exits')
       .option('--detach-keys <string>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
-      .option('--sig-proxy [bool]', 'proxy received signals to the process (non-TTY only; --sig-proxy=false to keep them)')
+      .option('--sig-proxy', 'proxy received signals to the process (non-TTY only; default true, --sig-proxy=false to keep them)')
+      .addOption(new Option('--no-sig-proxy').hideHelp())
       .passThroughOptions(),
-  ).action(action(async (image: string | undefined, command: string[], opts: RunOptions, cmd: Command) => (await import('./run-action.js')).runContainer(image, command, opts, cmd)));
+  ).action(action(async (image: string, command: string[], opts: RunOptions, cmd: Command) => (await import('./run-action.js')).runContainer(image, command, opts, cmd)));
 }
 
 export function registerCreate(group: Command): void {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { action } from '../command-adapter.js';
 import { imagesFor } from '../engine.js';
 import { humanDuration, humanSize, renderTable } from '../table.js';
@@ -12,13 +12,14 @@ export function defineHistory(parent: Command, name: string): Command {
     .argument('<image>')
     .option('-q, --quiet', 'only show image IDs')
     .option('--no-trunc', "don't truncate output")
-    .option('--human [bool]', 'print sizes and dates in human readable format (-H is the global --host here)', 'true')
+    .option('--human', 'print sizes and dates in human readable format (default true; -H is the global --host here)')
+    .addOption(new Option('--no-human').hideHelp())
     .option('--format <format>', "'table', 'json' or a {{.Field}} template")
     .action(
-      action(async (ref: string, o: { quiet?: boolean; trunc: boolean; human: string | boolean; format?: string }, cmd: Command) => {
+      action(async (ref: string, o: { quiet?: boolean; trunc: boolean; human?: boolean; format?: string }, cmd: Command) => {
         const images = await imagesFor(cmd);
         const steps = await images.history(ref);
-        const human = o.human !== 'false' && o.human !== false;
+        const human = o.human !== false;
         const now = Date.now() / 1000;
         const rows = steps.map((s) => ({
           ID: s.Id === '<missing>' || !o.trunc ? s.Id : shortImageId(s.Id),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boolFlagOrOperand, filtersParam, keyValueFlags, parseBoolFlag, parseFilterFlags } from '../../../src/cli/flag-values.js';
+import { filtersParam, keyValueFlags, parseBoolFlag, parseFilterFlags } from '../../../src/cli/flag-values.js';
 
 describe('KEY=VALUE flags', () => {
   it('filters: repeated names gather, "=" in a value stays, a filter without "=" is docker\'s usage error', () => {
@@ -16,18 +16,9 @@ describe('KEY=VALUE flags', () => {
     expect(() => keyValueFlags(['=1'], '--log-opt')).toThrow('invalid --log-opt "=1"');
   });
 
-  it("boolean flags as docker's: bare is true, values as Go's ParseBool, anything else a usage error", () => {
-    expect(parseBoolFlag('sig-proxy', undefined, true)).toBe(true);
-    expect(parseBoolFlag('sig-proxy', true, false)).toBe(true);
-    for (const v of ['false', 'FALSE', 'False', '0', 'f', 'F']) expect(parseBoolFlag('sig-proxy', v, true)).toBe(false);
-    for (const v of ['true', 'TRUE', '1', 't']) expect(parseBoolFlag('sig-proxy', v, false)).toBe(true);
-    expect(() => parseBoolFlag('sig-proxy', 'bb', true)).toThrow('invalid argument "bb" for "--sig-proxy" flag');
-  });
-
-  it('a bare boolean flag before an operand (`--sig-proxy IMAGE`) gives the operand back', () => {
-    expect(boolFlagOrOperand('bb', true)).toEqual({ value: true, operand: 'bb' });
-    expect(boolFlagOrOperand('false', true)).toEqual({ value: false });
-    expect(boolFlagOrOperand(true, false)).toEqual({ value: true });
-    expect(boolFlagOrOperand(undefined, true)).toEqual({ value: true });
+  it("boolean flag values as Go's ParseBool reads them; anything else a usage error", () => {
+    for (const v of ['false', 'FALSE', 'False', '0', 'f', 'F']) expect(parseBoolFlag('sig-proxy', v)).toBe(false);
+    for (const v of ['true', 'TRUE', 'True', '1', 't', 'T']) expect(parseBoolFlag('sig-proxy', v)).toBe(true);
+    for (const v of ['bb', '', 'yes', 'no']) expect(() => parseBoolFlag('sig-proxy', v)).toThrow(`invalid argument "${v}" for "--sig-proxy" flag`);
   });
 });
