@@ -7,3 +7,13 @@
  * Node's server presents header names.
  */
 export const START_NEXT_HEADER = 'x-berth-start-next';
+
+/**
+ * POST /containers/{id}/prepare-start: the client will start the container soon (compose's
+ * `up`, once what the start waits for is near: a dependency's first health probe). berthd
+ * prepares the start as for START_NEXT_HEADER and answers 204 at once; a container that
+ * cannot be prepared (running, `container:` network mode, a named volume that the start may
+ * fill from the image) is left as it is. dockerd answers
+ * 404, which the client ignores.
+ */
+export const prepareStartPath = (id: string): string => `/containers/${encodeURIComponent(id)}/prepare-start`;

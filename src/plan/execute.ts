@@ -21,6 +21,8 @@ export interface PlanEngine {
   /** Create, then write `files` into it (secrets and configs given inline) before anything starts it. */
   createContainer(name: string, body: ContainerCreateBody, files?: readonly InlineFile[]): Promise<void>;
   connectNetwork(container: string, network: string, endpoint: EndpointConfig): Promise<void>;
+  /** The start of `name` is near: an engine that can prepares it (berthd); others ignore it. */
+  prepareStart(name: string): Promise<void>;
   startContainer(name: string): Promise<void>;
   stopContainer(name: string, timeout?: number): Promise<void>;
   restartContainer(name: string, timeout?: number): Promise<void>;
@@ -145,6 +147,9 @@ async function run(node: PlanNode, engine: PlanEngine, progress: ProgressSink, s
       }));
     case 'ConnectNetwork':
       return engine.connectNetwork(op.container, op.network, op.endpoint);
+    case 'PrepareStart':
+      // Silent, and never a failure: the start does all of it when the hint came to nothing.
+      return engine.prepareStart(op.container).catch(() => undefined);
     case 'StartContainer':
       return step('Starting', 'Started', () => engine.startContainer(op.container).catch((err: unknown) => {
         throw wrap(err, `service ${op.service}: cannot start container ${op.container}`);
@@ -195,7 +200,7 @@ export function expectedResources(plan: Plan): ExpectedResource[] {
   const out = new Map<string, ExpectedResource>();
   for (const node of plan.nodes) {
     const k = node.op.kind;
-    if (k === 'CheckImage' || k === 'ConnectNetwork' || k === 'RenameContainer' || (k === 'RemoveContainer' && node.reason === 'replaced')) continue;
+    if (k === 'CheckImage' || k === 'ConnectNetwork' || k === 'RenameContainer' || k === 'PrepareStart' || (k === 'RemoveContainer' && node.reason === 'replaced')) continue;
     const s = subjectOf(node.op);
     const key = `${s.type} ${s.name}`;
     const known = out.get(key);

@@ -16,6 +16,11 @@ export type Operation =
   | { kind: 'CreateContainer'; service: string; container: string; body: ContainerCreateBody; files?: InlineFile[] }
   | { kind: 'ConnectNetwork'; service: string; container: string; network: string; endpoint: EndpointConfig }
   | { kind: 'StartContainer'; service: string; container: string }
+  /**
+   * Tell the engine that the container's start is near (berthd prepares it; a hint, whose
+   * failure fails nothing): added where a start waits only for a health probe due soon.
+   */
+  | { kind: 'PrepareStart'; service: string; container: string }
   | { kind: 'StopContainer'; service: string; container: string; timeout?: number }
   | { kind: 'RestartContainer'; service: string; container: string; timeout?: number }
   | { kind: 'KillContainer'; service: string; container: string; signal?: string }

@@ -9,6 +9,7 @@ import { PlanBuilder, type Plan } from './plan.js';
 import { networkCreateBody, networksUsed, volumeCreateBody, volumesUsed } from './project-resources.js';
 import { imageOf } from './container-config.js';
 import { startOrder } from './start-order.js';
+import { announceStart } from './prepare-hint.js';
 
 // The pure planner: desired project + observed snapshot → a DAG of engine operations.
 // Decides everything (what to create, recreate, keep, start, scale, remove, wait for);
@@ -156,7 +157,16 @@ export function reconcile(project: Project, observed: Observed, options: Reconci
       own.created ??= created;
       own.containers.push(cname);
       own.starts.set(cname, start ? b.add({ kind: 'StartContainer', service: name, container: cname }, [created, ...conditions()]) : undefined);
+      if (start) announce(cname, created);
       return created;
+    };
+
+    // The start is near once the dependencies it waits for have started (prepare-hint.ts).
+    const waited = dependenciesOf(svc).filter((d) => nodes.has(d.service));
+    const announce = (cname: string, created: number): void => {
+      if (!announceStart(waited, project.services)) return;
+      const starts = waited.flatMap((d) => [...(nodes.get(d.service)?.starts.values() ?? [])]);
+      b.add({ kind: 'PrepareStart', service: name, container: cname }, [created, ...starts]);
     };
 
     // A container that joins (network_mode: service:x) or mounts from (volumes_from) a

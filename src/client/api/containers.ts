@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineClient } from '../engine-client.js';
+import { prepareStartPath } from '../../api-extensions.js';
 import { filtersParam } from './filters.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './wire.js';
 
@@ -21,6 +22,11 @@ export class ContainersApi {
 
   inspect(id: string): Promise<ContainerInspect> {
     return this.client.request<ContainerInspect>('GET', `/containers/${encodeURIComponent(id)}/json`);
+  }
+
+  /** berth's extension (api-extensions.ts): the start is near. */
+  async prepareStart(id: string): Promise<void> {
+    await this.client.request('POST', prepareStartPath(id));
   }
 
   async start(id: string): Promise<void> {

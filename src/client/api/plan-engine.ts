@@ -13,7 +13,7 @@ import { versionAtLeast } from '../negotiate.js';
 
 export class ApiPlanEngine implements PlanEngine {
   private readonly watch: ContainerWatch;
-  private everyEndpoint: Promise<boolean> | undefined;
+  private berthd: Promise<boolean> | undefined;
 
   constructor(private readonly api: EngineApi, project: string) {
     this.watch = new ContainerWatch(api.containers, api.events, project);
@@ -87,10 +87,14 @@ export class ApiPlanEngine implements PlanEngine {
     }
   }
 
-  /** Asked once, and only when a container has several networks: /version names berthd. */
   private takesEveryEndpoint(): Promise<boolean> {
     if (versionAtLeast(this.api.client.version, '1.44')) return Promise.resolve(true);
-    return (this.everyEndpoint ??= this.api.system.version().then(
+    return this.isBerthd();
+  }
+
+  /** Asked once, and only when it matters (several networks, a start to prepare): /version names berthd. */
+  private isBerthd(): Promise<boolean> {
+    return (this.berthd ??= this.api.system.version().then(
       (v) => v.Platform?.Name === 'berth',
       () => false,
     ));
@@ -98,6 +102,11 @@ export class ApiPlanEngine implements PlanEngine {
 
   async connectNetwork(container: string, network: string, endpoint: EndpointConfig): Promise<void> {
     await this.api.client.request('POST', `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } });
+  }
+
+  /** Only berthd has the extension; anything it answers is ignored (a hint). */
+  async prepareStart(name: string): Promise<void> {
+    if (await this.isBerthd()) await this.api.containers.prepareStart(name).catch(() => undefined);
   }
 
   startContainer(name: string): Promise<void> {

@@ -65,6 +65,11 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
 
   router.get('/containers/:id/json', (ctx) => containers.inspect(ctx.params.id ?? ''));
 
+  // berth's extension (api-extensions.ts): a start announced ahead of its request.
+  router.post('/containers/:id/prepare-start', (ctx) => {
+    containers.prepareStart(ctx.params.id ?? '');
+  });
+
   router.post('/containers/:id/start', async (ctx) => ((await containers.start(ctx.params.id ?? '')) ? undefined : new Reply(304)));
 
   router.post('/containers/:id/stop', async (ctx) => ((await containers.stop(ctx.params.id ?? '', intParam(ctx, 't'), ctx.query.get('signal') || undefined)) ? undefined : new Reply(304)));

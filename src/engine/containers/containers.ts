@@ -78,6 +78,11 @@ export class Containers {
     });
   }
 
+  /** A start announced ahead of its request (POST /containers/{id}/prepare-start): prepared now. */
+  prepareStart(ref: string): void {
+    this.lifecycle.prepare(this.get(ref), { early: true });
+  }
+
   start(ref: string): Promise<boolean> {
     return this.lifecycle.start(this.get(ref));
   }

@@ -115,7 +115,8 @@ export class Lifecycle {
 
   /**
    * A start announced ahead of its request (berth's `container run` says so with its create,
-   * and starts it milliseconds later). The start's first half (sandbox, /etc files, bundle,
+   * and starts it milliseconds later; compose's `up` asks POST /containers/{id}/prepare-start
+   * when a dependency's first health probe is near). The start's first half (sandbox, /etc files, bundle,
    * the runtime's create: its process waits before the command) runs now, under the
    * container's lock, so the start request finds it done and only starts the process. The
    * container stays `created` (no pid) and the sandbox's events come with the start; its
@@ -124,7 +125,11 @@ export class Lifecycle {
    * undoes it. Only an explicit announcement prepares: a start that may never come (an
    * attach alone) would hold ports and names a created container does not hold in Docker.
    */
-  prepare(c: ContainerRecord): void {
+  prepare(c: ContainerRecord, opts: { early?: boolean } = {}): void {
+    // A fresh volume takes the image's content at the prepare, if empty then. Prepared early
+    // (seconds before the start), another container could write into it first, which in
+    // Docker would keep it from being filled: such a start is left for its request.
+    if (opts.early && c.Mounts.some((m) => m.Type === 'volume' && m.Name && !m.NoCopy)) return;
     if (!this.preparable(c) || this.preparing.has(c.Id) || this.prepared.has(c.Id)) return;
     this.preparing.add(c.Id);
     const done = (): void => {

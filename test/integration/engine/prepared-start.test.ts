@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { START_NEXT_HEADER } from '../../../src/api-extensions.js';
+import { prepareStartPath, START_NEXT_HEADER } from '../../../src/api-extensions.js';
 import { readAll } from '../../../src/client/engine-client.js';
 import { useLeakCheck } from '../../support/leaks.js';
 import { demux, inspect, pollUntil, useBerthd } from './berthd-harness.js';
@@ -144,5 +144,38 @@ describe('a start prepared at create', () => {
     await d.client.request('POST', `/containers/${id}/start`);
     expect((await waited).StatusCode).toBe(0);
     await d.client.request('DELETE', `/containers/${id}`);
+  });
+});
+
+describe('a start announced after create (POST /containers/{id}/prepare-start, compose\'s up)', () => {
+  it('prepares the start, which the start uses; not one with a named volume the start may fill', async () => {
+    const { Id: id } = await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } } });
+    expect(await d.client.request('POST', prepareStartPath(id))).toBeUndefined();
+    const shim = await preparedShim(id);
+    expect((await inspect(d.client, id)).State).toMatchObject({ Status: 'created', Pid: 0 });
+    const waited = d.client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'next-exit' } });
+    await d.client.request('POST', `/containers/${id}/start`);
+    expect((await waited).StatusCode).toBe(0);
+    expect(Number(readFileSync(path.join(d.run, 'c', id, 'shim.pid'), 'utf8').trim())).toBe(shim);
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+
+    // Filled only if still empty at the start (another container may write first, as in Docker): not prepared early.
+    const { Id: withVolume } = await d.client.request<{ Id: string }>('POST', '/containers/create', {
+      body: { Image: 'bb', Cmd: ['true'], HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: 'prep-vol', Target: '/bin' }] } },
+    });
+    await d.client.request('POST', prepareStartPath(withVolume));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(path.join(d.run, 'c', withVolume, 'shim.pid'))).toBe(false);
+    await d.client.request('DELETE', `/containers/${withVolume}`, { query: { force: 1, v: 1 } });
+    await d.client.request('DELETE', '/volumes/prep-vol');
+  });
+
+  it('is a no-op for a running container, and 404 for an unknown one', async () => {
+    const { Id: id } = await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', Cmd: ['sleep', '30'], HostConfig: { NetworkMode: 'none' } } });
+    await d.client.request('POST', `/containers/${id}/start`);
+    await d.client.request('POST', prepareStartPath(id));
+    expect((await inspect(d.client, id)).State).toMatchObject({ Status: 'running' });
+    await expect(d.client.request('POST', prepareStartPath('no-such-container'))).rejects.toMatchObject({ detail: { status: 404 } });
+    await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
   });
 });

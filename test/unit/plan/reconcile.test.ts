@@ -24,9 +24,26 @@ describe('reconcile', () => {
         '[5] -> #1,#2,#3 service:web CreateContainer p-web-1',
         '[6] -> #4 service:db AwaitHealthy p-db-1 for web',
         '[7] -> #5,#6 service:web StartContainer p-web-1',
+        '[8] -> #4,#5 service:web PrepareStart p-web-1',
         '',
       ].join('\n'),
     );
+  });
+
+  test("a start is announced (PrepareStart) once its dependencies started, only when all it waits for is a health probe due within 2 s", () => {
+    const withDb = (healthcheck: Record<string, unknown> | undefined, condition: 'service_healthy' | 'service_started' | 'service_completed_successfully' = 'service_healthy') =>
+      plan(project({ db: service(healthcheck ? { healthcheck } : {}), web: service({ depends_on: { db: { condition, required: true } } }) }), observed([], false), options());
+    expect(withDb({ test: ['CMD', 'true'], interval: '2s' })).toContain('PrepareStart p-web-1');
+    expect(withDb({ test: ['CMD', 'true'], start_period: '1m', start_interval: '500ms' })).toContain('PrepareStart p-web-1');
+    // Docker's defaults: 30 s, and 5 s in a start period.
+    expect(withDb({ test: ['CMD', 'true'] })).not.toContain('PrepareStart');
+    expect(withDb({ test: ['CMD', 'true'], interval: '1s', start_period: '1m' })).not.toContain('PrepareStart');
+    expect(withDb({ test: ['CMD', 'true'], interval: '2500ms' })).not.toContain('PrepareStart');
+    expect(withDb({ disable: true })).not.toContain('PrepareStart');
+    // An exit may take any time; a start right after another's gains nothing.
+    expect(withDb({ test: ['CMD', 'true'], interval: '1s' }, 'service_completed_successfully')).not.toContain('PrepareStart');
+    expect(withDb(undefined, 'service_started')).not.toContain('PrepareStart');
+    expect(plan(project({ web: service() }), observed([], false), options())).not.toContain('PrepareStart');
   });
 
   test('nothing to do when every container runs with the current hash', () => {
@@ -43,7 +60,8 @@ describe('reconcile', () => {
         '[4] -> #2,#3 service:web CreateContainer p-web-1 (config hash changed)',
         '[5] service:db AwaitHealthy p-db-1 for web',
         '[6] -> #4,#5 service:web StartContainer p-web-1',
-        '[7] -> #4 service:web RemoveContainer web100000000_p-web-1 (replaced)',
+        '[7] -> #4 service:web PrepareStart p-web-1',
+        '[8] -> #4 service:web RemoveContainer web100000000_p-web-1 (replaced)',
         '',
       ].join('\n'),
     );
