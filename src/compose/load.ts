@@ -53,6 +53,9 @@ function quotedScalarsStayText(): (event: yaml.EventType, state: yaml.State) => 
       return;
     }
     const start = opened.pop() ?? 0;
+    // The non-specific tag `!` makes a node a string (YAML 1.2, as the exact parser reads
+    // it): an empty one is "", where js-yaml gives null.
+    if ((state as yaml.State & { tag?: string | null }).tag === '!' && state.result === null) state.result = '';
     const result: unknown = state.result;
     if (!(result instanceof TaggedScalar) || result.text === undefined) return;
     QUOTED_NODE.lastIndex = start;

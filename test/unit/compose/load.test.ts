@@ -110,4 +110,9 @@ describe('parseCompose', () => {
     const doc = parseOne('x-a: yes\nx-b: 0x10\nx-c: ~\nx-d: "8080"\n');
     expect(doc.tree).toEqual({ 'x-a': 'yes', 'x-b': 16, 'x-c': null, 'x-d': '8080' });
   });
+
+  it('reads the non-specific tag `!` as a string, an empty one as "" (fast-check found js-yaml giving null)', () => {
+    expect(parseOne('services:\n  worker:\n    image: !\n').tree).toEqual({ services: { worker: { image: '' } } });
+    expect(parseOne('x-a: ! 12\n').tree).toEqual({ 'x-a': '12' });
+  });
 });
