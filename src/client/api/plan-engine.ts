@@ -104,9 +104,9 @@ export class ApiPlanEngine implements PlanEngine {
     await this.api.client.request('POST', `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } });
   }
 
-  /** Only berthd has the extension; anything it answers is ignored (a hint). */
+  /** Only berthd has the extension (a failure is the executor's to ignore: it is a hint). */
   async prepareStart(name: string): Promise<void> {
-    if (await this.isBerthd()) await this.api.containers.prepareStart(name).catch(() => undefined);
+    if (await this.isBerthd()) await this.api.containers.prepareStart(name);
   }
 
   startContainer(name: string): Promise<void> {

@@ -116,8 +116,8 @@ export class Lifecycle {
   /**
    * A start announced ahead of its request (berth's `container run` says so with its create,
    * and starts it milliseconds later; compose's `up` asks POST /containers/{id}/prepare-start
-   * when a dependency's first health probe is near). The start's first half (sandbox, /etc files, bundle,
-   * the runtime's create: its process waits before the command) runs now, under the
+   * when a dependency's first health probe is near). The start's first half (sandbox, /etc
+   * files, bundle, the runtime's create: its process waits before the command) runs now, under the
    * container's lock, so the start request finds it done and only starts the process. The
    * container stays `created` (no pid) and the sandbox's events come with the start; its
    * endpoint, DNS names and published ports exist from now (the start is that close). Any
