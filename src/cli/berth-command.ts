@@ -1,4 +1,4 @@
-import { Command, type Option } from 'commander';
+import { Command, type ErrorOptions, type Option } from 'commander';
 import { parseBoolFlag } from './flag-values.js';
 
 // commander's Command, reading docker's boolean flags as docker's flag parser (pflag) does:
@@ -6,6 +6,8 @@ import { parseBoolFlag } from './flag-values.js';
 // `--sig-proxy=0` (Go's strconv.ParseBool), and a bare flag never takes the next word, so
 // `run --sig-proxy IMAGE` leaves IMAGE an operand. commander alone refuses `--rm=false` as
 // an unknown option. Every subcommand is made by createCommand, so all of them read flags so.
+// A usage error is followed by the command's usage line and where to find its help, as
+// docker prints it, not by the whole help (run's is ~100 lines, and the error scrolls away).
 
 export class BerthCommand extends Command {
   override createCommand(name?: string): Command {
@@ -19,6 +21,18 @@ export class BerthCommand extends Command {
     const stopAtOperand = own._passThroughOptions || (own._enablePositionalOptions && this.commands.length > 0);
     return super.parseOptions(boolFlagWords(args, this.options, stopAtOperand));
   }
+
+  override error(message: string, errorOptions?: ErrorOptions): never {
+    this.showHelpAfterError(usageHint(this));
+    return super.error(message, errorOptions);
+  }
+}
+
+/** What follows a usage error of `cmd`: its usage line, and the command that shows its help. */
+export function usageHint(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return `\nUsage: ${cmd.createHelp().commandUsage(cmd)}\n\nRun '${names.join(' ')} --help' for more information`;
 }
 
 /**

@@ -22,7 +22,6 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .addOption(new Option('--progress <type>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
     .addOption(new Option('--ansi <when>', 'control characters').choices(['never', 'always', 'auto']).default('auto'))
     .option('--debug', 'print stack traces and debug logs')
-    .showHelpAfterError()
     .exitOverride();
   await registerCommands(program, argv);
   return program;

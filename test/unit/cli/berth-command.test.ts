@@ -68,3 +68,23 @@ describe("docker's boolean flags on every command (BerthCommand)", () => {
     expect(boolFlagWords(['--', '--rm=true'], options, false)).toEqual(['--', '--rm=true']);
   });
 });
+
+describe('usage errors (BerthCommand.error)', () => {
+  async function errorText(args: string[]): Promise<string> {
+    let err = '';
+    const root = new BerthCommand('berth').exitOverride().configureOutput({ writeErr: (s) => (err += s), writeOut: () => undefined });
+    root.command('container').command('run').description('Create and run a new container').argument('<image>').argument('[command...]').option('--rm').action(() => undefined);
+    await expect(root.parseAsync(['node', 'berth', ...args])).rejects.toThrow();
+    return err;
+  }
+
+  it("follow the message with the command's usage line and the way to its help, as docker does, not the whole help", async () => {
+    expect(await errorText(['container', 'run', '--bogus', 'bb'])).toBe(
+      "error: unknown option '--bogus'\n\nUsage: berth container run [options] <image> [command...]\n\nRun 'berth container run --help' for more information\n",
+    );
+    expect(await errorText(['container', 'run'])).toContain("error: missing required argument 'image'\n\nUsage: berth container run");
+    const unknownCommand = await errorText(['nosuch']);
+    expect(unknownCommand).toBe("error: unknown command 'nosuch'\n\nUsage: berth [options] [command]\n\nRun 'berth --help' for more information\n");
+    expect(unknownCommand).not.toContain('Create and run');
+  });
+});
