@@ -180,40 +180,44 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
   // The tar code loads on first use: berthd starts faster without it.
   const archive = () => import('../../engine/containers/archive.js');
 
-  const archiveStat = async (ctx: RouteContext): Promise<{ host: string; header: string }> => {
+  /** `use` with the path's place on the host and its stat header, the rootfs mounted meanwhile. */
+  const withArchivePath = async <T>(ctx: RouteContext, use: (host: string, header: string) => Promise<T>): Promise<T> => {
     const { statHeader, statPath } = await archive();
     const c = containers.get(ctx.params.id ?? '');
     const p = ctx.query.get('path');
     if (!p) throw invalid('path is required');
-    const rootfs = await engine.images.mountRootfs(c.ImageId, containers.registry.paths(c.Id).dir);
-    const { host, stat: st } = await statPath(rootfs, p);
-    return { host, header: statHeader(st) };
+    return containers.lifecycle.withRootfs(c, async (rootfs) => {
+      const { host, stat: st } = await statPath(rootfs, p);
+      return use(host, statHeader(st));
+    });
   };
 
-  router.head('/containers/:id/archive', async (ctx) => {
-    const { header } = await archiveStat(ctx);
-    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
-    ctx.res.end();
-    return HANDLED;
-  });
+  router.head('/containers/:id/archive', async (ctx) =>
+    withArchivePath(ctx, async (_host, header) => {
+      ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
+      ctx.res.end();
+      return HANDLED;
+    }),
+  );
 
-  router.get('/containers/:id/archive', async (ctx) => {
-    const { host, header } = await archiveStat(ctx);
-    await stat(host);
-    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
-    const tar = (await archive()).tarOf(host);
-    tar.pipe(ctx.res);
-    await new Promise<void>((resolve) => ctx.res.on('close', resolve));
-    return HANDLED;
-  });
+  router.get('/containers/:id/archive', async (ctx) =>
+    withArchivePath(ctx, async (host, header) => {
+      await stat(host);
+      ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
+      const tar = (await archive()).tarOf(host);
+      tar.pipe(ctx.res);
+      await new Promise<void>((resolve) => ctx.res.on('close', resolve));
+      return HANDLED;
+    }),
+  );
 
   router.put('/containers/:id/archive', async (ctx) => {
     const c = containers.get(ctx.params.id ?? '');
     const p = ctx.query.get('path');
     if (!p) throw invalid('path is required');
     if (c.HostConfig.ReadonlyRootfs) throw invalid('container rootfs is marked read-only');
-    const rootfs = await engine.images.mountRootfs(c.ImageId, containers.registry.paths(c.Id).dir);
-    await (await archive()).extractInto(rootfs, p, ctx.req);
+    const { extractInto } = await archive();
+    await containers.lifecycle.withRootfs(c, (rootfs) => extractInto(rootfs, p, ctx.req));
     return new Reply(200);
   });
 }

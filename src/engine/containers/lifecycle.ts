@@ -59,6 +59,8 @@ export class Lifecycle {
   private readonly stopping = new Set<string>();
   /** Rootfs mounts begun at create (docker run's attach and wait requests come meanwhile). */
   private readonly rootfsMounts = new Map<string, Promise<string | undefined>>();
+  /** Archive requests (docker cp) using a container's rootfs now, by container (see withRootfs). */
+  private readonly rootfsUsers = new Map<string, number>();
   /** Starts prepared ahead of their request (see prepare). */
   private readonly prepared = new Map<string, PreparedRun>();
   /** Containers with a prepare queued or running. */
@@ -197,10 +199,11 @@ export class Lifecycle {
   }
 
   private startDeps(c: ContainerRecord, paths: ContainerPaths): StartDeps {
-    const premounted = this.rootfsMounts.get(c.Id);
+    // Without a mount from create, the start mounts the rootfs once the last exit's unmount is done.
+    const premounted = this.rootfsMounts.get(c.Id) ?? this.background.wait(c.Id).then(() => undefined);
     this.rootfsMounts.delete(c.Id);
     return {
-      ...(premounted ? { premounted } : {}),
+      premounted,
       images: this.deps.images,
       networks: this.deps.networks,
       volumes: this.deps.volumes,
@@ -354,6 +357,10 @@ export class Lifecycle {
     mark(c.Id, 'exit.done');
     // An AutoRemove container's record is about to go: no need to write it again.
     if (!goes) await this.deps.registry.save(c);
+    // As dockerd: a stopped container's rootfs is not left mounted (its next start, or a
+    // docker cp, mounts it again, after this). Not for a restart, nor for a removal that
+    // follows now. In the background: a stop's answer need not wait for it.
+    if (!restart && !goes && !this.rootfsUsers.has(c.Id)) this.background.run(c.Id, () => span(c.Id, 'exit.unmount', this.unmountRootfs(c)));
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
     else if (goes) void this.autoRemove(c).catch(() => undefined);
   }
@@ -516,6 +523,45 @@ export class Lifecycle {
   premount(c: ContainerRecord): void {
     const dir = this.deps.registry.paths(c.Id).dir;
     this.rootfsMounts.set(c.Id, span(c.Id, 'create.premount', this.deps.images.mountRootfs(c.ImageId, dir)).catch(() => undefined));
+  }
+
+  /**
+   * `use` with the container's rootfs mounted (docker cp): a container that has run and
+   * stopped has it unmounted again once the last such use ends, as dockerd does. A created
+   * container keeps it: its start uses the mount made at create.
+   */
+  async withRootfs<T>(c: ContainerRecord, use: (rootfs: string) => Promise<T>): Promise<T> {
+    this.rootfsUsers.set(c.Id, (this.rootfsUsers.get(c.Id) ?? 0) + 1);
+    try {
+      // In the lock and after an exit's unmount. A prepared start can stay (its rootfs is this one).
+      const rootfs = await this.locked(
+        c.Id,
+        async () => {
+          await this.background.wait(c.Id);
+          return this.deps.images.mountRootfs(c.ImageId, this.deps.registry.paths(c.Id).dir);
+        },
+        { keepPrepared: true },
+      );
+      return await use(rootfs);
+    } finally {
+      const left = (this.rootfsUsers.get(c.Id) ?? 1) - 1;
+      if (left > 0) this.rootfsUsers.set(c.Id, left);
+      else {
+        this.rootfsUsers.delete(c.Id);
+        await this.locked(
+          c.Id,
+          async () => {
+            if (!this.rootfsUsers.has(c.Id) && (c.State.Status === 'exited' || c.State.Status === 'dead')) await this.unmountRootfs(c);
+          },
+          { keepPrepared: true },
+        );
+      }
+    }
+  }
+
+  /** Unmount the rootfs of a container that stopped; quiet (a removal unmounts it at the latest). */
+  private async unmountRootfs(c: ContainerRecord): Promise<void> {
+    await this.deps.images.unmountRootfs(this.deps.registry.paths(c.Id).dir).catch(() => undefined);
   }
 
   /** Make a container stoppable for removal: kill it (force) and release what it holds. */

@@ -89,6 +89,8 @@ const unmounts = new Coalescer<string>(
 
 export async function unmountOverlay(containerDir: string): Promise<void> {
   const rootfs = path.resolve(containerDir, 'rootfs');
+  // A stopped container's was unmounted at its exit: its removal then costs no umount.
+  if (!(await isMountPoint(rootfs))) return;
   const left = await unmounts.submit(rootfs).then(
     () => false,
     () => true,

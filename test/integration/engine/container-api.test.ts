@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BerthError } from '../../../src/errors.js';
 import { readAll } from '../../../src/client/engine-client.js';
@@ -154,6 +155,38 @@ describe('containers', () => {
     const { socket, head } = await d.client.hijack('POST', `/exec/${execId}/start`, { body: {} });
     expect(demux(Buffer.concat([head, await readAll(socket)])).stdout).toBe('copied in\n');
     await d.client.request('DELETE', `/containers/${id}`, { query: { force: 1 } });
+  });
+
+  it("unmounts a stopped container's rootfs, as dockerd does; its next start and docker cp mount it again, and its files stay", async () => {
+    const rootfsMounted = (id: string): boolean => readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${d.root}/containers/${id}/rootfs `);
+    const { Id: id } = await d.client.request<{ Id: string }>('POST', '/containers/create', { body: { Image: 'bb', Cmd: ['sh', '-c', 'cat /kept 2>/dev/null; echo run >> /kept'] } });
+    const run = async (): Promise<string> => {
+      const waited = d.client.request<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'next-exit' } });
+      await d.client.request('POST', `/containers/${id}/start`);
+      expect((await waited).StatusCode).toBe(0);
+      await pollUntil(() => (rootfsMounted(id) ? undefined : true), 'the unmount after the exit');
+      return demux(await readAll(await d.client.stream('GET', `/containers/${id}/logs`, { query: { stdout: 1 } }))).stdout;
+    };
+    // Mounted at create (berthd's premount), for the start.
+    await pollUntil(() => (rootfsMounted(id) ? true : undefined), 'the mount at create');
+    expect(await run()).toBe('');
+    expect(await run()).toBe('run\n');
+    // docker cp in and out of the stopped container: mounted for the copy only.
+    const tar = await readAll(await d.client.stream('GET', `/containers/${id}/archive`, { query: { path: '/kept' } }));
+    expect(tar.toString('latin1')).toContain('run\nrun\n');
+    // (unmounted once the response is done: just after the client has read it)
+    await pollUntil(() => (rootfsMounted(id) ? undefined : true), 'the unmount after the copy out');
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    p.entry({ name: 'kept', mode: 0o644 }, 'copied\n');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+    await d.client.request('PUT', `/containers/${id}/archive`, { query: { path: '/' }, rawBody: Buffer.concat(chunks) });
+    expect(rootfsMounted(id)).toBe(false);
+    // (the logs of all three runs: the third saw the file copied in)
+    expect(await run()).toBe('run\ncopied\n');
+    await d.client.request('DELETE', `/containers/${id}`);
   });
 
   it('creates volumes, fills a named volume from the image, refuses to remove one in use', async () => {
