@@ -667,6 +667,9 @@ export class Lifecycle {
       await this.start(c).catch((err: unknown) => {
         c.State.Error = err instanceof Error ? err.message : String(err);
       });
+    } else if (c.State.Status === 'exited') {
+      // Still mounted if a berthd died between the exit and the unmount.
+      this.background.run(c.Id, () => this.unmountRootfs(c));
     }
   }
 

@@ -88,6 +88,21 @@ describe('live restore', () => {
     await d.client.request('DELETE', `/containers/${quick}`);
   });
 
+  it('unmounts at its start the rootfs of a stopped container that a killed berthd left mounted', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const id = await runContainer(d.client, { Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+    const rootfs = `${d.root}/containers/${id}/rootfs`;
+    const mounted = (): boolean => readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${rootfs} `);
+    await pollUntil(async () => ((await inspect(d.client, id)).State.Status === 'exited' && !mounted() ? true : undefined), 'the exit and its unmount');
+    await d.kill9();
+    // As a berthd killed between the exit and the unmount leaves it.
+    execFileSync('mount', ['-t', 'tmpfs', 'left', rootfs]);
+    await d.start();
+    await pollUntil(() => (mounted() ? undefined : true), 'the unmount at restore');
+    await d.client.request('DELETE', `/containers/${id}`);
+  });
+
   it('serves a published port again after berthd restarts', async () => {
     const id = await runContainer(d.client, { Cmd: ['httpd', '-f', '-p', '80', '-h', '/www'], HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
     const port = Number((await inspect(d.client, id)).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort);
