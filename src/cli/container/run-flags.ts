@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { BerthError } from '../../errors.js';
 import { keyValueFlags } from '../flag-values.js';
+import { isIpAddress } from '../../ip-address.js';
 
 // `docker run` / `docker create` flags and their translation into an Engine API
 // ContainerCreate body. Pure: flags in, request body out.
@@ -146,13 +147,12 @@ export function parsePublish(spec: string): PortSpec[] {
   const [addr = '', proto = 'tcp'] = spec.split('/');
   if (!['tcp', 'udp', 'sctp'].includes(proto)) throw usage(`invalid protocol in -p ${spec}`);
   const parts = addr.startsWith('[') ? splitBracketed(addr) : addr.split(':');
-  let hostIp = '';
-  let hostPart = '';
-  let containerPart = '';
-  if (parts.length === 1) containerPart = parts[0] ?? '';
-  else if (parts.length === 2) [hostPart = '', containerPart = ''] = parts;
-  else if (parts.length === 3) [hostIp = '', hostPart = '', containerPart = ''] = parts;
-  else throw usage(`invalid -p ${spec}`);
+  // As docker's nat.ParsePortSpec: the last two parts are the ports, all before them the IP
+  // (an IPv6 address may come unbracketed).
+  const containerPart = parts.at(-1) ?? '';
+  const hostPart = parts.length >= 2 ? (parts.at(-2) ?? '') : '';
+  const hostIp = parts.slice(0, -2).join(':');
+  if (hostIp !== '' && !isIpAddress(hostIp)) throw usage(`invalid -p ${spec}: invalid IP address: ${hostIp}`);
   const containers = range(containerPart, spec);
   const hosts = hostPart === '' ? [] : range(hostPart, spec);
   if (hosts.length > 1 && hosts.length !== containers.length) throw usage(`invalid -p ${spec}: host and container port ranges differ in size`);

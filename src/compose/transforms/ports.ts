@@ -1,3 +1,4 @@
+import { isIpAddress } from '../../ip-address.js';
 import type { KeyPath } from '../errors.js';
 import { invalidAt, isRecord, scalarString, toNumber, type Transform } from './transform.js';
 
@@ -40,7 +41,7 @@ export function parsePortSpec(raw: string, path: KeyPath): PortEntry[] {
   if (!['tcp', 'udp', 'sctp'].includes(protocol)) throw invalidAt(path, `has an invalid protocol "${protocol}" in "${raw}"`);
   const [rawIp, hostPort, containerPort] = splitSpec(spec);
   const ip = rawIp.startsWith('[') && rawIp.endsWith(']') ? rawIp.slice(1, -1) : rawIp;
-  if (ip !== '' && !/^[0-9a-fA-F.:]+$/.test(ip)) throw invalidAt(path, `has an invalid host IP "${rawIp}" in "${raw}"`);
+  if (ip !== '' && !isIpAddress(ip)) throw invalidAt(path, `has an invalid host IP "${rawIp}" in "${raw}"`);
   const [start, end] = parseRange(containerPort, path);
   let hostStart = 0;
   let hostEnd = 0;

@@ -11,6 +11,7 @@ describe('docker run flags', () => {
     expect(parsePublish('127.0.0.1:8080:80/udp')).toEqual([{ hostIp: '127.0.0.1', hostPort: '8080', containerPort: '80/udp' }]);
     expect(parsePublish('127.0.0.1::80')).toEqual([{ hostIp: '127.0.0.1', hostPort: '', containerPort: '80/tcp' }]);
     expect(parsePublish('[::1]:8080:80')).toEqual([{ hostIp: '::1', hostPort: '8080', containerPort: '80/tcp' }]);
+    expect(parsePublish('::1:8080:80')).toEqual([{ hostIp: '::1', hostPort: '8080', containerPort: '80/tcp' }]);
     expect(parsePublish('8000-8001:80-81').map((p) => `${p.hostPort}->${p.containerPort}`)).toEqual(['8000->80/tcp', '8001->81/tcp']);
   });
 
@@ -18,6 +19,8 @@ describe('docker run flags', () => {
     expect(() => parsePublish('abc')).toThrow(/invalid port/);
     expect(() => parsePublish('8000-8002:80-81')).toThrow(/differ in size/);
     expect(() => parsePublish('80/icmp')).toThrow(/invalid protocol/);
+    expect(() => parsePublish('1.2.3:80:80')).toThrow('invalid -p 1.2.3:80:80: invalid IP address: 1.2.3');
+    expect(() => parsePublish('80:80:80:80')).toThrow('invalid IP address: 80:80');
   });
 
   it('converts sizes and durations as docker does', () => {
