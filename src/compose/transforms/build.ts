@@ -1,8 +1,7 @@
-import { normalizeByteSize } from '../byte-size.js';
 import { isRemoteContext, resolveHostPath } from './paths.js';
 import { extraHosts, mappingWithEquals, stringMapping } from './mappings.js';
 import { fileReferences } from './file-refs.js';
-import { invalidAt, isRecord, scalarString, type Transform, type TransformContext } from './transform.js';
+import { invalidAt, isRecord, scalarString, toByteSize, type Transform, type TransformContext } from './transform.js';
 
 // services.*.build: string → {context, dockerfile}; contexts made absolute unless remote.
 
@@ -30,7 +29,7 @@ export const build: Transform = (v, ctx) => {
   if (v.labels !== undefined) out.labels = stringMapping(v.labels, at('labels'));
   if (v.extra_hosts !== undefined) out.extra_hosts = extraHosts(v.extra_hosts, at('extra_hosts'));
   if (v.additional_contexts !== undefined) out.additional_contexts = additionalContexts(v.additional_contexts, at('additional_contexts'));
-  if (v.shm_size !== undefined) out.shm_size = normalizeByteSize(v.shm_size as string | number);
+  if (v.shm_size !== undefined) out.shm_size = toByteSize(v.shm_size, at('shm_size').path);
   if (v.secrets !== undefined) out.secrets = fileReferences('/run/secrets/')(v.secrets, at('secrets'));
   if (isRecord(v.ssh)) out.ssh = Object.entries(v.ssh).map(([k, p]) => (p === null ? k : `${k}=${scalarString(p)}`));
   return out;

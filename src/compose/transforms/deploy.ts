@@ -1,7 +1,5 @@
-import { normalizeByteSize } from '../byte-size.js';
-import { normalizeDuration } from '../duration.js';
 import { stringMapping } from './mappings.js';
-import { invalidAt, isRecord, toNumber, type Transform, type TransformContext } from './transform.js';
+import { invalidAt, isRecord, toByteSize, toDuration, toNumber, type Transform, type TransformContext } from './transform.js';
 
 // services.*.deploy: numbers cast, memory sizes as byte strings, durations as Go prints them.
 
@@ -11,7 +9,7 @@ function resource(v: unknown, ctx: TransformContext): Entry | undefined {
   if (!isRecord(v)) return undefined;
   const out: Entry = { ...v };
   if (v.cpus !== undefined) out.cpus = toNumber(v.cpus, [...ctx.path, 'cpus']);
-  if (v.memory !== undefined) out.memory = normalizeByteSize(v.memory as string | number);
+  if (v.memory !== undefined) out.memory = toByteSize(v.memory, [...ctx.path, 'memory']);
   if (v.pids !== undefined) out.pids = toNumber(v.pids, [...ctx.path, 'pids']);
   if (Array.isArray(v.devices)) out.devices = v.devices.map((d, i) => deviceRequest(d, { ...ctx, path: [...ctx.path, 'devices', i] }));
   return out;
@@ -27,12 +25,12 @@ export function deviceRequest(v: unknown, ctx: TransformContext): Entry {
   return out;
 }
 
-function withDurations(v: unknown, keys: string[]): Entry | undefined {
+function withDurations(v: unknown, keys: string[], ctx: TransformContext): Entry | undefined {
   if (!isRecord(v)) return undefined;
   const out: Entry = { ...v };
-  for (const key of keys) if (v[key] !== undefined) out[key] = normalizeDuration(v[key] as string | number);
+  for (const key of keys) if (v[key] !== undefined) out[key] = toDuration(v[key], [...ctx.path, key]);
   for (const key of ['parallelism', 'max_attempts', 'max_failure_ratio']) {
-    if (v[key] !== undefined) out[key] = toNumber(v[key], []);
+    if (v[key] !== undefined) out[key] = toNumber(v[key], [...ctx.path, key]);
   }
   return out;
 }
@@ -52,10 +50,10 @@ export const deploy: Transform = (v, ctx) => {
     if (reservations !== undefined) res.reservations = reservations;
     out.resources = res;
   }
-  const restart = withDurations(v.restart_policy, ['delay', 'window']);
+  const restart = withDurations(v.restart_policy, ['delay', 'window'], at('restart_policy'));
   if (restart !== undefined) out.restart_policy = restart;
   for (const key of ['update_config', 'rollback_config']) {
-    const cfg = withDurations(v[key], ['delay', 'monitor']);
+    const cfg = withDurations(v[key], ['delay', 'monitor'], at(key));
     if (cfg !== undefined) out[key] = cfg;
   }
   return out;

@@ -1,5 +1,4 @@
-import { normalizeDuration } from '../duration.js';
-import { invalidAt, isRecord, scalarString, toBoolean, toNumber, type Transform } from './transform.js';
+import { invalidAt, isRecord, scalarString, toBoolean, toDuration, toNumber, type Transform } from './transform.js';
 
 // services.*.healthcheck: test string → ["CMD-SHELL", s]; `disable: true` → test ["NONE"];
 // durations printed as Go durations.
@@ -13,11 +12,11 @@ export const healthcheck: Transform = (v, ctx) => {
   if (typeof v.test === 'string') out.test = ['CMD-SHELL', v.test];
   else if (Array.isArray(v.test)) out.test = v.test.map(scalarString);
   for (const key of ['timeout', 'interval'] as const) {
-    if (v[key] !== undefined) out[key] = normalizeDuration(v[key] as string | number);
+    if (v[key] !== undefined) out[key] = toDuration(v[key], [...ctx.path, key]);
   }
   if (v.retries !== undefined) out.retries = toNumber(v.retries, [...ctx.path, 'retries']);
   for (const key of DURATIONS.slice(2)) {
-    if (v[key] !== undefined) out[key] = normalizeDuration(v[key] as string | number);
+    if (v[key] !== undefined) out[key] = toDuration(v[key], [...ctx.path, key]);
   }
   for (const [k, x] of Object.entries(v)) if (k.startsWith('x-')) out[k] = x;
   return out;

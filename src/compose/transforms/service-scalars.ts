@@ -1,6 +1,4 @@
-import { normalizeByteSize } from '../byte-size.js';
-import { normalizeDuration } from '../duration.js';
-import { invalidAt, isRecord, scalarString, toNumber, type Transform } from './transform.js';
+import { invalidAt, isRecord, scalarString, toByteSize, toDuration, toNumber, type Transform } from './transform.js';
 
 // Small per-field transforms: numbers, byte sizes, durations, ulimits, devices.
 
@@ -9,14 +7,10 @@ export const number: Transform = (v, ctx) => toNumber(v, ctx.path);
 export const byteSize: Transform = (v, ctx) => {
   // memswap_limit: -1 means unlimited swap and is kept as such.
   if (v === -1 || v === '-1') return '-1';
-  if (typeof v !== 'string' && typeof v !== 'number') throw invalidAt(ctx.path, 'must be a size such as 512m');
-  return normalizeByteSize(v);
+  return toByteSize(v, ctx.path);
 };
 
-export const duration: Transform = (v, ctx) => {
-  if (typeof v !== 'string' && typeof v !== 'number') throw invalidAt(ctx.path, 'must be a duration such as 1m30s');
-  return normalizeDuration(v);
-};
+export const duration: Transform = (v, ctx) => toDuration(v, ctx.path);
 
 export const stringList: Transform = (v) => (Array.isArray(v) ? v.map(scalarString) : v);
 

@@ -1,3 +1,5 @@
+import { normalizeByteSize } from '../byte-size.js';
+import { normalizeDuration } from '../duration.js';
 import { ComposeError, formatKeyPath, type KeyPath } from '../errors.js';
 
 // Shared shape of the per-key transforms that normalize() looks up by tree path.
@@ -33,6 +35,27 @@ export function toNumber(v: unknown, path: KeyPath): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   if (!Number.isFinite(n)) throw invalidAt(path, `must be a number, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/** A Go duration ("1m30s"; a bare number is seconds), as compose-go prints it; an error names the key. */
+export function toDuration(v: unknown, path: KeyPath): string {
+  return convertAt(v, path, 'a duration such as 1m30s', normalizeDuration);
+}
+
+/** A byte size ("512m") as its number of bytes, a string as compose-go prints it; an error names the key. */
+export function toByteSize(v: unknown, path: KeyPath): string {
+  return convertAt(v, path, 'a size such as 512m', normalizeByteSize);
+}
+
+function convertAt<T>(v: unknown, path: KeyPath, what: string, convert: (v: string | number) => T): T {
+  const bad = (): ComposeError => invalidAt(path, `must be ${what}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' && typeof v !== 'number') throw bad();
+  try {
+    return convert(v);
+  } catch (err) {
+    if (err instanceof ComposeError) throw bad();
+    throw err;
+  }
 }
 
 export function toBoolean(v: unknown, path: KeyPath): boolean {

@@ -1,7 +1,6 @@
 import type { KeyPath } from '../errors.js';
-import { normalizeByteSize } from '../byte-size.js';
 import { resolveHostPath } from './paths.js';
-import { invalidAt, isRecord, toBoolean, type NormalizeContext, type Transform } from './transform.js';
+import { invalidAt, isRecord, toBoolean, toByteSize, type NormalizeContext, type Transform } from './transform.js';
 
 // services.*.volumes: short syntax `source:target:options` → long entries, as compose-go's
 // ParseVolume reads it; host paths made absolute.
@@ -81,7 +80,7 @@ function longVolume(item: Entry, path: KeyPath, ctx: NormalizeContext): Entry {
     entry.bind = { ...entry.bind, create_host_path: toBoolean(entry.bind.create_host_path, [...path, 'bind', 'create_host_path']) };
   }
   if (isRecord(entry.tmpfs) && entry.tmpfs.size !== undefined) {
-    entry.tmpfs = { ...entry.tmpfs, size: normalizeByteSize(entry.tmpfs.size as string | number) };
+    entry.tmpfs = { ...entry.tmpfs, size: toByteSize(entry.tmpfs.size, [...path, 'tmpfs', 'size']) };
   }
   if (isRecord(entry.tmpfs) && typeof entry.tmpfs.mode === 'string') {
     entry.tmpfs = { ...entry.tmpfs, mode: parseInt(entry.tmpfs.mode, 8) };

@@ -45,6 +45,9 @@ describe('normalize: ports', () => {
     expect(() => service({ image: 'x', ports: ['8000-8001:80-85'] })).toThrow(/services\.web\.ports\[0\] has container and host ranges/);
     expect(() => service({ image: 'x', ports: ['80/icmp'] })).toThrow(ComposeError);
     expect(() => service({ image: 'x', ports: ['99999'] })).toThrow(/invalid port range/);
+    // Four parts: the first two are the IP, as in docker's nat.ParsePortSpec, and "80:80" is none.
+    expect(() => service({ image: 'x', ports: ['80:80:80:80'] })).toThrow('services.web.ports[0] has an invalid host IP "80:80" in "80:80:80:80"');
+    expect(() => service({ image: 'x', ports: ['1.2.3:80:80'] })).toThrow(/invalid host IP "1\.2\.3"/);
   });
 });
 
@@ -269,5 +272,34 @@ describe('normalize: project', () => {
     const copy = structuredClone(tree);
     normalize(tree, ctx);
     expect(tree).toEqual(copy);
+  });
+});
+
+describe('normalize: durations and sizes that do not parse', () => {
+  function keyPathOf(svc: Record<string, unknown>): { keyPath: unknown; message: string } {
+    try {
+      service(svc);
+    } catch (err) {
+      if (err instanceof ComposeError) return { keyPath: err.keyPath, message: err.message };
+      throw err;
+    }
+    throw new Error('expected a ComposeError');
+  }
+
+  it('name the key (the pipeline turns it into a file, line and column)', () => {
+    expect(keyPathOf({ image: 'x', healthcheck: { interval: '5 s' } })).toEqual({
+      keyPath: ['services', 'web', 'healthcheck', 'interval'],
+      message: 'services.web.healthcheck.interval must be a duration such as 1m30s, got "5 s"',
+    });
+    expect(keyPathOf({ image: 'x', stop_grace_period: 'forever' }).keyPath).toEqual(['services', 'web', 'stop_grace_period']);
+    expect(keyPathOf({ image: 'x', deploy: { restart_policy: { delay: 'soon' } } }).keyPath).toEqual(['services', 'web', 'deploy', 'restart_policy', 'delay']);
+    expect(keyPathOf({ image: 'x', deploy: { update_config: { parallelism: 'two' } } }).keyPath).toEqual(['services', 'web', 'deploy', 'update_config', 'parallelism']);
+    expect(keyPathOf({ image: 'x', deploy: { resources: { limits: { memory: 'lots' } } } })).toEqual({
+      keyPath: ['services', 'web', 'deploy', 'resources', 'limits', 'memory'],
+      message: 'services.web.deploy.resources.limits.memory must be a size such as 512m, got "lots"',
+    });
+    expect(keyPathOf({ image: 'x', shm_size: 'big' }).keyPath).toEqual(['services', 'web', 'shm_size']);
+    expect(keyPathOf({ build: { context: '.', shm_size: 'big' } }).keyPath).toEqual(['services', 'web', 'build', 'shm_size']);
+    expect(keyPathOf({ image: 'x', volumes: [{ type: 'tmpfs', target: '/t', tmpfs: { size: 'big' } }] }).keyPath).toEqual(['services', 'web', 'volumes', 0, 'tmpfs', 'size']);
   });
 });
