@@ -1,3 +1,4 @@
+import { ComposeError, formatKeyPath } from './errors.js';
 import { build } from './transforms/build.js';
 import { shellCommand } from './transforms/command.js';
 import { deploy, gpus } from './transforms/deploy.js';
@@ -111,11 +112,26 @@ function applyRule(node: unknown, pattern: readonly string[], at: number, transf
     if (!last) applyRule(container[key], pattern, at + 1, transform, path, ctx);
     else {
       const tctx: TransformContext = { ...ctx, path: [...path] };
-      const result = transform(container[key], tctx);
+      const result = transformAt(transform, container[key], tctx);
       if (result === undefined) delete container[key];
       else container[key] = result;
     }
     path.pop();
+  }
+}
+
+/**
+ * The transform's result; an error of a helper that knows no key (a shell split's
+ * unterminated quote) is reported at the value's key, so that it gets a file, line and column.
+ */
+function transformAt(transform: Transform, value: unknown, ctx: TransformContext): unknown {
+  try {
+    return transform(value, ctx);
+  } catch (err) {
+    if (err instanceof ComposeError && err.keyPath === undefined && err.position === undefined) {
+      throw new ComposeError(err.kind, `${formatKeyPath(ctx.path)}: ${err.message}`, { keyPath: ctx.path, cause: err });
+    }
+    throw err;
   }
 }
 

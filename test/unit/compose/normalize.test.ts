@@ -303,3 +303,17 @@ describe('normalize: durations and sizes that do not parse', () => {
     expect(keyPathOf({ image: 'x', volumes: [{ type: 'tmpfs', target: '/t', tmpfs: { size: 'big' } }] }).keyPath).toEqual(['services', 'web', 'volumes', 0, 'tmpfs', 'size']);
   });
 });
+
+describe('normalize: an error of a helper that knows no key', () => {
+  it('is reported at the key whose value it read', () => {
+    let caught: unknown;
+    try {
+      service({ image: 'x', command: 'echo "hi' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ComposeError);
+    expect((caught as ComposeError).keyPath).toEqual(['services', 'web', 'command']);
+    expect((caught as ComposeError).message).toBe('services.web.command: unterminated double quote in "echo \\"hi"');
+  });
+});
