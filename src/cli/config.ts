@@ -75,7 +75,7 @@ async function renderFor(project: import('../compose/model.js').Project, service
     const { allProfiles } = await import('../compose/profiles.js');
     return lines(allProfiles(selected));
   }
-  if (flags.images) return lines(servicesInDependencyOrder(selected).map((n) => selected.services[n]?.image ?? `${selected.name}-${n}`));
+  if (flags.images) return lines(servicesInDependencyOrder(selected).map((n) => selected.services[n]?.image || `${selected.name}-${n}`));
   if (flags.hash !== undefined) {
     const { serviceConfigHash } = await import('../compose/hash.js');
     const { ComposeError } = await import('../compose/errors.js');

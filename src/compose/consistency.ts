@@ -77,8 +77,9 @@ const HEALTHCHECK_KINDS = new Set(['CMD', 'CMD-SHELL', 'NONE']);
 function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): void {
   const at = (...rest: (string | number)[]): KeyPath => ['services', name, ...rest];
   // A provider-managed service has no container of its own, hence no image.
-  if (svc.image === undefined && svc.build === undefined && svc.provider === undefined) {
-    fail('invalid_value', `service "${name}" has neither an image nor a build context specified`, locator, at());
+  // An empty image is none, as in compose-go.
+  if (!svc.image && svc.build === undefined && svc.provider === undefined) {
+    fail('invalid_value', `service "${name}" has neither an image nor a build context specified`, locator, svc.image === '' ? at('image') : at());
   }
   if (svc.restart !== undefined && !/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(svc.restart)) {
     fail('invalid_value', `service "${name}" has an invalid restart policy "${svc.restart}" (no, always, on-failure[:max-retries] or unless-stopped)`, locator, at('restart'));

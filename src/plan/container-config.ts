@@ -114,8 +114,9 @@ export function containerSpec(ctx: ContainerContext): ContainerSpec {
   return { name: ctx.name, body, networking, files: inlineFilesOf(ctx.project, ctx.service, svc, ctx.hostEnv ?? {}) };
 }
 
+/** As compose-go: an empty `image` is none (a built service then gets the default name). */
 export function imageOf(project: string, service: string, svc: ServiceConfig): string {
-  return svc.image ?? `${project}-${service}`;
+  return svc.image || `${project}-${service}`;
 }
 
 function labelsOf(ctx: ContainerContext, svc: ServiceConfig): Record<string, string> {

@@ -57,6 +57,10 @@ describe('checkConsistency', () => {
 
   it('refuses a service with nothing to run and a malformed healthcheck', () => {
     expect(failure({ services: { a: { environment: ['A=1'] } } }).message).toBe('service "a" has neither an image nor a build context specified');
+    // An empty image is none (compose-go), reported at the key.
+    const empty = failure({ services: { a: { image: '' } } });
+    expect(empty.message).toBe('service "a" has neither an image nor a build context specified');
+    expect(empty.keyPath).toEqual(['services', 'a', 'image']);
     expect(failure({ services: { a: { image: 'x', healthcheck: { test: ['curl', 'localhost'] } } } }).message).toContain('healthcheck.test must start with "CMD"');
     expect(failure({ services: { a: { image: 'x', restart: 'sometimes' } } }).message).toContain('invalid restart policy "sometimes"');
     expect(failure({ services: { a: { image: 'x', volumes: [{ type: 'bind', target: '/x' }] } } }).message).toBe('service "a" mounts a bind at /x without a source');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { containerSpec, type ContainerContext } from '../../../src/plan/container-config.js';
+import { containerSpec, imageOf, type ContainerContext } from '../../../src/plan/container-config.js';
 import { durationToNanos } from '../../../src/plan/units.js';
 import type { Project } from '../../../src/compose/model.js';
 import { project, service } from './fixtures.js';
@@ -161,4 +161,10 @@ test('Go durations', () => {
   expect(durationToNanos('100ms')).toBe(1e8);
   expect(durationToNanos('0s')).toBe(0);
   expect(() => durationToNanos('10 parsecs')).toThrow();
+});
+
+test("a built service's image is its own, or <project>-<service> when none or empty is given (compose-go)", () => {
+  expect(imageOf('shop', 'web', { image: 'registry/web:1', build: { context: '.' } } as Parameters<typeof imageOf>[2])).toBe('registry/web:1');
+  expect(imageOf('shop', 'web', { build: { context: '.' } } as Parameters<typeof imageOf>[2])).toBe('shop-web');
+  expect(imageOf('shop', 'web', { image: '', build: { context: '.' } } as Parameters<typeof imageOf>[2])).toBe('shop-web');
 });
