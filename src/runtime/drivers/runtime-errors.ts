@@ -28,8 +28,10 @@ function unwrapLogLine(line: string): string {
 }
 
 // Order matters: "executable file not found" is the user's command, not the container.
+// (berth-core says "exec `cmd`: reason", runc 'exec: "cmd": reason'.)
+const USER_COMMAND = /executable file not found|not found in \$PATH|exec format error|\bexec:? [`"][^`"]*[`"]: (permission denied|no such file or directory|is a directory)/i;
 const RULES: readonly [RegExp, ErrorCode][] = [
-  [/executable file not found|not found in \$PATH|exec format error/i, 'invalid'],
+  [USER_COMMAND, 'invalid'],
   [/does not exist|container not found|no such container|\/status\b.*no such file or directory|cannot open directory .*no such file or directory/i, 'not_found'],
   [/already exists|id already in use|with id exists/i, 'already_exists'],
   // Wrong state. crun says it its own ways: a started container has no exec.fifo left, a
@@ -45,7 +47,9 @@ export function classifyRuntimeMessage(message: string, fallback: ErrorCode = 'i
 
 export function runtimeError(runtime: string, verb: string, id: string, stderr: string, exitCode: number | null, fallback: ErrorCode = 'internal'): BerthError {
   const message = runtimeMessage(stderr) || `exited with ${exitCode === null ? 'a signal' : `status ${exitCode}`}`;
-  return new BerthError(classifyRuntimeMessage(message, fallback), `${runtime} ${verb} ${id}: ${message}`, {
-    detail: { runtime, verb, id, exitCode },
-  });
+  const detail = { runtime, verb, id, exitCode };
+  // The user's own command: what is wrong with it, as docker ends its message, without the
+  // runtime's name, verb and the container's ID (they say nothing to the user there).
+  if (USER_COMMAND.test(message)) return new BerthError('invalid', message.startsWith(`${runtime}: `) ? message.slice(runtime.length + 2) : message, { detail });
+  return new BerthError(classifyRuntimeMessage(message, fallback), `${runtime} ${verb} ${id}: ${message}`, { detail });
 }

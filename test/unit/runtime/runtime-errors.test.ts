@@ -36,5 +36,12 @@ describe('runtime stderr → BerthError', () => {
     expect(err.message).toBe('runc state c1: exited with status 1');
     expect(err.code).toBe('internal');
     expect(runtimeError('crun', 'kill', 'c2', 'container does not exist', 1).message).toBe('crun kill c2: container does not exist');
+    // The user's command: only what is wrong with it.
+    const missing = runtimeError('berth-core', 'create', 'c3', 'berth-core: exec `nope`: executable file not found in $PATH\n', 1);
+    expect(missing.message).toBe('exec `nope`: executable file not found in $PATH');
+    expect(missing.code).toBe('invalid');
+    expect(runtimeError('berth-core', 'create', 'c5', 'berth-core: exec `/etc`: permission denied', 1).message).toBe('exec `/etc`: permission denied');
+    expect(runtimeError('berth-core', 'create', 'c6', 'berth-core: exec `/nonexistent`: no such file or directory', 1).message).toBe('exec `/nonexistent`: no such file or directory');
+    expect(runtimeError('runc', 'create', 'c4', 'level=error msg="exec: \\"nope\\": executable file not found in $PATH"', 1).message).toBe('exec: "nope": executable file not found in $PATH');
   });
 });
