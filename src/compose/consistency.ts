@@ -89,6 +89,16 @@ function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): vo
     if ((v.type === 'bind' || v.type === 'npipe') && !v.source) fail('invalid_value', `service "${name}" mounts a ${v.type} at ${v.target} without a source`, locator, at('volumes', i));
     if (v.type === 'tmpfs' && v.source !== undefined) fail('invalid_value', `service "${name}" gives a source to the tmpfs mount at ${v.target}`, locator, at('volumes', i));
   });
+  // Values dockerd (or compose) would refuse at create, here with their place in the file;
+  // berth's planner would otherwise drop a negative cpus without a word.
+  const negative = (value: number | undefined, what: string, key: KeyPath): void => {
+    if (value !== undefined && value < 0) fail('invalid_value', `service "${name}": ${what} cannot be negative (${value})`, locator, key);
+  };
+  negative(svc.cpus, 'cpus', at('cpus'));
+  negative(svc.deploy?.resources?.limits?.cpus, 'deploy.resources.limits.cpus', at('deploy', 'resources', 'limits', 'cpus'));
+  negative(svc.deploy?.resources?.reservations?.cpus, 'deploy.resources.reservations.cpus', at('deploy', 'resources', 'reservations', 'cpus'));
+  negative(svc.scale, 'scale', at('scale'));
+  negative(svc.deploy?.replicas, 'deploy.replicas', at('deploy', 'replicas'));
   const kind = svc.healthcheck?.test?.[0];
   if (kind !== undefined && !HEALTHCHECK_KINDS.has(kind)) {
     fail('invalid_value', `service "${name}": healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${kind}"`, locator, at('healthcheck', 'test'));

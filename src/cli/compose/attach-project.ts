@@ -126,6 +126,22 @@ export class ProjectAttacher {
     }
   }
 
+  /**
+   * Once the containers were stopped: their last lines (a TERM trap's goodbye) and exits are
+   * still on their way, and each follow ends with its container. At most `ms`, or until `signal`.
+   */
+  async drain(ms: number, signal: AbortSignal): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.settled(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   stop(): void {
     this.abort.abort();
   }

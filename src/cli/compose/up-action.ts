@@ -12,6 +12,9 @@ import type { UpFlags } from './up.js';
 
 // `berth up`'s implementation, loaded by its action on first use (see up.ts for the flags).
 
+/** After the stop: how long the containers' last output may take to arrive (it ends with them, in ms). */
+const DRAIN_MS = 2000;
+
 export async function up(cmd: Command, services: string[], flags: UpFlags): Promise<number> {
   const abortOnExit = flags.abortOnContainerExit === true || flags.exitCodeFrom !== undefined;
   const detach = flags.detach === true || flags.wait === true;
@@ -142,6 +145,7 @@ async function foreground(
   if (outcome === 'interrupt') process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
   else process.stderr.write('Aborting on container exit...\n');
   await stopProject(ctx, services, timeout, interrupts);
+  await attacher.drain(DRAIN_MS, interrupts.forced.signal);
   attacher.stop();
   if (outcome === 'interrupt') return 130;
   if (flags.exitCodeFrom !== undefined && exitCode === undefined) {

@@ -57,6 +57,11 @@ describe('checkConsistency', () => {
 
   it('refuses a service with nothing to run and a malformed healthcheck', () => {
     expect(failure({ services: { a: { environment: ['A=1'] } } }).message).toBe('service "a" has neither an image nor a build context specified');
+    const cpus = failure({ services: { a: { image: 'x', cpus: -1 } } });
+    expect(cpus.message).toBe('service "a": cpus cannot be negative (-1)');
+    expect(cpus.keyPath).toEqual(['services', 'a', 'cpus']);
+    expect(failure({ services: { a: { image: 'x', scale: -2 } } }).keyPath).toEqual(['services', 'a', 'scale']);
+    expect(failure({ services: { a: { image: 'x', deploy: { resources: { limits: { cpus: -0.5 } } } } } }).keyPath).toEqual(['services', 'a', 'deploy', 'resources', 'limits', 'cpus']);
     // An empty image is none (compose-go), reported at the key.
     const empty = failure({ services: { a: { image: '' } } });
     expect(empty.message).toBe('service "a" has neither an image nor a build context specified');
