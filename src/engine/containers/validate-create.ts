@@ -1,4 +1,5 @@
 import { invalid } from '../../errors.js';
+import { isIpAddress } from '../../ip-address.js';
 import { jsonLogLimits } from './log-options.js';
 import type { ContainerConfig, EndpointConfig, HealthConfig, HostConfig, MountSpec, RestartPolicyName } from './model.js';
 import { bool, num, obj, objList, str, strList, strMap, type Obj } from './wire-check.js';
@@ -82,8 +83,14 @@ export function validateHostConfig(h: Obj | undefined): HostConfig {
     portBindings[port] = list.map((item, i) => {
       const o = obj(item, `${w}.PortBindings.${port}[${i}]`) ?? {};
       const hostPort = str(o, 'HostPort', `${w}.PortBindings.${port}[${i}]`) ?? '';
-      if (hostPort !== '' && !/^\d+(-\d+)?$/.test(hostPort)) throw invalid(`invalid port specification: "${hostPort}"`);
-      return { HostIp: str(o, 'HostIp', `${w}.PortBindings.${port}[${i}]`) ?? '', HostPort: hostPort };
+      // As dockerd's validatePortBindings: a port (range) within 1-65535, an IP address or none.
+      const range = /^(\d+)(?:-(\d+))?$/.exec(hostPort);
+      if (hostPort !== '' && (!range || Number(range[1]) > 65535 || Number(range[2] ?? range[1]) > 65535 || Number(range[2] ?? range[1]) < Number(range[1]))) {
+        throw invalid(`invalid port specification: "${hostPort}"`);
+      }
+      const hostIp = str(o, 'HostIp', `${w}.PortBindings.${port}[${i}]`) ?? '';
+      if (hostIp !== '' && !isIpAddress(hostIp.replace(/^\[(.*)\]$/, '$1'))) throw invalid(`invalid host IP: "${hostIp}"`);
+      return { HostIp: hostIp, HostPort: hostPort };
     });
   }
   const ulimits = (objList(h, 'Ulimits', w) ?? []).map((u, i) => {

@@ -25,6 +25,11 @@ describe('validateCreate', () => {
     expect(message(() => validateCreate({ Image: 'bb', Env: ['=x'] }))).toMatch(/environment variable/);
     expect(message(() => validateCreate({ Image: 'bb', Labels: { a: 1 } }))).toBe('Config.Labels.a must be a string');
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 'x' }] } } }))).toMatch(/invalid port/);
+    // dockerd's validatePortBindings: refused at create, not at the start's bind.
+    expect(message(() => validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '99999' }] } } }))).toBe('invalid port specification: "99999"');
+    expect(message(() => validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '9000-8000' }] } } }))).toBe('invalid port specification: "9000-8000"');
+    expect(message(() => validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '1.2.3', HostPort: '80' }] } } }))).toBe('invalid host IP: "1.2.3"');
+    expect(validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8000-8001' }] } } }).hostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '::1', HostPort: '8000-8001' }] });
     expect(message(() => validateCreate({ Image: 'bb', ExposedPorts: { '99999/tcp': {} } }))).toMatch(/invalid port/);
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { RestartPolicy: { Name: 'always', MaximumRetryCount: 3 } } }))).toMatch(/on-failure/);
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { AutoRemove: true, RestartPolicy: { Name: 'always' } } }))).toMatch(/AutoRemove/);
