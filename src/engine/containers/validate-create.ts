@@ -1,5 +1,5 @@
 import { invalid } from '../../errors.js';
-import { isIpAddress } from '../../ip-address.js';
+import { isIpAddress, isIpv4 } from '../../ip-address.js';
 import { jsonLogLimits } from './log-options.js';
 import type { ContainerConfig, EndpointConfig, HealthConfig, HostConfig, MountSpec, RestartPolicyName } from './model.js';
 import { bool, num, obj, objList, str, strList, strMap, type Obj } from './wire-check.js';
@@ -56,6 +56,7 @@ export function validateCreate(body: unknown): CreateRequest {
     const e = obj(raw, where) ?? {};
     const ipam = obj(e.IPAMConfig, `${where}.IPAMConfig`);
     const ip = str(ipam, 'IPv4Address', `${where}.IPAMConfig`);
+    if (ip && !isIpv4(ip)) throw invalid(`invalid IPv4 address: ${ip}`);
     endpoints[net] = { Aliases: strList(e, 'Aliases', where) ?? null, IPAMConfig: ip ? { IPv4Address: ip } : null };
   }
   return { config, hostConfig, endpoints };

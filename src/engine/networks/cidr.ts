@@ -22,15 +22,6 @@ export function parseIpv4(text: string): number {
   return value;
 }
 
-export function isIpv4(text: string): boolean {
-  try {
-    parseIpv4(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function formatIpv4(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

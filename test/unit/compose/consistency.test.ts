@@ -62,6 +62,10 @@ describe('checkConsistency', () => {
     expect(cpus.keyPath).toEqual(['services', 'a', 'cpus']);
     expect(failure({ services: { a: { image: 'x', scale: -2 } } }).keyPath).toEqual(['services', 'a', 'scale']);
     expect(failure({ services: { a: { image: 'x', deploy: { resources: { limits: { cpus: -0.5 } } } } } }).keyPath).toEqual(['services', 'a', 'deploy', 'resources', 'limits', 'cpus']);
+    const ip = failure({ services: { a: { image: 'x', networks: { n: { ipv4_address: '10.0.0.300' } } } }, networks: { n: {} } });
+    expect(ip.message).toBe('service "a": invalid IPv4 address "10.0.0.300" on network "n"');
+    expect(ip.keyPath).toEqual(['services', 'a', 'networks', 'n', 'ipv4_address']);
+    expect(failure({ services: { a: { image: 'x', networks: { n: { ipv6_address: '2001:db8::g' } } } }, networks: { n: {} } }).keyPath).toEqual(['services', 'a', 'networks', 'n', 'ipv6_address']);
     // An empty image is none (compose-go), reported at the key.
     const empty = failure({ services: { a: { image: '' } } });
     expect(empty.message).toBe('service "a" has neither an image nor a build context specified');
