@@ -1,4 +1,4 @@
-import { isIpv4, isIpv6 } from '../ip-address.js';
+import { isIpAddress, isIpv4, isIpv6 } from '../ip-address.js';
 import { ComposeError, type ComposeErrorKind, type KeyPath, type Locator } from './errors.js';
 import type { PortConfig, Project, ServiceConfig } from './model.js';
 
@@ -100,6 +100,9 @@ function checkDefinition(name: string, svc: ServiceConfig, locator: Locator): vo
   negative(svc.deploy?.resources?.reservations?.cpus, 'deploy.resources.reservations.cpus', at('deploy', 'resources', 'reservations', 'cpus'));
   negative(svc.scale, 'scale', at('scale'));
   negative(svc.deploy?.replicas, 'deploy.replicas', at('deploy', 'replicas'));
+  (svc.dns ?? []).forEach((d, i) => {
+    if (!isIpAddress(d)) fail('invalid_value', `service "${name}": dns server "${d}" is not an IP address`, locator, at('dns', i));
+  });
   for (const [net, cfg] of Object.entries(svc.networks ?? {})) {
     if (cfg?.ipv4_address !== undefined && !isIpv4(cfg.ipv4_address)) fail('invalid_value', `service "${name}": invalid IPv4 address "${cfg.ipv4_address}" on network "${net}"`, locator, at('networks', net, 'ipv4_address'));
     if (cfg?.ipv6_address !== undefined && !isIpv6(cfg.ipv6_address)) fail('invalid_value', `service "${name}": invalid IPv6 address "${cfg.ipv6_address}" on network "${net}"`, locator, at('networks', net, 'ipv6_address'));

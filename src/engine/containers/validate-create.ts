@@ -135,7 +135,7 @@ export function validateHostConfig(h: Obj | undefined): HostConfig {
     Init: bool(h, 'Init', w) ?? null,
     NetworkMode: str(h, 'NetworkMode', w) || 'default',
     ExtraHosts: strList(h, 'ExtraHosts', w) ?? null,
-    Dns: strList(h, 'Dns', w) ?? [],
+    Dns: dnsServers(strList(h, 'Dns', w) ?? []),
     DnsSearch: strList(h, 'DnsSearch', w) ?? [],
     DnsOptions: strList(h, 'DnsOptions', w) ?? [],
     ShmSize: nonNeg('ShmSize') || 64 * 1024 * 1024,
@@ -225,4 +225,10 @@ function envList(env: string[]): string[] {
 
 function pidsLimit(v: number | undefined): number | null {
   return v === undefined || v <= 0 ? null : v;
+}
+
+/** Name servers go into the container's resolv.conf: each must be an IP address (as dockerd parses them). */
+function dnsServers(list: string[]): string[] {
+  for (const d of list) if (!isIpAddress(d)) throw invalid(`invalid DNS server address: "${d}"`);
+  return list;
 }

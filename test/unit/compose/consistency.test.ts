@@ -66,6 +66,9 @@ describe('checkConsistency', () => {
     expect(ip.message).toBe('service "a": invalid IPv4 address "10.0.0.300" on network "n"');
     expect(ip.keyPath).toEqual(['services', 'a', 'networks', 'n', 'ipv4_address']);
     expect(failure({ services: { a: { image: 'x', networks: { n: { ipv6_address: '2001:db8::g' } } } }, networks: { n: {} } }).keyPath).toEqual(['services', 'a', 'networks', 'n', 'ipv6_address']);
+    const dns = failure({ services: { a: { image: 'x', dns: ['8.8.8.8', 'not-an-ip'] } } });
+    expect(dns.message).toBe('service "a": dns server "not-an-ip" is not an IP address');
+    expect(dns.keyPath).toEqual(['services', 'a', 'dns', 1]);
     // An empty image is none (compose-go), reported at the key.
     const empty = failure({ services: { a: { image: '' } } });
     expect(empty.message).toBe('service "a" has neither an image nor a build context specified');
