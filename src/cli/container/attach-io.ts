@@ -74,8 +74,18 @@ export function followTerminalSize(resize: (rows: number, cols: number) => Promi
   return () => out.off('resize', send);
 }
 
-/** What docker's --sig-proxy forwards to the container (attach, run, start -a; never with a TTY). */
-export const PROXIED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+/**
+ * What docker's --sig-proxy forwards to the container (attach, run, start -a; never with a
+ * TTY): every signal the CLI can catch but SIGCHLD and SIGPIPE, as docker. Not the faults
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL: Node cannot run a listener safely after a real one),
+ * nor SIGPROF and SIGTRAP, which profilers and debuggers of the CLI itself use. The usual
+ * six from the session's start; the others once the container runs (`running()`): each
+ * listener costs ~0.1 ms, and `run` is timed to the millisecond.
+ */
+const FIRST_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const OTHER_SIGNALS: NodeJS.Signals[] = [
+  'SIGABRT', 'SIGALRM', 'SIGSTKFLT', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
+];
 
 /** An attached session's moving parts, as `attach`, `run` and `start -a` all use them. */
 export interface AttachSession {
@@ -83,6 +93,8 @@ export interface AttachSession {
   output: Promise<void>;
   /** Resolves when the user typed the detach keys. */
   detached: Promise<void>;
+  /** The container runs: forward the rest of docker's signals too (idempotent). */
+  running(): void;
   /** Stop forwarding stdin and signals (idempotent). */
   end(): void;
 }
@@ -97,14 +109,28 @@ export function attachSession(socket: Duplex, head: Buffer, opts: { tty: boolean
   const detached = new Promise<void>((resolve) => (onDetach = resolve));
   const stopStdin = opts.stdin ? forwardStdin(socket, opts.tty, { keys: opts.keys, onDetach }) : () => undefined;
   const output = pipeContainerOutput(socket, head, opts.tty);
-  const proxied: NodeJS.Signals[] = opts.sigProxy && !opts.tty ? PROXIED_SIGNALS : [];
+  const proxying = opts.sigProxy && !opts.tty;
+  const proxied: NodeJS.Signals[] = [];
   const proxy = (sig: NodeJS.Signals): void => void opts.kill(sig).catch(() => undefined);
-  for (const sig of proxied) process.on(sig, proxy);
+  const take = (signals: NodeJS.Signals[]): void => {
+    for (const sig of signals) {
+      if (proxied.includes(sig)) continue;
+      proxied.push(sig);
+      process.on(sig, proxy);
+    }
+  };
+  let ended = false;
+  if (proxying) take(FIRST_SIGNALS);
   return {
     output,
     detached,
+    running: () => {
+      if (proxying && !ended) take(OTHER_SIGNALS);
+    },
     end: () => {
+      ended = true;
       for (const sig of proxied) process.off(sig, proxy);
+      proxied.length = 0;
       stopStdin();
     },
   };

@@ -53,6 +53,7 @@ export async function attachAndStart(client: EngineClient, id: string, opts: Att
       await opts.onStartFailure?.();
       throw err;
     }
+    session.running();
     if (opts.tty) stopResize = followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } }));
     const result = await Promise.race([waited, session.detached.then(() => undefined)]).catch((err: unknown) => {
       socket.destroy();

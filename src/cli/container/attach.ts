@@ -38,6 +38,7 @@ export function registerAttach(group: Command): void {
           sigProxy: opts.sigProxy !== false,
           kill: (signal) => client.request('POST', `/containers/${id}/kill`, { query: { signal } }),
         });
+        session.running();
         const stopResize = tty ? followTerminalSize((h, w) => client.request('POST', `/containers/${id}/resize`, { query: { h, w } })) : () => undefined;
         const how = await Promise.race([session.output.then(() => 'ended' as const), session.detached.then(() => 'detached' as const)]);
         session.end();

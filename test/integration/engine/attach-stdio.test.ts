@@ -156,11 +156,14 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
   });
 
   it("berth container run passes the signals it gets to a container without a TTY (docker's --sig-proxy), not with --sig-proxy=false", async () => {
-    const script = 'trap "echo trapped; exit 9" INT; echo ready; while true; do sleep 0.1; done';
+    const script = 'trap "echo trapped; exit 9" INT; trap "echo alarm" ALRM; echo ready; while true; do sleep 0.1; done';
     const proxied = start(BERTH, ['container', 'run', '--rm', 'bb', 'sh', '-c', script]);
     await pollUntil(() => proxied.stdout().includes('ready') || undefined, 'the trap to be set');
+    // As docker: any signal but SIGCHLD and SIGPIPE, not only the usual six.
+    proxied.kill('SIGALRM');
+    await pollUntil(() => proxied.stdout().includes('alarm') || undefined, 'SIGALRM in the container');
     proxied.kill('SIGINT');
-    expect(await proxied.done).toMatchObject({ code: 9, stdout: 'ready\ntrapped\n' });
+    expect(await proxied.done).toMatchObject({ code: 9, stdout: 'ready\nalarm\ntrapped\n' });
     const kept = start(BERTH, ['container', 'run', '--rm', '--sig-proxy=false', '--name', 'no-proxy', 'bb', 'sh', '-c', script]);
     await pollUntil(() => kept.stdout().includes('ready') || undefined, 'the trap to be set');
     kept.kill('SIGINT');
