@@ -24,7 +24,11 @@ interface Entry {
 export async function resolveUser(rootfs: string, spec: string): Promise<ResolvedUser> {
   const passwd = parse(await readEtc(rootfs, 'passwd'), 'passwd');
   const groups = parse(await readEtc(rootfs, 'group'), 'group');
-  const [userPart = '', groupPart] = spec.split(':', 2);
+  // At the first colon only, as Go's SplitN(spec, ":", 2): "1:2:3" is group "2:3", which no
+  // group file names (JS's split(':', 2) would drop the ":3" and take group 2).
+  const colon = spec.indexOf(':');
+  const userPart = colon < 0 ? spec : spec.slice(0, colon);
+  const groupPart = colon < 0 ? undefined : spec.slice(colon + 1);
   let uid = 0;
   let gid = 0;
   let home = '/';
