@@ -34,6 +34,20 @@ test('run starts the dependencies, returns the one-off command\'s exit code, and
   expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
 });
 
+test('run -v and -p read as compose reads short volumes and ports: a project-relative bind, :ro; a bad spec fails before anything runs', async () => {
+  const dir = berth.track(berth.env.project('rv', { 'compose.yaml': compose, 'data/f.txt': 'from the host\n' }));
+  const r = await berth.env.berth(['run', '--rm', '-T', '--no-deps', '-v', './data:/data:ro', 'app', 'sh', '-c', 'cat /data/f.txt; touch /data/g 2>/dev/null || echo read-only'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toBe('from the host\nread-only\n');
+  const badVolume = await berth.env.berth(['run', '--rm', '-T', '-v', './data:/data:ro:z', 'app', 'true'], { cwd: dir });
+  expect(badVolume.code).not.toBe(0);
+  expect(badVolume.stderr).toContain('--volume has too many colons in "./data:/data:ro:z"');
+  const badPort = await berth.env.berth(['run', '--rm', '-T', '-p', '1.2.3:8080:80', 'app', 'true'], { cwd: dir });
+  expect(badPort.stderr).toContain('--publish has an invalid host IP "1.2.3"');
+  expect(await projectContainers(berth.engine, 'rv')).toEqual([]);
+  expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
+});
+
 test('exec runs in the service container with its environment and returns the exit code', async () => {
   const dir = berth.track(berth.env.project('ex', { 'compose.yaml': compose }));
   expect((await berth.env.berth(['up', '-d'], { cwd: dir })).code).toBe(0);

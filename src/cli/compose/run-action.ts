@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { PortConfig, Project, ServiceConfig, ServiceVolumeConfig } from '../../compose/model.js';
+import { parsePortSpec } from '../../compose/transforms/ports.js';
+import { parseVolumeSpec } from '../../compose/transforms/volumes.js';
 import { BerthError } from '../../errors.js';
 import { reconcile } from '../../plan/reconcile.js';
 import { forwardStdin, pipeContainerOutput } from '../container/attach-io.js';
@@ -24,8 +25,8 @@ export async function run(cmd: Command, service: string, command: string[], flag
     command: command.length ? command : base.command,
     ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint.split(/\s+/).filter(Boolean) } : {}),
     environment: { ...(base.environment ?? {}), ...envOf(flags.env) },
-    volumes: [...(base.volumes ?? []), ...(flags.volume ?? []).map((v) => volumeOf(v, ctx.workingDir))],
-    ports: [...(flags.servicePorts ? (base.ports ?? []) : []), ...(flags.publish ?? []).map(portOf)],
+    volumes: [...(base.volumes ?? []), ...(flags.volume ?? []).map((v) => volumeOf(v, project, ctx.workingDir, ctx.projectEnv))],
+    ports: [...(flags.servicePorts ? (base.ports ?? []) : []), ...(flags.publish ?? []).flatMap(portsOf)],
     labels: { ...(base.labels ?? {}), ...envOf(flags.label) } as Record<string, string>,
     tty,
     stdin_open: interactive,
@@ -76,23 +77,15 @@ function envOf(entries: string[] | undefined): Record<string, string | null> {
   return out;
 }
 
-/** `-v SRC:DST[:ro]`: a host path (absolute or ./relative) binds, a name is a volume. */
-function volumeOf(spec: string, workingDir: string): ServiceVolumeConfig {
-  const [src = '', dst, mode] = spec.split(':');
-  if (dst === undefined) return { type: 'volume', target: src };
-  const isPath = src.startsWith('/') || src.startsWith('.') || src.startsWith('~');
-  return isPath
-    ? { type: 'bind', source: path.resolve(workingDir, src), target: dst, read_only: mode === 'ro', bind: { create_host_path: true } }
-    : { type: 'volume', source: src, target: dst, read_only: mode === 'ro' };
+/** `-v SRC:DST[:OPTS]` as a short `volumes:` entry reads (a path binds, relative to the project; a name is a volume). */
+function volumeOf(spec: string, project: Project, workingDir: string, env: NodeJS.ProcessEnv): ServiceVolumeConfig {
+  const defined: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) defined[k] = v;
+  // The normalizer's own entry for a short volume (an untyped record of ServiceVolumeConfig's shape, which bind() types for a whole project).
+  return parseVolumeSpec(spec, ['--volume'], { projectName: project.name, projectDirectory: workingDir, env: defined }) as unknown as ServiceVolumeConfig;
 }
 
-/** `-p [[IP:]HOST:]CONTAINER[/proto]`. */
-function portOf(spec: string): PortConfig {
-  const [addr, proto = 'tcp'] = spec.split('/');
-  const parts = (addr ?? '').split(':');
-  const target = Number(parts[parts.length - 1]);
-  if (!Number.isInteger(target)) throw new BerthError('usage', `invalid --publish ${spec}`);
-  const published = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-  const hostIp = parts.length === 3 ? parts[0] : undefined;
-  return { mode: 'ingress', target, protocol: proto, ...(published ? { published } : {}), ...(hostIp ? { host_ip: hostIp } : {}) };
+/** `-p [[IP:]HOST:]CONTAINER[/proto]` as a short `ports:` entry reads (a range is one entry per port). */
+function portsOf(spec: string): PortConfig[] {
+  return parsePortSpec(spec, ['--publish']);
 }
