@@ -48,3 +48,14 @@ export function parseBoolFlag(name: string, value: string): boolean {
   if (FALSE_WORDS.includes(value)) return false;
   throw new BerthError('usage', `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
 }
+
+/**
+ * The value of a docker integer flag (`--pids-limit 100`), read as Go's strconv.ParseInt
+ * reads it (pflag's int flags); anything else is docker's usage error, not a silent default.
+ */
+export function parseIntFlag(name: string, value: string): number {
+  if (!/^[+-]?\d+$/.test(value)) throw new BerthError('usage', `invalid argument "${value}" for "--${name}" flag: strconv.ParseInt: parsing "${value}": invalid syntax`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new BerthError('usage', `invalid argument "${value}" for "--${name}" flag: strconv.ParseInt: parsing "${value}": value out of range`);
+  return n;
+}

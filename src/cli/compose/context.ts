@@ -167,7 +167,9 @@ export async function composeContext(cmd: Command, opts: ContextOptions = {}): P
   const projectName = project?.name ?? globals.projectName ?? process.env.COMPOSE_PROJECT_NAME ?? '';
   const client = (early && (await confirmed(early))) ?? (await connectEngine(globals));
   const prefetched = client === early?.client && early.prefetched?.project === projectName ? early.prefetched : undefined;
-  const parallel = Number(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
+  const parallelText = String(globals.parallel ?? process.env.COMPOSE_PARALLEL_LIMIT ?? -1);
+  const parallel = Number(parallelText);
+  if (!/^-?\d+$/.test(parallelText) || parallel === 0 || parallel < -1) throw new BerthError('usage', `invalid --parallel ${JSON.stringify(parallelText)}: a number of operations, or -1 for no limit`);
   return { globals, api: new EngineApi(client), projectName, project, projectEnv, workingDir, configFiles, definedServices, allServices, progress: () => progressFor(globals.progress, globals.ansi), parallel, prefetched };
 }
 

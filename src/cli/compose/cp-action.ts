@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { BerthError } from '../../errors.js';
 import { composeContext } from './context.js';
 import { serviceContainer } from './find-container.js';
+import { replicaIndex } from './options.js';
 
 // The implementation of `berth cp`, loaded by its action on first use (flags in cp.ts).
 
@@ -14,7 +15,7 @@ export async function runCp(src: string, dest: string, flags: { index: string },
   const to = splitRef(dest);
   if ((from.service === undefined) === (to.service === undefined)) throw new BerthError('usage', 'copying between services or between local paths is not supported: name exactly one side as SERVICE:PATH');
   const ctx = await composeContext(cmd, { projectOptional: true });
-  const c = await serviceContainer(ctx, (from.service ?? to.service) as string, Number(flags.index), false);
+  const c = await serviceContainer(ctx, (from.service ?? to.service) as string, replicaIndex(flags.index), false);
   if (from.service !== undefined) {
     const tarStream = await ctx.api.containers.getArchive(c.id, from.path);
     const target = path.resolve(to.path);

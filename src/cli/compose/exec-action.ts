@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { BerthError } from '../../errors.js';
 import { forwardStdin, pipeContainerOutput } from '../container/attach-io.js';
 import { composeContext } from './context.js';
 import { serviceContainer } from './find-container.js';
 import type { ExecFlags } from './exec.js';
+import { replicaIndex } from './options.js';
 
 // The implementation of `berth exec`, loaded by its action on first use (flags in exec.ts).
 
 export async function runExec(service: string, command: string[], flags: ExecFlags, cmd: Command): Promise<number> {
-  const index = Number(flags.index);
-  if (!Number.isInteger(index) || index < 1) throw new BerthError('usage', `invalid --index ${flags.index}`);
+  const index = replicaIndex(flags.index);
   const ctx = await composeContext(cmd, { projectOptional: true });
   const c = await serviceContainer(ctx, service, index);
   const tty = flags.tty !== false && process.stdin.isTTY === true;

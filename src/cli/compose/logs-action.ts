@@ -5,15 +5,17 @@ import { followLogs } from './log-follow.js';
 import { LogPrinter, logPrefix, useColor } from './log-printer.js';
 import { Interrupts } from './interrupt.js';
 import { toEngineTime, type LogsFlags } from './logs.js';
+import { replicaIndex } from './options.js';
 
 // The implementation of `berth logs`, loaded by its action on first use (flags in logs.ts).
 
 export async function runLogs(services: string[], flags: LogsFlags, cmd: Command): Promise<number> {
+  const index = flags.index === undefined ? undefined : replicaIndex(flags.index);
   const ctx = await composeContext(cmd, { projectOptional: true });
   const observed = await observeProject(ctx);
   const containers = observed.containers
     .filter((c) => !services.length || services.includes(c.service))
-    .filter((c) => flags.index === undefined || c.number === Number(flags.index))
+    .filter((c) => index === undefined || c.number === index)
     .sort((a, b) => compareNames(a.service, b.service) || a.number - b.number);
   const printer = new LogPrinter({ color: useColor(ctx.globals.ansi, flags.color === false), prefix: flags.logPrefix !== false });
   const interrupts = new Interrupts();

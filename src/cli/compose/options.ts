@@ -22,6 +22,13 @@ export function seconds(value: string | undefined, flag = '--timeout'): number |
   return n;
 }
 
+/** `--index N`: a replica's number, from 1. */
+export function replicaIndex(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new BerthError('usage', `invalid --index ${JSON.stringify(value)}: a replica number from 1`);
+  return n;
+}
+
 /** `--scale web=3` entries → { web: 3 }. */
 export function parseScale(entries: string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { BerthError } from '../../errors.js';
 import { composeContext } from './context.js';
 import { serviceContainer } from './find-container.js';
+import { replicaIndex } from './options.js';
 
 // The implementation of `berth port`, loaded by its action on first use (flags in port.ts).
 
 export async function runPort(service: string, privatePort: string, flags: { protocol: string; index: string }, cmd: Command): Promise<number> {
   const ctx = await composeContext(cmd, { projectOptional: true });
-  const c = await serviceContainer(ctx, service, Number(flags.index));
+  const c = await serviceContainer(ctx, service, replicaIndex(flags.index));
   const info = await ctx.api.containers.inspect(c.id);
   const bindings = info.NetworkSettings.Ports?.[`${privatePort}/${flags.protocol}`];
   const first = bindings?.[0];

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { BerthError } from '../../errors.js';
-import { keyValueFlags } from '../flag-values.js';
+import { keyValueFlags, parseIntFlag } from '../flag-values.js';
 import { isIpAddress } from '../../ip-address.js';
 
 // `docker run` / `docker create` flags and their translation into an Engine API
@@ -201,6 +201,7 @@ function parseRestart(policy: string): { Name: string; MaximumRetryCount: number
   const [name = 'no', count] = policy.split(':');
   if (!['no', 'always', 'on-failure', 'unless-stopped'].includes(name)) throw usage(`invalid --restart policy ${JSON.stringify(policy)}`);
   if (count !== undefined && name !== 'on-failure') throw usage(`--restart ${policy}: a retry count is only valid with on-failure`);
+  if (count !== undefined && !/^\d+$/.test(count)) throw usage(`invalid restart policy format: maximum retry count must be an integer: ${JSON.stringify(policy)}`);
   return { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) };
 }
 
@@ -234,7 +235,7 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
       ...(flags.healthTimeout ? { Timeout: parseDurationNs(flags.healthTimeout, '--health-timeout') } : {}),
       ...(flags.healthStartPeriod ? { StartPeriod: parseDurationNs(flags.healthStartPeriod, '--health-start-period') } : {}),
       ...(flags.healthStartInterval ? { StartInterval: parseDurationNs(flags.healthStartInterval, '--health-start-interval') } : {}),
-      ...(flags.healthRetries ? { Retries: Number(flags.healthRetries) } : {}),
+      ...(flags.healthRetries ? { Retries: parseIntFlag('health-retries', flags.healthRetries) } : {}),
     };
   }
   const network = flags.network ?? 'bridge';
@@ -262,7 +263,7 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
     AttachStdout: true,
     AttachStderr: true,
     StopSignal: flags.stopSignal,
-    StopTimeout: flags.stopTimeout === undefined ? undefined : Number(flags.stopTimeout),
+    StopTimeout: flags.stopTimeout === undefined ? undefined : parseIntFlag('stop-timeout', flags.stopTimeout),
     Healthcheck: healthcheck,
     HostConfig: {
       Binds: flags.volume,
@@ -277,8 +278,8 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
       MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation, '--memory-reservation') : 0,
       MemorySwap: flags.memorySwap ? (flags.memorySwap === '-1' ? -1 : parseBytes(flags.memorySwap, '--memory-swap')) : 0,
       NanoCpus: cpus === undefined ? 0 : Math.round(cpus * 1e9),
-      CpuShares: flags.cpuShares ? Number(flags.cpuShares) : 0,
-      PidsLimit: flags.pidsLimit ? Number(flags.pidsLimit) : null,
+      CpuShares: flags.cpuShares ? parseIntFlag('cpu-shares', flags.cpuShares) : 0,
+      PidsLimit: flags.pidsLimit ? parseIntFlag('pids-limit', flags.pidsLimit) : null,
       CapAdd: flags.capAdd,
       CapDrop: flags.capDrop,
       Privileged: flags.privileged === true,

@@ -1,11 +1,16 @@
 import { expect, test } from 'vitest';
 import { Command } from 'commander';
-import { parseScale, seconds, valueOption } from '../../../src/cli/compose/options.js';
+import { parseScale, replicaIndex, seconds, valueOption } from '../../../src/cli/compose/options.js';
 import { toEngineTime } from '../../../src/cli/compose/logs.js';
 
 test('--scale SERVICE=NUM entries', () => {
   expect(parseScale(['web=3', 'db=0'])).toEqual({ web: 3, db: 0 });
   expect(() => parseScale(['web'])).toThrow(/expected SERVICE=NUM/);
+});
+
+test('--index is a replica number from 1', () => {
+  expect(replicaIndex('2')).toBe(2);
+  for (const bad of ['0', 'x', '1.5', '-1', '']) expect(() => replicaIndex(bad), bad).toThrow(/invalid --index/);
 });
 
 test('-t seconds must be a whole number', () => {

@@ -23,6 +23,14 @@ describe('docker run flags', () => {
     expect(() => parsePublish('80:80:80:80')).toThrow('invalid IP address: 80:80');
   });
 
+  it('refuses integer flags that are no integers, and a retry count that is none, instead of sending a default', () => {
+    for (const [key, flag] of [['healthRetries', 'health-retries'], ['stopTimeout', 'stop-timeout'], ['cpuShares', 'cpu-shares'], ['pidsLimit', 'pids-limit']] as const) {
+      expect(() => createBody('bb', [], { ...none, [key]: 'x' }), flag).toThrow(`invalid argument "x" for "--${flag}" flag`);
+    }
+    expect(() => createBody('bb', [], { ...none, restart: 'on-failure:x' })).toThrow(/maximum retry count must be an integer/);
+    expect((createBody('bb', [], { ...none, restart: 'on-failure:3', pidsLimit: '-1' }).HostConfig as Record<string, unknown>)).toMatchObject({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 }, PidsLimit: -1 });
+  });
+
   it('converts sizes and durations as docker does', () => {
     expect(parseBytes('512m', '-m')).toBe(512 * 1024 * 1024);
     expect(parseBytes('1g', '-m')).toBe(1024 ** 3);
