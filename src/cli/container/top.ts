@@ -9,6 +9,8 @@ export function registerTop(group: Command): void {
     .description('Display the running processes of a container')
     .argument('<container>')
     .argument('[ps-options...]')
+    // `top web -eo pid,comm`: everything after the container is ps's (docker top CONTAINER [ps OPTIONS]).
+    .passThroughOptions()
     .action(
       action(async (id: string, psArgs: string[], _opts: unknown, cmd: Command) => {
         const client = await engineFor(cmd);

@@ -176,6 +176,14 @@ describe.skipIf(!haveDocker)('attach and stdio against berthd', () => {
     await d.client.request('DELETE', '/containers/no-proxy', { query: { force: 1 } });
   });
 
+  it('berth container top passes the options after the container to ps, as docker top does', async () => {
+    expect(await berth(['container', 'run', '-d', '--name', 'topped', 'bb', 'sleep', '30'])).toMatchObject({ code: 0 });
+    const top = await berth(['container', 'top', 'topped', '-o', 'pid,comm']);
+    expect(top.code, top.stderr).toBe(0);
+    expect(top.stdout).toMatch(/^PID\s+COMMAND\n\d+\s+sleep\n$/);
+    expect((await berth(['container', 'rm', '-f', 'topped'])).code).toBe(0);
+  });
+
   it('stdin that ends closes a StdinOnce container stdin: docker run -i and berth container run -i', async () => {
     expect(await docker(['run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
     expect(await berth(['container', 'run', '-i', '--rm', 'bb', 'cat'], { stdin: 'hi\n', timeoutMs: 15_000 })).toMatchObject({ code: 0, stdout: 'hi\n' });
