@@ -57,6 +57,14 @@ test('exec runs in the service container with its environment and returns the ex
   const missing = await berth.env.berth(['exec', '-T', 'nope', 'true'], { cwd: dir });
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('no such service: nope');
+  // Every command that takes service names refuses one the project lacks, as docker compose
+  // does (ps, logs and top used to show nothing and exit 0); a name on the command line has
+  // no place in the file to point at.
+  for (const command of ['ps', 'logs', 'top', 'stop', 'wait']) {
+    const r = await berth.env.berth([command, 'nope'], { cwd: dir });
+    expect(r.code, command).toBe(1);
+    expect(r.stderr, command).toBe('berth: no such service: nope\n');
+  }
   expect((await berth.env.berth(['down', '-v', '-t', '0'], { cwd: dir })).code).toBe(0);
 });
 

@@ -6,7 +6,8 @@ import { Interrupts } from './interrupt.js';
 // The implementation of `berth events`, loaded by its action on first use (flags in events.ts).
 
 export async function runEvents(services: string[], flags: { json?: boolean }, cmd: Command): Promise<number> {
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  // Named services must be the project's (and their profiles come on), as in docker compose.
+  const ctx = await composeContext(cmd, { services, projectOptional: true });
   const interrupts = new Interrupts();
   try {
     for await (const e of ctx.api.events.stream({ filters: { type: ['container'], label: [projectFilter(ctx.projectName)] }, signal: interrupts.graceful.signal })) {

@@ -7,7 +7,8 @@ import { composeContext, observeProject } from './context.js';
 // The implementation of `berth images`, loaded by its action on first use (flags in images.ts).
 
 export async function runImages(services: string[], flags: { quiet?: boolean; format: string }, cmd: Command): Promise<number> {
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  // Named services must be the project's (and their profiles come on), as in docker compose.
+  const ctx = await composeContext(cmd, { services, projectOptional: true });
   const observed = await observeProject(ctx);
   const rows: { container: string; repository: string; tag: string; id: string }[] = [];
   for (const c of observed.containers.filter((x) => !services.length || services.includes(x.service))) {

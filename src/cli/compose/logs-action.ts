@@ -11,7 +11,8 @@ import { replicaIndex } from './options.js';
 
 export async function runLogs(services: string[], flags: LogsFlags, cmd: Command): Promise<number> {
   const index = flags.index === undefined ? undefined : replicaIndex(flags.index);
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  // Named services must be the project's (and their profiles come on), as in docker compose.
+  const ctx = await composeContext(cmd, { services, projectOptional: true });
   const observed = await observeProject(ctx);
   const containers = observed.containers
     .filter((c) => !services.length || services.includes(c.service))

@@ -13,7 +13,8 @@ export async function runPs(services: string[], flags: PsFlags, cmd: Command): P
   if (flags.format !== 'table' && flags.format !== 'json') throw new BerthError('usage', `unsupported --format ${flags.format}: use table or json`);
   const statuses = [...(flags.status ?? []), ...(flags.filter?.startsWith('status=') ? [flags.filter.slice(7)] : [])];
   for (const s of statuses) if (!STATUSES.includes(s)) throw new BerthError('usage', `invalid --status ${s}: one of ${STATUSES.join(', ')}`);
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  // Named services must be the project's (and their profiles come on), as in docker compose.
+  const ctx = await composeContext(cmd, { services, projectOptional: true });
   let rows = await ctx.api.containers.list({ all: true, filters: { label: [projectFilter(ctx.projectName)] } });
   rows = rows.filter((c) => c.Labels[Labels.project] === ctx.projectName);
   // Like Compose: without -a, running containers of the services only (no one-offs).

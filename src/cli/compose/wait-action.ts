@@ -6,7 +6,8 @@ import { composeContext, observeProject, runPlan } from './context.js';
 // The implementation of `berth wait`, loaded by its action on first use (flags in wait.ts).
 
 export async function runWait(services: string[], flags: { downProject?: boolean }, cmd: Command): Promise<number> {
-  const ctx = await composeContext(cmd, { projectOptional: true });
+  // Named services must be the project's (and their profiles come on), as in docker compose.
+  const ctx = await composeContext(cmd, { services, projectOptional: true });
   const observed = await observeProject(ctx);
   const targets = observed.containers.filter((c) => services.includes(c.service) && !c.oneoff);
   if (targets.length === 0) throw new BerthError('not_found', `no containers for services ${services.join(', ')}`);
