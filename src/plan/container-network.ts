@@ -29,7 +29,12 @@ export function networkingOf(
     return { mode, extra: [] };
   }
   const entries = Object.entries(service.networks ?? { default: null }).sort(byPriority);
-  const endpoints = entries.map(([key, cfg]) => ({ network: networkName(project, key), endpoint: endpointOf(serviceName, name, cfg, oneoffAliases) }));
+  const endpoints = entries.map(([key, cfg]) => {
+    const network = networkName(project, key);
+    const endpoint = endpointOf(serviceName, name, cfg, oneoffAliases);
+    // Docker's own bridge (an external network named "bridge") takes no aliases: the engine refuses them there.
+    return { network, endpoint: network === 'bridge' ? { ...endpoint, Aliases: [] } : endpoint };
+  });
   const [primary, ...extra] = endpoints;
   if (!primary) return { mode: 'none', extra: [] };
   return { mode: primary.network, primary, extra };

@@ -239,9 +239,9 @@ export function createBody(image: string, command: string[], flags: RunFlags, en
     };
   }
   const network = flags.network ?? 'bridge';
-  const userNetwork = !['bridge', 'host', 'none', 'default'].includes(network) && !network.startsWith('container:');
-  const endpoint = userNetwork && (flags.networkAlias.length > 0 || flags.ip)
-    ? { [network]: { Aliases: flags.networkAlias, ...(flags.ip ? { IPAMConfig: { IPv4Address: flags.ip } } : {}) } }
+  // On a predefined network too: the engine refuses aliases and an address there, as dockerd does.
+  const endpoint = !network.startsWith('container:') && (flags.networkAlias.length > 0 || flags.ip)
+    ? { [network === 'default' ? 'bridge' : network]: { Aliases: flags.networkAlias, ...(flags.ip ? { IPAMConfig: { IPv4Address: flags.ip } } : {}) } }
     : undefined;
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
   if (cpus !== undefined && !(cpus > 0)) throw usage(`invalid --cpus ${flags.cpus}`);

@@ -57,10 +57,16 @@ export function validateCreate(body: unknown): CreateRequest {
     const ipam = obj(e.IPAMConfig, `${where}.IPAMConfig`);
     const ip = str(ipam, 'IPv4Address', `${where}.IPAMConfig`);
     if (ip && !isIpv4(ip)) throw invalid(`invalid IPv4 address: ${ip}`);
-    endpoints[net] = { Aliases: strList(e, 'Aliases', where) ?? null, IPAMConfig: ip ? { IPv4Address: ip } : null };
+    const aliases = strList(e, 'Aliases', where) ?? null;
+    // dockerd's rules: the predefined networks take neither aliases nor a chosen address.
+    if (PREDEFINED_NETWORKS.has(net) && aliases?.length) throw invalid('network-scoped alias is supported only for containers in user defined networks');
+    if (PREDEFINED_NETWORKS.has(net) && ip) throw invalid('user specified IP address is supported on user defined networks only');
+    endpoints[net] = { Aliases: aliases, IPAMConfig: ip ? { IPv4Address: ip } : null };
   }
   return { config, hostConfig, endpoints };
 }
+
+const PREDEFINED_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
 
 export function validateHostConfig(h: Obj | undefined): HostConfig {
   const w = 'HostConfig';

@@ -31,6 +31,10 @@ describe('validateCreate', () => {
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '1.2.3', HostPort: '80' }] } } }))).toBe('invalid host IP: "1.2.3"');
     expect(message(() => validateCreate({ Image: 'bb', NetworkingConfig: { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: '10.0.0.300' } } } } }))).toBe('invalid IPv4 address: 10.0.0.300');
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { Dns: ['1.1.1.1', 'not-an-ip'] } }))).toBe('invalid DNS server address: "not-an-ip"');
+    // dockerd: the predefined networks take neither aliases nor a chosen address.
+    expect(message(() => validateCreate({ Image: 'bb', NetworkingConfig: { EndpointsConfig: { bridge: { Aliases: ['web'] } } } }))).toBe('network-scoped alias is supported only for containers in user defined networks');
+    expect(message(() => validateCreate({ Image: 'bb', NetworkingConfig: { EndpointsConfig: { bridge: { IPAMConfig: { IPv4Address: '172.17.0.9' } } } } }))).toBe('user specified IP address is supported on user defined networks only');
+    expect(validateCreate({ Image: 'bb', NetworkingConfig: { EndpointsConfig: { bridge: { Aliases: [] }, mynet: { Aliases: ['web'] } } } }).endpoints.mynet?.Aliases).toEqual(['web']);
     expect(validateCreate({ Image: 'bb', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '::1', HostPort: '8000-8001' }] } } }).hostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '::1', HostPort: '8000-8001' }] });
     expect(message(() => validateCreate({ Image: 'bb', ExposedPorts: { '99999/tcp': {} } }))).toMatch(/invalid port/);
     expect(message(() => validateCreate({ Image: 'bb', HostConfig: { RestartPolicy: { Name: 'always', MaximumRetryCount: 3 } } }))).toMatch(/on-failure/);

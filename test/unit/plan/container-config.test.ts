@@ -150,6 +150,13 @@ describe('containerSpec', () => {
     expect(containerSpec(ctx(project({ app: service({}) }), 'app')).body.HostConfig.LogConfig).toBeUndefined();
   });
 
+  test("on Docker's own bridge (an external network named bridge) the endpoint has no aliases", () => {
+    const p = project({ web: service({ networks: { outside: null } }) }, { networks: { outside: { name: 'bridge', external: true } } });
+    const spec = containerSpec(ctx(p, 'web'));
+    expect(spec.body.HostConfig.NetworkMode).toBe('bridge');
+    expect(spec.body.NetworkingConfig?.EndpointsConfig?.bridge?.Aliases).toEqual([]);
+  });
+
   test('an external secret is refused outside a swarm', () => {
     const p = project({ web: service({ secrets: [{ source: 's' }] }) }, { secrets: { s: { name: 's', external: true } } });
     expect(() => containerSpec(ctx(p, 'web'))).toThrow(/external secret s is not supported without a swarm/);
