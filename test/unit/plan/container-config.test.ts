@@ -151,7 +151,7 @@ describe('containerSpec', () => {
   });
 
   test("on Docker's own bridge (an external network named bridge) the endpoint has no aliases", () => {
-    const p = project({ web: service({ networks: { outside: null } }) }, { networks: { outside: { name: 'bridge', external: true } } });
+    const p = project({ web: service({ networks: { outside: null } }) }, { networks: { outside: { name: 'bridge', external: true, ipam: {} } } });
     const spec = containerSpec(ctx(p, 'web'));
     expect(spec.body.HostConfig.NetworkMode).toBe('bridge');
     expect(spec.body.NetworkingConfig?.EndpointsConfig?.bridge?.Aliases).toEqual([]);
