@@ -60,6 +60,10 @@ test('exec runs in the service container with its environment and returns the ex
   // Every command that takes service names refuses one the project lacks, as docker compose
   // does (ps, logs and top used to show nothing and exit 0); a name on the command line has
   // no place in the file to point at.
+  const badPort = await berth.env.berth(['port', 'app', '80/tcp'], { cwd: dir });
+  expect(badPort.code).toBe(2);
+  expect(badPort.stderr).toContain('invalid port "80/tcp": a number from 1 to 65535 (the protocol goes in --protocol)');
+  expect((await berth.env.berth(['port', 'app', '80'], { cwd: dir })).stderr).toContain('no port 80/tcp published for service app');
   for (const command of ['ps', 'logs', 'top', 'stop', 'wait']) {
     const r = await berth.env.berth([command, 'nope'], { cwd: dir });
     expect(r.code, command).toBe(1);

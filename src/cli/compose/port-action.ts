@@ -7,6 +7,8 @@ import { replicaIndex } from './options.js';
 // The implementation of `berth port`, loaded by its action on first use (flags in port.ts).
 
 export async function runPort(service: string, privatePort: string, flags: { protocol: string; index: string }, cmd: Command): Promise<number> {
+  // A port number (the protocol is --protocol's), checked before anything is asked of the engine.
+  if (!/^\d+$/.test(privatePort) || Number(privatePort) < 1 || Number(privatePort) > 65535) throw new BerthError('usage', `invalid port ${JSON.stringify(privatePort)}: a number from 1 to 65535 (the protocol goes in --protocol)`);
   const ctx = await composeContext(cmd, { projectOptional: true });
   const c = await serviceContainer(ctx, service, replicaIndex(flags.index));
   const info = await ctx.api.containers.inspect(c.id);
