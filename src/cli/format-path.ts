@@ -1,15 +1,28 @@
 import { BerthError } from '../errors.js';
 
-// `inspect --format`: accepts a dotted path such as {{.State.Status}} (the Go-template subset
-// people use most), printed one line per container.
+// `inspect --format`: the Go-template subset people use most: `{{.Dotted.Path}}` and
+// `{{json .Path}}` actions, any number of them, with text around them
+// (`'{{.Name}} {{.State.Status}}'`), printed one line per object.
+
+const ACTION = /\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g;
+
 export function selectPath(value: unknown, template: string): string {
-  const m = /^\{\{\s*(?:json\s+)?\.([\w.]*)\s*\}\}$/.exec(template.trim());
-  if (!m) throw new BerthError('usage', `unsupported --format ${template}: only {{.Path.To.Field}} and {{json .Path}} are supported`);
-  let cur: unknown = value;
-  for (const key of (m[1] ?? '').split('.').filter(Boolean)) {
-    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  const actions = template.match(/\{\{[\s\S]*?\}\}/g) ?? [];
+  if (actions.some((a) => !/^\{\{\s*(?:json\s+)?\.[\w.]*\s*\}\}$/.test(a))) {
+    throw new BerthError('usage', `unsupported --format ${template}: only {{.Path.To.Field}} and {{json .Path}} actions (with text around them) are supported`);
   }
-  if (template.includes('json') || (cur !== null && typeof cur === 'object')) return JSON.stringify(cur);
-  return cur === undefined || cur === null ? '<no value>' : String(cur);
+  return template.replace(ACTION, (_all, json: string | undefined, dotted: string) => render(lookup(value, dotted), json !== undefined));
 }
 
+function lookup(value: unknown, dotted: string): unknown {
+  let cur: unknown = value;
+  for (const key of dotted.split('.').filter(Boolean)) {
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  return cur;
+}
+
+function render(v: unknown, json: boolean): string {
+  if (json || (v !== null && typeof v === 'object')) return JSON.stringify(v) ?? 'null';
+  return v === undefined || v === null ? '<no value>' : String(v);
+}

@@ -90,5 +90,9 @@ describe('inspect --format', () => {
     expect(selectPath(doc, '{{.State.Health.Status}}')).toBe('healthy');
     expect(selectPath(doc, '{{json .Config.Env}}')).toBe('["A=1"]');
     expect(selectPath(doc, '{{.Nope}}')).toBe('<no value>');
+    // Several actions with text around them, as `docker inspect -f '{{.Name}} {{.State.Status}}'`.
+    expect(selectPath(doc, 'state={{.State.Status}} health={{ .State.Health.Status }} env={{json .Config.Env}}')).toBe('state=running health=healthy env=["A=1"]');
+    expect(selectPath(doc, 'plain text')).toBe('plain text');
+    expect(() => selectPath(doc, '{{range .Config.Env}}{{.}}{{end}}')).toThrow(/unsupported --format/);
   });
 });
