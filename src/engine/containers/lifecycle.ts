@@ -59,6 +59,8 @@ export class Lifecycle {
   private readonly stopping = new Set<string>();
   /** Rootfs mounts begun at create (docker run's attach and wait requests come meanwhile). */
   private readonly rootfsMounts = new Map<string, Promise<string | undefined>>();
+  /** Rootfs unmounts after an exit, by container: a next mount of it waits for its own. */
+  private readonly exitUnmounts = new Map<string, Promise<void>>();
   /** Archive requests (docker cp) using a container's rootfs now, by container (see withRootfs). */
   private readonly rootfsUsers = new Map<string, number>();
   /** Starts prepared ahead of their request (see prepare). */
@@ -200,7 +202,7 @@ export class Lifecycle {
 
   private startDeps(c: ContainerRecord, paths: ContainerPaths): StartDeps {
     // Without a mount from create, the start mounts the rootfs once the last exit's unmount is done.
-    const premounted = this.rootfsMounts.get(c.Id) ?? this.background.wait(c.Id).then(() => undefined);
+    const premounted = this.rootfsMounts.get(c.Id) ?? this.unmounted(c.Id).then(() => undefined);
     this.rootfsMounts.delete(c.Id);
     return {
       premounted,
@@ -360,7 +362,7 @@ export class Lifecycle {
     // As dockerd: a stopped container's rootfs is not left mounted (its next start, or a
     // docker cp, mounts it again, after this). Not for a restart, nor for a removal that
     // follows now. In the background: a stop's answer need not wait for it.
-    if (!restart && !goes && !this.rootfsUsers.has(c.Id)) this.background.run(c.Id, () => span(c.Id, 'exit.unmount', this.unmountRootfs(c)));
+    if (!restart && !goes && !this.rootfsUsers.has(c.Id)) this.unmountInBackground(c);
     if (restart) this.scheduleRestart(c, Date.parse(exit.exitedAt) - startedMs);
     else if (goes) void this.autoRemove(c).catch(() => undefined);
   }
@@ -537,7 +539,7 @@ export class Lifecycle {
       const rootfs = await this.locked(
         c.Id,
         async () => {
-          await this.background.wait(c.Id);
+          await this.unmounted(c.Id);
           return this.deps.images.mountRootfs(c.ImageId, this.deps.registry.paths(c.Id).dir);
         },
         { keepPrepared: true },
@@ -557,6 +559,25 @@ export class Lifecycle {
         );
       }
     }
+  }
+
+  /**
+   * Unmount a stopped container's rootfs without holding anything up. A next mount waits for it
+   * (unmounted()), berthd's stop too (background). Not through the background queue itself: a
+   * start waiting on that queue under the container's lock could wait for work that waits for
+   * the lock (close() queues such work).
+   */
+  private unmountInBackground(c: ContainerRecord): void {
+    const p: Promise<void> = span(c.Id, 'exit.unmount', this.unmountRootfs(c)).finally(() => {
+      if (this.exitUnmounts.get(c.Id) === p) this.exitUnmounts.delete(c.Id);
+    });
+    this.exitUnmounts.set(c.Id, p);
+    this.background.run(c.Id, () => p);
+  }
+
+  /** Resolves once no unmount of the container's rootfs after an exit is under way. */
+  private unmounted(id: string): Promise<void> {
+    return this.exitUnmounts.get(id) ?? Promise.resolve();
   }
 
   /** Unmount the rootfs of a container that stopped; quiet (a removal unmounts it at the latest). */
@@ -669,7 +690,7 @@ export class Lifecycle {
       });
     } else if (c.State.Status === 'exited') {
       // Still mounted if a berthd died between the exit and the unmount.
-      this.background.run(c.Id, () => this.unmountRootfs(c));
+      this.unmountInBackground(c);
     }
   }
 
