@@ -533,30 +533,19 @@ export class Lifecycle {
    * container keeps it: its start uses the mount made at create.
    */
   async withRootfs<T>(c: ContainerRecord, use: (rootfs: string) => Promise<T>): Promise<T> {
+    // Counted first: an exit from now on leaves the rootfs mounted; one already unmounting it
+    // is waited for. No lock: a copy need not wait behind a stop's grace period.
     this.rootfsUsers.set(c.Id, (this.rootfsUsers.get(c.Id) ?? 0) + 1);
     try {
-      // In the lock and after an exit's unmount. A prepared start can stay (its rootfs is this one).
-      const rootfs = await this.locked(
-        c.Id,
-        async () => {
-          await this.unmounted(c.Id);
-          return this.deps.images.mountRootfs(c.ImageId, this.deps.registry.paths(c.Id).dir);
-        },
-        { keepPrepared: true },
-      );
-      return await use(rootfs);
+      await this.unmounted(c.Id);
+      return await use(await this.deps.images.mountRootfs(c.ImageId, this.deps.registry.paths(c.Id).dir));
     } finally {
       const left = (this.rootfsUsers.get(c.Id) ?? 1) - 1;
       if (left > 0) this.rootfsUsers.set(c.Id, left);
-      else {
-        this.rootfsUsers.delete(c.Id);
-        await this.locked(
-          c.Id,
-          async () => {
-            if (!this.rootfsUsers.has(c.Id) && (c.State.Status === 'exited' || c.State.Status === 'dead')) await this.unmountRootfs(c);
-          },
-          { keepPrepared: true },
-        );
+      else this.rootfsUsers.delete(c.Id);
+      // The last copy of a stopped container unmounts, in the lock: not under a start's feet.
+      if (left === 0 && stoppedAfterRun(c)) {
+        await this.locked(c.Id, async () => (this.rootfsUsers.has(c.Id) || !stoppedAfterRun(c) ? undefined : this.unmountRootfs(c)), { keepPrepared: true });
       }
     }
   }
@@ -757,4 +746,9 @@ function startFailureCode(message: string): number {
   if (/executable file not found|no such file or directory/i.test(message)) return 127;
   if (/permission denied/i.test(message)) return 126;
   return 128;
+}
+
+/** It has run and stopped (not created, not running, not restarting). */
+function stoppedAfterRun(c: ContainerRecord): boolean {
+  return c.State.Status === 'exited' || c.State.Status === 'dead';
 }
