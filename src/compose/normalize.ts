@@ -17,6 +17,7 @@ import { isRecord, stringOrList, type NormalizeContext, type Transform, type Tra
 import { serviceVolumes } from './transforms/volumes.js';
 
 export type { NormalizeContext } from './transforms/transform.js';
+export { definedEnv } from './transforms/transform.js';
 
 // Canonical long syntax, as `docker compose config` prints it. Each rule names a tree
 // path ("*" matches any key of a mapping) and the transform that rewrites the value

@@ -26,7 +26,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<Project> {
   ctx.env.COMPOSE_PROJECT_NAME ??= projectName;
   const tree = loadTree(docs, ctx, ctx.files);
   const locator = treeLocator(tree, { file: docs[0]?.file ?? ctx.files[0] ?? '-', line: 1, col: 1 });
-  const [{ validateSchema }, { normalize }, { bind }, { checkConsistency }] = await Promise.all([
+  const [{ validateSchema }, { normalize, definedEnv }, { bind }, { checkConsistency }] = await Promise.all([
     import('./validate.js'),
     import('./normalize.js'),
     import('./model.js'),
@@ -34,8 +34,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<Project> {
   ]);
   try {
     validateSchema(tree, locator);
-    const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const normalized = normalize(tree, { projectName, projectDirectory: ctx.projectDirectory, env });
+    const normalized = normalize(tree, { projectName, projectDirectory: ctx.projectDirectory, env: definedEnv(ctx.env) });
     resolveEnvironment(normalized, ctx.env, locator);
     const selection = { profiles: activeProfiles(options.profiles, ctx.env), services: options.services ?? [] };
     const project = applyProfiles(bind(normalized), selection, locator);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { PortConfig, Project, ServiceConfig, ServiceVolumeConfig } from '../../compose/model.js';
 import { parsePortSpec } from '../../compose/transforms/ports.js';
+import { definedEnv } from '../../compose/transforms/transform.js';
 import { parseVolumeSpec } from '../../compose/transforms/volumes.js';
 import { BerthError } from '../../errors.js';
 import { reconcile } from '../../plan/reconcile.js';
@@ -79,10 +80,8 @@ function envOf(entries: string[] | undefined): Record<string, string | null> {
 
 /** `-v SRC:DST[:OPTS]` as a short `volumes:` entry reads (a path binds, relative to the project; a name is a volume). */
 function volumeOf(spec: string, project: Project, workingDir: string, env: NodeJS.ProcessEnv): ServiceVolumeConfig {
-  const defined: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) defined[k] = v;
   // The normalizer's own entry for a short volume (an untyped record of ServiceVolumeConfig's shape, which bind() types for a whole project).
-  return parseVolumeSpec(spec, ['--volume'], { projectName: project.name, projectDirectory: workingDir, env: defined }) as unknown as ServiceVolumeConfig;
+  return parseVolumeSpec(spec, ['--volume'], { projectName: project.name, projectDirectory: workingDir, env: definedEnv(env) }) as unknown as ServiceVolumeConfig;
 }
 
 /** `-p [[IP:]HOST:]CONTAINER[/proto]` as a short `ports:` entry reads (a range is one entry per port). */

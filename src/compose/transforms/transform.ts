@@ -10,6 +10,11 @@ export interface NormalizeContext {
   env: Record<string, string>;
 }
 
+/** A process environment as NormalizeContext takes it: the variables that are set. */
+export function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export interface TransformContext extends NormalizeContext {
   /** Where the value sits in the tree, e.g. ["services", "web", "ports"]. */
   path: KeyPath;
