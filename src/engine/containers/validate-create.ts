@@ -58,15 +58,20 @@ export function validateCreate(body: unknown): CreateRequest {
     const ip = str(ipam, 'IPv4Address', `${where}.IPAMConfig`);
     if (ip && !isIpv4(ip)) throw invalid(`invalid IPv4 address: ${ip}`);
     const aliases = strList(e, 'Aliases', where) ?? null;
-    // dockerd's rules: the predefined networks take neither aliases nor a chosen address.
-    if (PREDEFINED_NETWORKS.has(net) && aliases?.length) throw invalid('network-scoped alias is supported only for containers in user defined networks');
-    if (PREDEFINED_NETWORKS.has(net) && ip) throw invalid('user specified IP address is supported on user defined networks only');
+    checkUserNetworkEndpoint(net, aliases ?? [], ip);
     endpoints[net] = { Aliases: aliases, IPAMConfig: ip ? { IPv4Address: ip } : null };
   }
   return { config, hostConfig, endpoints };
 }
 
 const PREDEFINED_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
+
+/** dockerd's rule, by the network's name: the predefined networks take neither aliases nor a chosen address. */
+export function checkUserNetworkEndpoint(network: string, aliases: readonly string[], ipv4Address: string | undefined): void {
+  if (!PREDEFINED_NETWORKS.has(network)) return;
+  if (aliases.length > 0) throw invalid('network-scoped alias is supported only for containers in user defined networks');
+  if (ipv4Address) throw invalid('user specified IP address is supported on user defined networks only');
+}
 
 export function validateHostConfig(h: Obj | undefined): HostConfig {
   const w = 'HostConfig';
