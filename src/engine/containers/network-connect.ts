@@ -3,6 +3,7 @@ import type { EndpointRequest, NetworkRecord, NetworkService } from '../types.js
 import { contains, parseCidr, parseIpv4 } from '../networks/cidr.js';
 import { isRunning, type ContainerRecord, type EndpointConfig } from './model.js';
 import { networkKind } from './network-attach.js';
+import { checkUserNetworkEndpoint } from './validate-create.js';
 
 // `POST /networks/{id}/connect` and `/disconnect` as Docker does them: the container's
 // EndpointsConfig (what every start uses) always changes; a running (or paused)
@@ -50,6 +51,8 @@ export async function connectContainer(deps: NetworkConnectDeps, c: ContainerRec
   // request is checked, then changes nothing (its endpoint keeps the aliases it had).
   if (connected && isRunning(c)) throw forbidden(`endpoint with name ${c.Name} already exists in network ${net.Name}`);
   const aliases = [...new Set(req.aliases.map((a) => a.replace(/^\//, '')).filter((a) => a !== ''))];
+  // The aliases as at create; an address is checkAddress's (dockerd words it otherwise on connect).
+  checkUserNetworkEndpoint(net.Name, aliases, undefined);
   if (req.ipv4Address !== undefined) checkAddress(net, req.ipv4Address);
   if (connected) return;
   const cfg: EndpointConfig = { Aliases: aliases.length > 0 ? aliases : null, IPAMConfig: req.ipv4Address ? { IPv4Address: req.ipv4Address } : null };

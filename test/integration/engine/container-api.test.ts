@@ -251,6 +251,8 @@ describe("dockerd 20.10's answers (measured against it)", () => {
     expect(await statusOf(d.client.request('POST', '/containers/dd-a/rename', { query: { name: 'dd-b' } }))).toEqual({ status: 409, message: expect.stringMatching(/^Error when allocating new name: Conflict\. The container name "\/dd-b" is already in use/) });
     await d.client.request('POST', '/networks/create', { body: { Name: 'dd-net' } });
     await d.client.request('POST', '/networks/dd-net/connect', { body: { Container: 'dd-a' } });
+    // As at create: Docker's own bridge takes no aliases (an address there: connect-stopped.test.ts).
+    expect(await statusOf(d.client.request('POST', '/networks/bridge/connect', { body: { Container: 'dd-b', EndpointConfig: { Aliases: ['x'] } } }))).toEqual({ status: 400, message: 'network-scoped alias is supported only for containers in user defined networks' });
     await d.client.request('POST', `/containers/${a}/start`);
     expect(await statusOf(d.client.request('DELETE', '/networks/dd-net'))).toEqual({ status: 403, message: expect.stringContaining('has active endpoints') });
     // dockerd's plain errors (500): an unpause of a container not paused, a ps that fails.
